@@ -1,0 +1,146 @@
+// Batch norm over x viewed as [channels, inner], neon's formulas (nervanacpu.py:1707-1760): biased
+// variance, rho is the KEPT fraction of the running stats. Per-channel statistics accumulate in
+// f64 (two-pass variance); the per-element transforms are f32x4 with the channel's coefficients
+// computed once in f64. rho and eps arrive as f64 so 1 − rho and var + eps are exact.
+
+@inline function lane4(acc0: v128, acc1: v128): f64 {
+  return f64x2.extract_lane(acc0, 0) + f64x2.extract_lane(acc0, 1) + f64x2.extract_lane(acc1, 0) + f64x2.extract_lane(acc1, 1);
+}
+
+/** Σ x[j] over one row, in f64. */
+function rowSum(x: usize, n: i32): f64 {
+  let lo = f64x2.splat(0), hi = f64x2.splat(0);
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const v = v128.load(x + (<usize>j << 2));
+    lo = f64x2.add(lo, f64x2.promote_low_f32x4(v));
+    hi = f64x2.add(hi, f64x2.promote_low_f32x4(f32x4.shuffle(v, v, 2, 3, 2, 3)));
+  }
+  let s = lane4(lo, hi);
+  for (; j < n; j++) s += <f64>load<f32>(x + (<usize>j << 2));
+  return s;
+}
+
+/** Σ (x[j] − mu)² over one row, in f64. */
+function rowSqDev(x: usize, n: i32, mu: f64): f64 {
+  const mv = f64x2.splat(mu);
+  let lo = f64x2.splat(0), hi = f64x2.splat(0);
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const v = v128.load(x + (<usize>j << 2));
+    const a = f64x2.sub(f64x2.promote_low_f32x4(v), mv);
+    const b = f64x2.sub(f64x2.promote_low_f32x4(f32x4.shuffle(v, v, 2, 3, 2, 3)), mv);
+    lo = f64x2.add(lo, f64x2.mul(a, a));
+    hi = f64x2.add(hi, f64x2.mul(b, b));
+  }
+  let s = lane4(lo, hi);
+  for (; j < n; j++) {
+    const d = <f64>load<f32>(x + (<usize>j << 2)) - mu;
+    s += d * d;
+  }
+  return s;
+}
+
+/** y[j] = (x[j] − mu)·k + b over one row. */
+function rowAffine(x: usize, y: usize, n: i32, mu: f32, k: f32, b: f32): void {
+  const mv = f32x4.splat(mu), kv = f32x4.splat(k), bv = f32x4.splat(b);
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const o = <usize>j << 2;
+    v128.store(y + o, f32x4.add(f32x4.mul(f32x4.sub(v128.load(x + o), mv), kv), bv));
+  }
+  for (; j < n; j++) {
+    const o = <usize>j << 2;
+    store<f32>(y + o, (load<f32>(x + o) - mu) * k + b);
+  }
+}
+
+@inline function at(p: usize, c: i32): f32 {
+  return load<f32>(p + (<usize>c << 2));
+}
+
+@inline function put(p: usize, c: i32, v: f64): void {
+  store<f32>(p + (<usize>c << 2), <f32>v);
+}
+
+/** Training mode: writes y, mean, invStd and updates runMean/runVar in place. */
+export function batchNormTrain(
+  x: usize, gamma: usize, beta: usize, y: usize, mean: usize, invStd: usize, runMean: usize, runVar: usize,
+  channels: i32, inner: i32, rho: f64, eps: f64,
+): void {
+  const rowBytes = <usize>inner << 2;
+  for (let c = 0; c < channels; c++) {
+    const xr = x + <usize>c * rowBytes;
+    const mu = rowSum(xr, inner) / <f64>inner;
+    const variance = rowSqDev(xr, inner, mu) / <f64>inner;
+    const inv = 1 / Math.sqrt(variance + eps);
+    rowAffine(xr, y + <usize>c * rowBytes, inner, <f32>mu, <f32>(inv * <f64>at(gamma, c)), at(beta, c));
+    put(mean, c, mu);
+    put(invStd, c, inv);
+    put(runMean, c, rho * <f64>at(runMean, c) + (1 - rho) * mu);
+    put(runVar, c, rho * <f64>at(runVar, c) + (1 - rho) * variance);
+  }
+}
+
+/** Inference mode: y = (x − runMean)/√(runVar + eps)·gamma + beta. */
+export function batchNormInfer(
+  x: usize, gamma: usize, beta: usize, runMean: usize, runVar: usize, y: usize, channels: i32, inner: i32, eps: f64,
+): void {
+  const rowBytes = <usize>inner << 2;
+  for (let c = 0; c < channels; c++) {
+    const k = <f64>at(gamma, c) / Math.sqrt(<f64>at(runVar, c) + eps);
+    rowAffine(x + <usize>c * rowBytes, y + <usize>c * rowBytes, inner, at(runMean, c), <f32>k, at(beta, c));
+  }
+}
+
+/** Backward: dgamma = Σ xhat·dy, dbeta = Σ dy, dx = gamma·invStd·(dy − (xhat·dgamma + dbeta)/inner)
+ *  with xhat = (x − mean)·invStd. */
+export function batchNormGrad(
+  x: usize, dy: usize, gamma: usize, mean: usize, invStd: usize, dx: usize, dgamma: usize, dbeta: usize,
+  channels: i32, inner: i32,
+): void {
+  const rowBytes = <usize>inner << 2;
+  for (let c = 0; c < channels; c++) {
+    const xr = x + <usize>c * rowBytes, dyr = dy + <usize>c * rowBytes, dxr = dx + <usize>c * rowBytes;
+    const mu = at(mean, c), inv = <f64>at(invStd, c);
+    // Σ (x − mean)·dy and Σ dy in f64.
+    const mv = f64x2.splat(<f64>mu);
+    let p0 = f64x2.splat(0), p1 = f64x2.splat(0), s0 = f64x2.splat(0), s1 = f64x2.splat(0);
+    let j = 0;
+    for (; j + 4 <= inner; j += 4) {
+      const o = <usize>j << 2;
+      const xv = v128.load(xr + o), dv = v128.load(dyr + o);
+      const d0 = f64x2.promote_low_f32x4(dv), d1 = f64x2.promote_low_f32x4(f32x4.shuffle(dv, dv, 2, 3, 2, 3));
+      const x0 = f64x2.sub(f64x2.promote_low_f32x4(xv), mv);
+      const x1 = f64x2.sub(f64x2.promote_low_f32x4(f32x4.shuffle(xv, xv, 2, 3, 2, 3)), mv);
+      p0 = f64x2.add(p0, f64x2.mul(x0, d0));
+      p1 = f64x2.add(p1, f64x2.mul(x1, d1));
+      s0 = f64x2.add(s0, d0);
+      s1 = f64x2.add(s1, d1);
+    }
+    let dot = lane4(p0, p1), db = lane4(s0, s1);
+    for (; j < inner; j++) {
+      const o = <usize>j << 2;
+      const d = <f64>load<f32>(dyr + o);
+      dot += (<f64>load<f32>(xr + o) - <f64>mu) * d;
+      db += d;
+    }
+    const dg = dot * inv;
+    put(dgamma, c, dg);
+    put(dbeta, c, db);
+    // dx = k·dy − (x − mean)·a − b with k = gamma·invStd, a = k·invStd·dg/inner, b = k·db/inner.
+    const k = <f64>at(gamma, c) * inv;
+    const a = k * inv * dg / <f64>inner, b = k * db / <f64>inner;
+    const kv = f32x4.splat(<f32>k), av = f32x4.splat(<f32>a), bv = f32x4.splat(<f32>b), m4 = f32x4.splat(mu);
+    j = 0;
+    for (; j + 4 <= inner; j += 4) {
+      const o = <usize>j << 2;
+      const t = f32x4.add(f32x4.mul(f32x4.sub(v128.load(xr + o), m4), av), bv);
+      v128.store(dxr + o, f32x4.sub(f32x4.mul(v128.load(dyr + o), kv), t));
+    }
+    for (; j < inner; j++) {
+      const o = <usize>j << 2;
+      store<f32>(dxr + o, load<f32>(dyr + o) * <f32>k - ((load<f32>(xr + o) - mu) * <f32>a + <f32>b));
+    }
+  }
+}

@@ -1,0 +1,265 @@
+// SGEMM over row-major f32 matrices, GotoBLAS style (Goto & van de Geijn, "Anatomy of
+// High-Performance Matrix Multiplication", TOMS 2008): B is packed into KC×NR k-major panels
+// (L1-resident while the A block streams past), A into MR-high k-major panels (the MC×KC block
+// stays in L2), and an MR×NR register block accumulates in f32x4 locals. The packing routines
+// absorb both transposes and pad edges with zeros, so the micro-kernel always runs full and only
+// the write-back looks at the valid part. The relaxed build (ASC_FEATURE_RELAXED_SIMD) turns each
+// mul+add into one f32x4.relaxed_madd; measurements are in shared/notes/platform.md §1.
+//
+// Register budget: V8 on x64 allocates xmm0–xmm14 (xmm15 is its scratch register). A 4×8 block
+// needs 8 accumulators + 2 B vectors + 1 A splat + 1 product temporary.
+
+const MR: i32 = 4;
+const NR: i32 = 8;
+const KC: i32 = 256;
+const MC: i32 = 128;
+const NC: i32 = 2048;
+/** Bytes of the MR×NR staging tile used for edge write-back. */
+const TILE_BYTES: i32 = MR * NR * 4;
+
+/** First free byte above the module's static data (AS stub runtime); the host allocates above it. */
+export function gemmHeapBase(): usize {
+  return __heap_base;
+}
+
+// @ts-ignore: decorator
+@inline function roundUp(x: i32, to: i32): i32 {
+  return (x + to - 1) / to * to;
+}
+
+// @ts-ignore: decorator
+@inline function align64(x: i32): i32 {
+  return (x + 63) & ~63;
+}
+
+// @ts-ignore: decorator
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
+function packedABytes(m: i32, k: i32): i32 {
+  return align64(roundUp(min(m, MC), MR) * min(k, KC) * 4);
+}
+
+/** Scratch bytes sgemm needs for these sizes (packed A block, packed B block, staging tile). */
+export function sgemmScratchBytes(m: i32, n: i32, k: i32): i32 {
+  return packedABytes(m, k) + align64(roundUp(min(n, NC), NR) * min(k, KC) * 4) + TILE_BYTES;
+}
+
+/** Packs op(B)[p0 : p0+kc, j0 : j0+nc] into NR-wide panels: dst[panel][p][jj], zero-padded. */
+function packB(b: usize, ldb: i32, transB: bool, p0: i32, j0: i32, kc: i32, nc: i32, dst: usize): void {
+  const ldbBytes = <usize>ldb << 2;
+  for (let jr = 0; jr < nc; jr += NR) {
+    const w = min(NR, nc - jr);
+    let d = dst + (<usize>(jr * kc) << 2);
+    if (!transB) {
+      // op(B)(p, j) = b[p·ldb + j]: each panel row is 8 contiguous floats.
+      let s = b + ((<usize>p0 * ldb + <usize>(j0 + jr)) << 2);
+      if (w == NR) {
+        for (let p = 0; p < kc; p++) {
+          v128.store(d, v128.load(s));
+          v128.store(d, v128.load(s, 16), 16);
+          s += ldbBytes;
+          d += NR << 2;
+        }
+      } else {
+        for (let p = 0; p < kc; p++) {
+          for (let jj = 0; jj < NR; jj++) store<f32>(d + (<usize>jj << 2), jj < w ? load<f32>(s + (<usize>jj << 2)) : 0);
+          s += ldbBytes;
+          d += NR << 2;
+        }
+      }
+    } else {
+      // op(B)(p, j) = b[j·ldb + p]: read 8 rows of b along p and transpose 4×4 blocks.
+      const s = b + ((<usize>(j0 + jr) * ldb + <usize>p0) << 2);
+      let p = 0;
+      if (w == NR) {
+        for (; p + 4 <= kc; p += 4) {
+          const q = s + (<usize>p << 2);
+          transpose4Store(q, ldbBytes, d, NR << 2);
+          transpose4Store(q + (ldbBytes << 2), ldbBytes, d + 16, NR << 2);
+          d += (NR << 2) * 4;
+        }
+      }
+      for (; p < kc; p++) {
+        const q = s + (<usize>p << 2);
+        for (let jj = 0; jj < NR; jj++) store<f32>(d + (<usize>jj << 2), jj < w ? load<f32>(q + <usize>jj * ldbBytes) : 0);
+        d += NR << 2;
+      }
+    }
+  }
+}
+
+/** Loads four rows of 4 floats (src, src+stride, ...) and stores their transpose as four vectors
+ *  at dst, dst+dstStride, ... */
+// @ts-ignore: decorator
+@inline function transpose4Store(src: usize, stride: usize, dst: usize, dstStride: usize): void {
+  const r0 = v128.load(src), r1 = v128.load(src + stride);
+  const r2 = v128.load(src + stride * 2), r3 = v128.load(src + stride * 3);
+  const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5), t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, f32x4.shuffle(t0, t2, 0, 1, 4, 5));
+  v128.store(dst + dstStride, f32x4.shuffle(t0, t2, 2, 3, 6, 7));
+  v128.store(dst + dstStride * 2, f32x4.shuffle(t1, t3, 0, 1, 4, 5));
+  v128.store(dst + dstStride * 3, f32x4.shuffle(t1, t3, 2, 3, 6, 7));
+}
+
+/** Packs op(A)[i0 : i0+mc, p0 : p0+kc] into MR-high panels: dst[panel][p][ii], zero-padded. */
+function packA(a: usize, lda: i32, transA: bool, i0: i32, p0: i32, mc: i32, kc: i32, dst: usize): void {
+  const ldaBytes = <usize>lda << 2;
+  for (let ir = 0; ir < mc; ir += MR) {
+    const h = min(MR, mc - ir);
+    let d = dst + (<usize>(ir * kc) << 2);
+    if (transA) {
+      // op(A)(i, p) = a[p·lda + i]: each panel column is MR contiguous floats.
+      let s = a + ((<usize>p0 * lda + <usize>(i0 + ir)) << 2);
+      if (h == MR) {
+        for (let p = 0; p < kc; p++) {
+          v128.store(d, v128.load(s));
+          for (let ii = 4; ii < MR; ii++) store<f32>(d + (<usize>ii << 2), load<f32>(s + (<usize>ii << 2)));
+          s += ldaBytes;
+          d += MR << 2;
+        }
+      } else {
+        for (let p = 0; p < kc; p++) {
+          for (let ii = 0; ii < MR; ii++) store<f32>(d + (<usize>ii << 2), ii < h ? load<f32>(s + (<usize>ii << 2)) : 0);
+          s += ldaBytes;
+          d += MR << 2;
+        }
+      }
+    } else {
+      // op(A)(i, p) = a[i·lda + p]: MR rows along p, transposed 4×4 at a time.
+      const s = a + ((<usize>(i0 + ir) * lda + <usize>p0) << 2);
+      let p = 0;
+      if (h == MR) {
+        for (; p + 4 <= kc; p += 4) {
+          const q = s + (<usize>p << 2);
+          transpose4Store(q, ldaBytes, d, MR << 2);
+          for (let ii = 4; ii < MR; ii++) {
+            const r = q + <usize>ii * ldaBytes;
+            for (let t = 0; t < 4; t++) store<f32>(d + (<usize>(t * MR + ii) << 2), load<f32>(r + (<usize>t << 2)));
+          }
+          d += (MR << 2) * 4;
+        }
+      }
+      for (; p < kc; p++) {
+        const q = s + (<usize>p << 2);
+        for (let ii = 0; ii < MR; ii++) store<f32>(d + (<usize>ii << 2), ii < h ? load<f32>(q + <usize>ii * ldaBytes) : 0);
+        d += MR << 2;
+      }
+    }
+  }
+}
+
+/** One C row of the tile: c[0:8] = alpha·(x0, x1) + beta·c[0:8] (c not read when beta = 0). */
+// @ts-ignore: decorator
+@inline function storeRow(c: usize, x0: v128, x1: v128, av: v128, bv: v128, readC: bool): void {
+  if (readC) {
+    v128.store(c, f32x4.add(f32x4.mul(x0, av), f32x4.mul(v128.load(c), bv)));
+    v128.store(c, f32x4.add(f32x4.mul(x1, av), f32x4.mul(v128.load(c, 16), bv)), 16);
+  } else {
+    v128.store(c, f32x4.mul(x0, av));
+    v128.store(c, f32x4.mul(x1, av), 16);
+  }
+}
+
+/** C tile (mr×nr valid of MR×NR) = alpha·Apanel·Bpanel + beta·C over kc steps. */
+function microKernel(kc: i32, ap: usize, bp: usize, c: usize, ldcBytes: usize, alpha: f32, beta: f32, mr: i32, nr: i32, tile: usize): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(bp), b1 = v128.load(bp, 16);
+    let a = v128.load32_splat(ap);
+    c00 = madd(a, b0, c00); c01 = madd(a, b1, c01);
+    a = v128.load32_splat(ap, 4);
+    c10 = madd(a, b0, c10); c11 = madd(a, b1, c11);
+    a = v128.load32_splat(ap, 8);
+    c20 = madd(a, b0, c20); c21 = madd(a, b1, c21);
+    a = v128.load32_splat(ap, 12);
+    c30 = madd(a, b0, c30); c31 = madd(a, b1, c31);
+    ap += MR << 2;
+    bp += NR << 2;
+  }
+  const av = f32x4.splat(alpha), bv = f32x4.splat(beta);
+  const readC = beta != 0;
+  if (mr == MR && nr == NR) {
+    storeRow(c, c00, c01, av, bv, readC);
+    storeRow(c + ldcBytes, c10, c11, av, bv, readC);
+    storeRow(c + ldcBytes * 2, c20, c21, av, bv, readC);
+    storeRow(c + ldcBytes * 3, c30, c31, av, bv, readC);
+    return;
+  }
+  v128.store(tile, c00); v128.store(tile, c01, 16);
+  v128.store(tile, c10, 32); v128.store(tile, c11, 48);
+  v128.store(tile, c20, 64); v128.store(tile, c21, 80);
+  v128.store(tile, c30, 96); v128.store(tile, c31, 112);
+  writeEdge(tile, c, ldcBytes, alpha, beta, mr, nr);
+}
+
+function writeEdge(tile: usize, c: usize, ldcBytes: usize, alpha: f32, beta: f32, mr: i32, nr: i32): void {
+  for (let i = 0; i < mr; i++) {
+    const row = c + <usize>i * ldcBytes;
+    const t = tile + (<usize>(i * NR) << 2);
+    for (let j = 0; j < nr; j++) {
+      const q = row + (<usize>j << 2);
+      const x = alpha * load<f32>(t + (<usize>j << 2));
+      store<f32>(q, beta != 0 ? x + beta * load<f32>(q) : x);
+    }
+  }
+}
+
+/** C = beta·C over an m×n block (k = 0: the product is empty). */
+function scaleC(m: i32, n: i32, c: usize, ldc: i32, beta: f32): void {
+  for (let i = 0; i < m; i++) {
+    const row = c + (<usize>i * ldc << 2);
+    for (let j = 0; j < n; j++) {
+      const q = row + (<usize>j << 2);
+      store<f32>(q, beta != 0 ? beta * load<f32>(q) : 0);
+    }
+  }
+}
+
+/** C[m×n] = alpha·op(A)·op(B) + beta·C, row-major with leading dimensions lda, ldb, ldc (in
+ *  elements). op(A) is A (m×k) or, when transA ≠ 0, Aᵀ with A stored k×m; likewise op(B) is k×n.
+ *  beta = 0 never reads C. `work` must hold sgemmScratchBytes(m, n, k) bytes, 16-byte aligned. */
+export function sgemm(
+  m: i32, n: i32, k: i32,
+  a: usize, lda: i32, transA: i32,
+  b: usize, ldb: i32, transB: i32,
+  c: usize, ldc: i32,
+  alpha: f32, beta: f32, work: usize,
+): void {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    scaleC(m, n, c, ldc, beta);
+    return;
+  }
+  const ap = work;
+  const bp = work + <usize>packedABytes(m, k);
+  const tile = bp + <usize>align64(roundUp(min(n, NC), NR) * min(k, KC) * 4);
+  const ldcBytes = <usize>ldc << 2;
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = min(NC, n - jc);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      const betaBlock: f32 = pc == 0 ? beta : 1;
+      packB(b, ldb, transB != 0, pc, jc, kc, nc, bp);
+      for (let ic = 0; ic < m; ic += MC) {
+        const mc = min(MC, m - ic);
+        packA(a, lda, transA != 0, ic, pc, mc, kc, ap);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const nr = min(NR, nc - jr);
+          const bPanel = bp + (<usize>(jr * kc) << 2);
+          const cCol = c + (<usize>(jc + jr) << 2);
+          for (let ir = 0; ir < mc; ir += MR) {
+            microKernel(
+              kc, ap + (<usize>(ir * kc) << 2), bPanel, cCol + <usize>(ic + ir) * ldcBytes, ldcBytes,
+              alpha, betaBlock, min(MR, mc - ir), nr, tile,
+            );
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,146 @@
+// im2col / col2im over the 3-D window geometry of src/kernels.ts, for [C, D, H, W, N] data.
+// The batch N is innermost in both x and cols, so every tap moves an N-vector; with width stride 1
+// a whole run of valid output columns reads one contiguous span of x and is moved in one pass.
+//
+// Geometry block `g`: 20 i32 written by the glue (src/backends/wasm/kernels/common.ts):
+//   0 channels, 1 batch, 2-4 inSize D H W, 5-7 window T R S, 8-10 stride, 11-13 pad,
+//   14-16 dilation, 17-19 outSize OD OH OW.
+
+@inline function gi(g: usize, i: i32): i32 {
+  return load<i32>(g + (<usize>i << 2));
+}
+
+/** dst[i] = src[i] for i < n (f32). */
+@inline function copyF32(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(dst + o, v128.load(src + o));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(dst + o, load<f32>(src + o));
+  }
+}
+
+/** dst[i] += src[i] for i < n (f32). */
+@inline function addF32(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+  }
+}
+
+/** First output index o in [0, count) with o·stride + base ≥ 0. */
+@inline function firstValid(base: i32, stride: i32, count: i32): i32 {
+  const lo = base >= 0 ? 0 : (stride - 1 - base) / stride;
+  return min(lo, count);
+}
+
+/** One past the last output index o in [0, count) with o·stride + base < size (≥ lo). */
+@inline function endValid(base: i32, stride: i32, size: i32, count: i32, lo: i32): i32 {
+  const hi = base >= size ? 0 : min((size - 1 - base) / stride + 1, count);
+  return max(hi, lo);
+}
+
+/** cols[(c·T + t)·R·S + r·S + s, p·N + n] = x[c, id, ih, iw, n], 0 in the padding. */
+export function im2col(x: usize, cols: usize, g: usize): void {
+  const C = gi(g, 0), N = gi(g, 1), D = gi(g, 2), H = gi(g, 3), W = gi(g, 4);
+  const T = gi(g, 5), R = gi(g, 6), S = gi(g, 7);
+  const sd = gi(g, 8), sh = gi(g, 9), sw = gi(g, 10);
+  const pd = gi(g, 11), ph = gi(g, 12), pw = gi(g, 13);
+  const dd = gi(g, 14), dh = gi(g, 15), dw = gi(g, 16);
+  const OD = gi(g, 17), OH = gi(g, 18), OW = gi(g, 19);
+  const nb = <usize>N << 2;
+  const owBytes = <usize>OW * nb;
+  let dst = cols;
+  for (let c = 0; c < C; c++) {
+    for (let t = 0; t < T; t++) {
+      for (let r = 0; r < R; r++) {
+        for (let s = 0; s < S; s++) {
+          const base = s * dw - pw;
+          const lo = firstValid(base, sw, OW);
+          const hi = endValid(base, sw, W, OW, lo);
+          for (let od = 0; od < OD; od++) {
+            const id = od * sd - pd + t * dd;
+            if (id < 0 || id >= D) {
+              memory.fill(dst, 0, <usize>OH * owBytes);
+              dst += <usize>OH * owBytes;
+              continue;
+            }
+            for (let oh = 0; oh < OH; oh++) {
+              const ih = oh * sh - ph + r * dh;
+              if (ih < 0 || ih >= H || hi == lo) {
+                memory.fill(dst, 0, owBytes);
+                dst += owBytes;
+                continue;
+              }
+              const src = x + <usize>(((c * D + id) * H + ih) * W) * nb;
+              if (lo > 0) memory.fill(dst, 0, <usize>lo * nb);
+              if (sw == 1) {
+                copyF32(dst + <usize>lo * nb, src + <usize>(lo + base) * nb, (hi - lo) * N);
+              } else {
+                for (let ow = lo; ow < hi; ow++) {
+                  copyF32(dst + <usize>ow * nb, src + <usize>(ow * sw + base) * nb, N);
+                }
+              }
+              if (hi < OW) memory.fill(dst + <usize>hi * nb, 0, <usize>(OW - hi) * nb);
+              dst += owBytes;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** The adjoint of im2col: zeroes dx, then adds every cols entry into the cell im2col read it from. */
+export function col2im(cols: usize, dx: usize, g: usize): void {
+  const C = gi(g, 0), N = gi(g, 1), D = gi(g, 2), H = gi(g, 3), W = gi(g, 4);
+  const T = gi(g, 5), R = gi(g, 6), S = gi(g, 7);
+  const sd = gi(g, 8), sh = gi(g, 9), sw = gi(g, 10);
+  const pd = gi(g, 11), ph = gi(g, 12), pw = gi(g, 13);
+  const dd = gi(g, 14), dh = gi(g, 15), dw = gi(g, 16);
+  const OD = gi(g, 17), OH = gi(g, 18), OW = gi(g, 19);
+  const nb = <usize>N << 2;
+  const owBytes = <usize>OW * nb;
+  memory.fill(dx, 0, <usize>C * <usize>(D * H * W) * nb);
+  let src = cols;
+  for (let c = 0; c < C; c++) {
+    for (let t = 0; t < T; t++) {
+      for (let r = 0; r < R; r++) {
+        for (let s = 0; s < S; s++) {
+          const base = s * dw - pw;
+          const lo = firstValid(base, sw, OW);
+          const hi = endValid(base, sw, W, OW, lo);
+          for (let od = 0; od < OD; od++) {
+            const id = od * sd - pd + t * dd;
+            if (id < 0 || id >= D) {
+              src += <usize>OH * owBytes;
+              continue;
+            }
+            for (let oh = 0; oh < OH; oh++) {
+              const ih = oh * sh - ph + r * dh;
+              if (ih >= 0 && ih < H && hi > lo) {
+                const dst = dx + <usize>(((c * D + id) * H + ih) * W) * nb;
+                if (sw == 1) {
+                  addF32(dst + <usize>(lo + base) * nb, src + <usize>lo * nb, (hi - lo) * N);
+                } else {
+                  for (let ow = lo; ow < hi; ow++) {
+                    addF32(dst + <usize>(ow * sw + base) * nb, src + <usize>ow * nb, N);
+                  }
+                }
+              }
+              src += owBytes;
+            }
+          }
+        }
+      }
+    }
+  }
+}

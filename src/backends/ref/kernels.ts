@@ -1,0 +1,19 @@
+// The reference backend's kernel table, every name of KERNEL_NAMES registered explicitly.
+import type { KernelTable } from '../backend.ts';
+import { batchNormGrad, batchNormInfer, batchNormTrain } from './batchnorm.ts';
+import {
+  explin, explinGrad, logistic, logisticGrad, rectlin, rectlinGrad, softmax, softmaxGrad, tanh, tanhGrad,
+} from './activation.ts';
+import { axpby, biasAdd, biasGrad, clip, fill, mul, scale, sum, sumSquares } from './elementwise.ts';
+import { gemm } from './gemm.ts';
+import { col2im, im2col } from './im2col.ts';
+import { adamUpdate, rmspropUpdate, sgdUpdate } from './optimizer.ts';
+import { poolBackward, poolForward } from './pool.ts';
+
+export const refKernels: KernelTable = {
+  gemm, im2col, col2im, poolForward, poolBackward, biasAdd, biasGrad,
+  axpby, mul, scale, fill, sum, sumSquares, clip,
+  rectlin, rectlinGrad, explin, explinGrad, logistic, logisticGrad, tanh, tanhGrad,
+  softmax, softmaxGrad, batchNormTrain, batchNormInfer, batchNormGrad,
+  sgdUpdate, adamUpdate, rmspropUpdate,
+};

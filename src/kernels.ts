@@ -1,0 +1,132 @@
+// The kernel contract: every kernel's name and argument type, defined once. Both backends register
+// a function for each name, and the ops' forward and backward rules call them by name. A backend
+// never decides which gradient runs; it only runs the kernels it is asked to.
+//
+// Conventions every kernel obeys:
+// - Buffers are flat arrays in row-major order. `B` is the backend's buffer type (a RefBuffer on the
+//   reference backend, a pointer-backed WasmBuffer on the wasm backend).
+// - Activations are channel-major with the batch innermost, as in neon: an image batch is
+//   [C, D, H, W, N] (1D and 2D data use D = H = 1 or D = 1), a dense batch is [F, N].
+// - A kernel writes its outputs completely (it never reads an output's old contents) unless its
+//   comment says it accumulates. Outputs never alias inputs unless the comment allows it.
+// - Integer buffers (max-pooling argmax) are allocated with dtype 'int32'.
+
+/** Spatial geometry of a convolution or pooling window over a [C, D, H, W, N] tensor.
+ *  Every array has three entries, depth-height-width; 1D and 2D data pad with size 1. */
+export interface WindowGeometry {
+  channels: number;
+  batch: number;
+  inSize: [number, number, number];
+  window: [number, number, number];
+  stride: [number, number, number];
+  pad: [number, number, number];
+  dilation: [number, number, number];
+  outSize: [number, number, number];
+}
+
+export type PoolMode = 'max' | 'avg' | 'l2';
+
+export interface KernelArgs<B> {
+  /** C[m×n] = alpha·op(A)·op(B) + beta·C. op(A) is m×k: A is m×k, or k×m when transA.
+   *  op(B) is k×n: B is k×n, or n×k when transB. beta = 0 ignores C's old contents (NaN included). */
+  gemm: { a: B; b: B; c: B; m: number; n: number; k: number; transA: boolean; transB: boolean; alpha: number; beta: number };
+
+  /** cols[(c·T + t)·R·S + r·S + s, p·N + n] = x[c, od·sd − pd + t·dd, oh·sh − ph + r·dh, ow·sw − pw + s·dw, n]
+   *  with p = (od·OH + oh)·OW + ow, and 0 where the tap falls in the padding. cols is [C·T·R·S, P·N]. */
+  im2col: { x: B; cols: B; g: WindowGeometry };
+  /** The adjoint of im2col: dx = Σ over every (row, column) of cols that im2col would have read from
+   *  each input cell. Overwrites dx (padding taps are dropped). */
+  col2im: { cols: B; dx: B; g: WindowGeometry };
+
+  /** Pooling over [C, D, H, W, N] → [C, OD, OH, OW, N] with neon's padding rule: padded cells are
+   *  ignored (max never picks them, avg divides by the number of valid cells, l2 sums valid squares).
+   *  mode 'max' also writes argmax: the window-local index t·R·S + r·S + s of the first maximum. */
+  poolForward: { x: B; y: B; argmax: B | null; g: WindowGeometry; mode: PoolMode };
+  /** Gradient of poolForward. Overwrites dx. max: dy goes to the argmax cell; avg: dy / valid count
+   *  to each valid cell; l2: dy · x / y to each valid cell (0 where y = 0). x and y are the forward's. */
+  poolBackward: { x: B; y: B; dy: B; argmax: B | null; dx: B; g: WindowGeometry; mode: PoolMode };
+
+  /** y[c, j] = x[c, j] + bias[c] for x viewed as [channels, inner]. y may alias x. */
+  biasAdd: { x: B; bias: B; y: B; channels: number; inner: number };
+  /** db[c] = Σ_j dy[c, j] for dy viewed as [channels, inner]. Overwrites db. */
+  biasGrad: { dy: B; db: B; channels: number; inner: number };
+
+  /** out = a·x + b·y elementwise over n values. out may alias x or y. */
+  axpby: { x: B; y: B; out: B; n: number; a: number; b: number };
+  /** out = x ⊙ y elementwise. out may alias x or y. */
+  mul: { x: B; y: B; out: B; n: number };
+  /** out = alpha·x. out may alias x. */
+  scale: { x: B; out: B; n: number; alpha: number };
+  /** x[i] = value for i < n. */
+  fill: { x: B; n: number; value: number };
+  /** out[0] = Σ x[i]. */
+  sum: { x: B; out: B; n: number };
+  /** out[0] = Σ x[i]². */
+  sumSquares: { x: B; out: B; n: number };
+  /** out = clamp(x, −limit, limit). out may alias x. */
+  clip: { x: B; out: B; n: number; limit: number };
+
+  /** Rectlin: y = max(x, 0) + slope·min(x, 0). y may alias x. */
+  rectlin: { x: B; y: B; n: number; slope: number };
+  /** dx = dy · ([y > 0] + slope·[y < 0]), from the forward OUTPUT y as neon does. dx may alias dy. */
+  rectlinGrad: { y: B; dy: B; dx: B; n: number; slope: number };
+  /** Explin (ELU): y = max(x, 0) + alpha·(exp(min(x, 0)) − 1). y may alias x. */
+  explin: { x: B; y: B; n: number; alpha: number };
+  /** dx = dy · ([y > 0] + [y < 0]·(y + alpha)), i.e. alpha·eˣ for x < 0, from the output as neon
+   *  (activation.py: `[y>0] + min(y,0) + alpha·[y<0]`); 0 at y = 0 exactly. */
+  explinGrad: { y: B; dy: B; dx: B; n: number; alpha: number };
+  /** y = 1 / (1 + e^−x), computed without overflow for large |x|. y may alias x. */
+  logistic: { x: B; y: B; n: number };
+  /** dx = dy · y · (1 − y). */
+  logisticGrad: { y: B; dy: B; dx: B; n: number };
+  /** y = tanh(x). y may alias x. */
+  tanh: { x: B; y: B; n: number };
+  /** dx = dy · (1 − y²). */
+  tanhGrad: { y: B; dy: B; dx: B; n: number };
+  /** Softmax over the class axis of x viewed as [classes, batch] (column-wise), max-subtracted. */
+  softmax: { x: B; y: B; classes: number; batch: number };
+  /** dx[k, n] = y[k, n] · (dy[k, n] − Σ_j y[j, n]·dy[j, n]). */
+  softmaxGrad: { y: B; dy: B; dx: B; classes: number; batch: number };
+
+  /** Training-mode batch norm over x viewed as [channels, inner] (inner = spatial·N):
+   *  mean, var (biased) per channel; y = (x − mean)·invStd·gamma + beta with invStd = 1/√(var + eps);
+   *  writes mean and invStd (for backward) and updates the running stats in place:
+   *  runMean = rho·runMean + (1 − rho)·mean, runVar = rho·runVar + (1 − rho)·var. */
+  batchNormTrain: {
+    x: B; gamma: B; beta: B; y: B; mean: B; invStd: B; runMean: B; runVar: B;
+    channels: number; inner: number; rho: number; eps: number;
+  };
+  /** Inference-mode batch norm: y = (x − runMean)/√(runVar + eps)·gamma + beta. */
+  batchNormInfer: { x: B; gamma: B; beta: B; runMean: B; runVar: B; y: B; channels: number; inner: number; eps: number };
+  /** Gradient of batchNormTrain with xhat = (x − mean)·invStd:
+   *  dgamma = Σ xhat·dy, dbeta = Σ dy, dx = gamma·invStd·(dy − (xhat·dgamma + dbeta)/inner).
+   *  Overwrites dx, dgamma and dbeta. */
+  batchNormGrad: {
+    x: B; dy: B; gamma: B; mean: B; invStd: B; dx: B; dgamma: B; dbeta: B; channels: number; inner: number;
+  };
+
+  /** neon's GradientDescentMomentum, one parameter, in place. g' = gradScale·g + wdecay·w;
+   *  momentum ≠ 0: v = μ·v − lr·g', then w += v (or, nesterov, w += μ·v − lr·g' with the new v);
+   *  momentum = 0: w = w − lr·g' (v untouched). */
+  sgdUpdate: {
+    w: B; g: B; v: B; n: number; lr: number; momentum: number; wdecay: number; gradScale: number; nesterov: boolean;
+  };
+  /** Adam with bias correction at step t ≥ 1: g' = gradScale·g; m = β1·m + (1 − β1)·g';
+   *  v = β2·v + (1 − β2)·g'²; w −= lr·√(1 − β2ᵗ)/(1 − β1ᵗ) · m / (√v + eps). */
+  adamUpdate: {
+    w: B; g: B; m: B; v: B; n: number; lr: number; beta1: number; beta2: number; eps: number; gradScale: number; step: number;
+  };
+  /** RMSProp (neon): g' = gradScale·g; m = ρ·m + (1 − ρ)·g'²; w −= lr·g' / (√(m + eps) + eps). */
+  rmspropUpdate: { w: B; g: B; m: B; n: number; lr: number; decay: number; eps: number; gradScale: number };
+}
+
+export type KernelName = keyof KernelArgs<unknown>;
+
+/** Every kernel name, for completeness checks and error messages. */
+export const KERNEL_NAMES: readonly KernelName[] = [
+  'gemm', 'im2col', 'col2im', 'poolForward', 'poolBackward', 'biasAdd', 'biasGrad',
+  'axpby', 'mul', 'scale', 'fill', 'sum', 'sumSquares', 'clip',
+  'rectlin', 'rectlinGrad', 'explin', 'explinGrad', 'logistic', 'logisticGrad', 'tanh', 'tanhGrad',
+  'softmax', 'softmaxGrad', 'batchNormTrain', 'batchNormInfer', 'batchNormGrad',
+  'sgdUpdate', 'adamUpdate', 'rmspropUpdate',
+];

@@ -1,0 +1,86 @@
+// Batch normalisation with neon's semantics (layer.py:2352-2580, nervanacpu.py:1707-1760):
+// statistics per channel (axis 0) over every other position (H·W·N for images, N for dense),
+// biased variance, eps 1e-3, running stats updated as rho·old + (1 − rho)·batch (rho = kept fraction),
+// inference normalises with the running stats.
+import { needsGrad, record } from '../autograd/mode.ts';
+import { Tensor } from '../tensor.ts';
+import { backendOf, expectShape } from './util.ts';
+
+export interface BatchNormState { runMean: Tensor; runVar: Tensor }
+export interface BatchNormOptions { training: boolean; rho?: number; eps?: number }
+
+export function batchNorm(x: Tensor, gamma: Tensor, beta: Tensor, state: BatchNormState, opts: BatchNormOptions): Tensor {
+  const op = 'batchNorm';
+  const backend = backendOf(op, x, gamma, beta, state.runMean, state.runVar);
+  if (x.shape.length < 2) throw new Error(`batchNorm: input must be [C, ..., N], got [${x.shape.join(', ')}]`);
+  const channels = x.shape[0];
+  const inner = x.size / channels;
+  for (const [name, t] of [['gamma', gamma], ['beta', beta], ['runMean', state.runMean], ['runVar', state.runVar]] as const) {
+    expectShape(op, name, t.shape, [channels]);
+  }
+  const rho = opts.rho ?? 0.9, eps = opts.eps ?? 1e-3;
+  if (!(rho >= 0 && rho <= 1)) throw new Error(`batchNorm: rho must be in [0, 1], got ${rho}`);
+  if (!(eps > 0)) throw new Error(`batchNorm: eps must be > 0, got ${eps}`);
+  const y = Tensor.empty(backend, x.shape);
+  const { runMean, runVar } = state;
+
+  if (!opts.training) {
+    backend.run('batchNormInfer', { x: x.buf, gamma: gamma.buf, beta: beta.buf, runMean: runMean.buf, runVar: runVar.buf, y: y.buf, channels, inner, eps });
+    if (!needsGrad(x, gamma, beta)) return y;
+    return record(y, {
+      op: `${op}(inference)`,
+      inputs: [x, gamma, beta],
+      // y = xhat·gamma + beta with xhat = (x − runMean)/√(runVar + eps) fixed: the gradients reuse
+      // batchNormInfer as an affine map per channel, so no extra kernel is needed.
+      backward: (dy) => {
+        const zeros = Tensor.zeros(backend, [channels]);
+        const ones = Tensor.empty(backend, [channels]);
+        backend.run('fill', { x: ones.buf, n: channels, value: 1 });
+        let dx: Tensor | null = null, dgamma: Tensor | null = null, dbeta: Tensor | null = null;
+        if (x.requiresGrad) {
+          dx = Tensor.empty(backend, x.shape);
+          backend.run('batchNormInfer', { x: dy.buf, gamma: gamma.buf, beta: zeros.buf, runMean: zeros.buf, runVar: runVar.buf, y: dx.buf, channels, inner, eps });
+        }
+        if (gamma.requiresGrad) {
+          const xhatDy = Tensor.empty(backend, x.shape);
+          backend.run('batchNormInfer', { x: x.buf, gamma: ones.buf, beta: zeros.buf, runMean: runMean.buf, runVar: runVar.buf, y: xhatDy.buf, channels, inner, eps });
+          backend.run('mul', { x: xhatDy.buf, y: dy.buf, out: xhatDy.buf, n: x.size });
+          dgamma = Tensor.empty(backend, [channels]);
+          backend.run('biasGrad', { dy: xhatDy.buf, db: dgamma.buf, channels, inner });
+          xhatDy.dispose();
+        }
+        if (beta.requiresGrad) {
+          dbeta = Tensor.empty(backend, [channels]);
+          backend.run('biasGrad', { dy: dy.buf, db: dbeta.buf, channels, inner });
+        }
+        zeros.dispose();
+        ones.dispose();
+        return [dx, dgamma, dbeta];
+      },
+    });
+  }
+
+  const mean = backend.alloc(channels), invStd = backend.alloc(channels);
+  backend.run('batchNormTrain', {
+    x: x.buf, gamma: gamma.buf, beta: beta.buf, y: y.buf, mean, invStd,
+    runMean: runMean.buf, runVar: runVar.buf, channels, inner, rho, eps,
+  });
+  const release = () => { backend.dispose(mean); backend.dispose(invStd); };
+  if (!needsGrad(x, gamma, beta)) {
+    release();
+    return y;
+  }
+  return record(y, {
+    op,
+    inputs: [x, gamma, beta],
+    backward: (dy) => {
+      const dx = Tensor.empty(backend, x.shape);
+      const dgamma = Tensor.empty(backend, [channels]), dbeta = Tensor.empty(backend, [channels]);
+      backend.run('batchNormGrad', {
+        x: x.buf, dy: dy.buf, gamma: gamma.buf, mean, invStd, dx: dx.buf, dgamma: dgamma.buf, dbeta: dbeta.buf, channels, inner,
+      });
+      return [dx, dgamma, dbeta];
+    },
+    release,
+  });
+}

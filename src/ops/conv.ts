@@ -1,0 +1,64 @@
+// Convolution (cross-correlation, as neon and PyTorch) over 1, 2 or 3 spatial dims by im2col + GEMM:
+//   cols[C·T·R·S, P·N] = im2col(x),  y[K, P·N] = W[K, C·T·R·S] · cols
+// backward:  dW = dy · colsᵀ,  dcols = Wᵀ · dy,  dx = col2im(dcols).
+// The layout keeps the batch innermost, so y is already [K, ...out, N], the next layer's input.
+import { needsGrad, record } from '../autograd/mode.ts';
+import type { DeviceBuffer } from '../backends/backend.ts';
+import { shapeString, sizeOf, spatialOut, windowGeometry, type WindowOptions } from '../shape.ts';
+import { Tensor } from '../tensor.ts';
+import { backendOf, expectRank } from './util.ts';
+
+export type ConvOptions = WindowOptions;
+
+export function conv(x: Tensor, w: Tensor, opts: ConvOptions = {}): Tensor {
+  const op = 'conv';
+  const backend = backendOf(op, x, w);
+  expectRank(op, 'input', x.shape, [3, 4, 5], '[C, ...1 to 3 spatial dims, N]');
+  if (w.shape.length !== x.shape.length) {
+    throw new Error(`conv: weights must be [K, C, ...window] with ${x.shape.length - 2} window dim(s) to match input ${shapeString(x.shape)}, got ${shapeString(w.shape)}`);
+  }
+  if (w.shape[1] !== x.shape[0]) {
+    throw new Error(`conv: weights ${shapeString(w.shape)} expect ${w.shape[1]} input channels, input ${shapeString(x.shape)} has ${x.shape[0]}`);
+  }
+  const dims = x.shape.length - 2;
+  const g = windowGeometry(op, x.shape, w.shape.slice(2), opts, false);
+  const k = w.shape[0];
+  const rows = sizeOf(w.shape.slice(1)); // C·T·R·S
+  const cols = sizeOf(g.outSize) * g.batch; // P·N
+  // A 1×1 window with stride 1 and no padding reads x exactly as its own column matrix.
+  const pointwise = g.window.every((v) => v === 1) && g.stride.every((v) => v === 1) && g.pad.every((v) => v === 0);
+  let colBuf: DeviceBuffer = x.buf;
+  if (!pointwise) {
+    colBuf = backend.alloc(rows * cols);
+    backend.run('im2col', { x: x.buf, cols: colBuf, g });
+  }
+  const y = Tensor.empty(backend, [k, ...spatialOut(g, dims), g.batch]);
+  backend.run('gemm', { a: w.buf, b: colBuf, c: y.buf, m: k, n: cols, k: rows, transA: false, transB: false, alpha: 1, beta: 0 });
+  const releaseCols = () => { if (!pointwise) backend.dispose(colBuf); };
+  if (!needsGrad(x, w)) {
+    releaseCols();
+    return y;
+  }
+  return record(y, {
+    op,
+    inputs: [x, w],
+    backward: (dy) => {
+      let dw: Tensor | null = null, dx: Tensor | null = null;
+      if (w.requiresGrad) {
+        dw = Tensor.empty(backend, w.shape);
+        backend.run('gemm', { a: dy.buf, b: colBuf, c: dw.buf, m: k, n: rows, k: cols, transA: false, transB: true, alpha: 1, beta: 0 });
+      }
+      if (x.requiresGrad) {
+        dx = Tensor.empty(backend, x.shape);
+        const dcols = pointwise ? dx.buf : backend.alloc(rows * cols);
+        backend.run('gemm', { a: w.buf, b: dy.buf, c: dcols, m: rows, n: cols, k, transA: true, transB: false, alpha: 1, beta: 0 });
+        if (!pointwise) {
+          backend.run('col2im', { cols: dcols, dx: dx.buf, g });
+          backend.dispose(dcols);
+        }
+      }
+      return [dx, dw];
+    },
+    release: releaseCols,
+  });
+}

@@ -1,0 +1,13 @@
+// The differentiable ops: validate → backend kernel → backward rule, one family per file.
+export { matmul, type MatmulOptions } from './matmul.ts';
+export { conv, type ConvOptions } from './conv.ts';
+export { pool, type PoolOptions } from './pool.ts';
+export { batchNorm, type BatchNormOptions, type BatchNormState } from './batchnorm.ts';
+export { rectlin, explin, logistic, tanh, softmax } from './activation.ts';
+export { add, addN, scale, mul, biasAdd } from './elementwise.ts';
+export { reshape, flatten } from './reshape.ts';
+export { dropout, type DropoutOptions } from './dropout.ts';
+export {
+  sumSquared, meanSquared, crossEntropyBinary, crossEntropyMulti,
+  logisticCrossEntropyBinary, softmaxCrossEntropyMulti, type FusedCost,
+} from './cost.ts';

@@ -1,0 +1,110 @@
+// Shapes and window geometry, computed and validated once per op call.
+// Output size, conv and pool alike (neon backend.py:504-531):
+//   out = floor((X + 2·pad − (dil·(k − 1) + 1)) / stride) + 1
+import type { WindowGeometry } from './kernels.ts';
+
+export type PerDim = number | readonly number[];
+
+export interface WindowOptions {
+  stride?: PerDim;
+  pad?: PerDim;
+  dilation?: PerDim;
+}
+
+export function sizeOf(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+export function shapeString(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}
+
+/** Throws unless every dimension is a positive integer. */
+export function checkShape(op: string, what: string, shape: readonly number[]): void {
+  if (shape.length === 0 || shape.some((d) => !Number.isInteger(d) || d < 1)) {
+    throw new Error(`${op}: ${what} must have positive integer dimensions, got ${shapeString(shape)}`);
+  }
+}
+
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** Expands a number or per-dimension list to `dims` entries, checking each value. */
+export function perDim(op: string, name: string, value: PerDim | undefined, dims: number, fallback: number, min: number): number[] {
+  const list = value === undefined ? new Array<number>(dims).fill(fallback)
+    : typeof value === 'number' ? new Array<number>(dims).fill(value) : [...value];
+  if (list.length !== dims) {
+    throw new Error(`${op}: ${name} needs ${dims} value(s) for ${dims} spatial dim(s), got ${list.length} (${JSON.stringify(value)})`);
+  }
+  for (const v of list) {
+    if (!Number.isInteger(v) || v < min) throw new Error(`${op}: ${name} must be an integer ≥ ${min}, got ${v}`);
+  }
+  return list;
+}
+
+export function outputSize(x: number, k: number, stride: number, pad: number, dilation: number): number {
+  return Math.floor((x + 2 * pad - (dilation * (k - 1) + 1)) / stride) + 1;
+}
+
+/** Left-pads a 1–3 entry spatial list to depth-height-width with `fill`. */
+function to3(list: readonly number[], fill: number): [number, number, number] {
+  const out: number[] = [fill, fill, fill];
+  for (let i = 0; i < list.length; i++) out[3 - list.length + i] = list[i];
+  return [out[0], out[1], out[2]];
+}
+
+/**
+ * Geometry of a window sliding over x = [C, ...spatial, N] (1–3 spatial dims).
+ * `pooling` adds neon's pooling rule: padding must be smaller than the window (backend.py:528).
+ */
+export function windowGeometry(
+  op: string,
+  xShape: readonly number[],
+  window: readonly number[],
+  opts: WindowOptions,
+  pooling: boolean,
+): WindowGeometry {
+  checkShape(op, 'input', xShape);
+  const dims = xShape.length - 2;
+  if (dims < 1 || dims > 3) {
+    throw new Error(`${op}: input must be [C, ...1 to 3 spatial dims, N], got ${shapeString(xShape)}`);
+  }
+  if (window.length !== dims) {
+    throw new Error(`${op}: window ${shapeString(window)} has ${window.length} dim(s), input ${shapeString(xShape)} has ${dims} spatial dim(s)`);
+  }
+  checkShape(op, 'window', window);
+  const spatial = xShape.slice(1, 1 + dims);
+  const stride = perDim(op, 'stride', opts.stride, dims, 1, 1);
+  const pad = perDim(op, 'padding', opts.pad, dims, 0, 0);
+  const dilation = perDim(op, 'dilation', opts.dilation, dims, 1, 1);
+  const out: number[] = [];
+  for (let i = 0; i < dims; i++) {
+    if (pooling && pad[i] >= window[i]) {
+      throw new Error(`${op}: padding must be smaller than the window, got padding ${pad[i]} for window ${window[i]}`);
+    }
+    const span = dilation[i] * (window[i] - 1) + 1;
+    if (span > spatial[i] + 2 * pad[i]) {
+      throw new Error(`${op}: the ${dilation[i] > 1 ? 'dilated ' : ''}window spans ${span} cells but the padded input has ` +
+        `${spatial[i] + 2 * pad[i]} (input ${spatial[i]}, padding ${pad[i]}) in spatial dim ${i}`);
+    }
+    out.push(outputSize(spatial[i], window[i], stride[i], pad[i], dilation[i]));
+  }
+  return {
+    channels: xShape[0],
+    batch: xShape[xShape.length - 1],
+    inSize: to3(spatial, 1),
+    window: to3(window, 1),
+    stride: to3(stride, 1),
+    pad: to3(pad, 0),
+    dilation: to3(dilation, 1),
+    outSize: to3(out, 1),
+  };
+}
+
+/** The spatial output dims of a geometry, as many as the input had. */
+export function spatialOut(g: WindowGeometry, dims: number): number[] {
+  return g.outSize.slice(3 - dims);
+}
