@@ -121,61 +121,84 @@ export function tanhGrad(y: usize, dy: usize, dx: usize, n: i32): void {
   }
 }
 
-/** Column-wise softmax of x viewed as [classes, batch], max-subtracted; the exp sum of each column
- *  accumulates in f64. Columns are strided by batch; walking them in order reuses cache lines. */
-export function softmax(x: usize, y: usize, classes: i32, batch: i32): void {
+/** Column-wise softmax of x viewed as [classes, batch], max-subtracted. Walks row by row (batch is
+ *  contiguous) with the per-column state in scratch `work`: batch f32 maxima, then batch f64 exp
+ *  sums (8-byte aligned after the maxima). y may alias x. */
+export function softmax(x: usize, y: usize, classes: i32, batch: i32, work: usize): void {
   const rowBytes = <usize>batch << 2;
-  for (let n = 0; n < batch; n++) {
-    const xc = x + (<usize>n << 2), yc = y + (<usize>n << 2);
-    let m = load<f32>(xc);
-    for (let k = 1; k < classes; k++) m = max(m, load<f32>(xc + <usize>k * rowBytes));
-    let total: f64 = 0;
-    for (let k = 0; k < classes; k++) {
-      const p = <usize>k * rowBytes;
-      const e = Mathf.exp(load<f32>(xc + p) - m);
-      store<f32>(yc + p, e);
-      total += <f64>e;
+  const mx = work, total = work + ((rowBytes + 7) & ~7);
+  memory.copy(mx, x, rowBytes);
+  for (let k = 1; k < classes; k++) {
+    const xr = x + <usize>k * rowBytes;
+    let n = 0;
+    for (; n + 4 <= batch; n += 4) {
+      const o = <usize>n << 2;
+      v128.store(mx + o, f32x4.max(v128.load(mx + o), v128.load(xr + o)));
     }
-    for (let k = 0; k < classes; k++) {
-      const p = yc + <usize>k * rowBytes;
-      store<f32>(p, <f32>(<f64>load<f32>(p) / total));
+    for (; n < batch; n++) {
+      const o = <usize>n << 2;
+      store<f32>(mx + o, max(load<f32>(mx + o), load<f32>(xr + o)));
+    }
+  }
+  memory.fill(total, 0, <usize>batch << 3);
+  for (let k = 0; k < classes; k++) {
+    const xr = x + <usize>k * rowBytes, yr = y + <usize>k * rowBytes;
+    for (let n = 0; n < batch; n++) {
+      const o = <usize>n << 2;
+      const e = Mathf.exp(load<f32>(xr + o) - load<f32>(mx + o));
+      store<f32>(yr + o, e);
+      const t = total + (<usize>n << 3);
+      store<f64>(t, load<f64>(t) + <f64>e);
+    }
+  }
+  for (let n = 0; n < batch; n++) {
+    const t = total + (<usize>n << 3);
+    store<f64>(t, 1 / load<f64>(t));
+  }
+  for (let k = 0; k < classes; k++) {
+    const yr = y + <usize>k * rowBytes;
+    for (let n = 0; n < batch; n++) {
+      const o = <usize>n << 2;
+      store<f32>(yr + o, <f32>(<f64>load<f32>(yr + o) * load<f64>(total + (<usize>n << 3))));
     }
   }
 }
 
-/** dx[k, n] = y[k, n]·(dy[k, n] − Σ_j y[j, n]·dy[j, n]); 4 columns per f32x4, dot in f64. */
-export function softmaxGrad(y: usize, dy: usize, dx: usize, classes: i32, batch: i32): void {
+/** dx[k, n] = y[k, n]·(dy[k, n] − Σ_j y[j, n]·dy[j, n]). Walks rows like softmax; scratch `work`
+ *  holds batch f64 dot products, then the same rounded to f32. dx may alias dy. */
+export function softmaxGrad(y: usize, dy: usize, dx: usize, classes: i32, batch: i32, work: usize): void {
   const rowBytes = <usize>batch << 2;
-  let n = 0;
-  for (; n + 4 <= batch; n += 4) {
-    const c = <usize>n << 2;
-    let lo = f64x2.splat(0), hi = f64x2.splat(0);
-    for (let k = 0; k < classes; k++) {
-      const p = <usize>k * rowBytes + c;
-      const yv = v128.load(y + p), dv = v128.load(dy + p);
-      const a = f64x2.mul(f64x2.promote_low_f32x4(yv), f64x2.promote_low_f32x4(dv));
-      const b = f64x2.mul(f64x2.promote_low_f32x4(f32x4.shuffle(yv, yv, 2, 3, 2, 3)),
+  const dot = work, dot32 = work + (<usize>batch << 3);
+  memory.fill(dot, 0, <usize>batch << 3);
+  for (let k = 0; k < classes; k++) {
+    const yr = y + <usize>k * rowBytes, dr = dy + <usize>k * rowBytes;
+    let n = 0;
+    for (; n + 4 <= batch; n += 4) {
+      const o = <usize>n << 2, t = dot + (<usize>n << 3);
+      const yv = v128.load(yr + o), dv = v128.load(dr + o);
+      const lo = f64x2.mul(f64x2.promote_low_f32x4(yv), f64x2.promote_low_f32x4(dv));
+      const hi = f64x2.mul(f64x2.promote_low_f32x4(f32x4.shuffle(yv, yv, 2, 3, 2, 3)),
         f64x2.promote_low_f32x4(f32x4.shuffle(dv, dv, 2, 3, 2, 3)));
-      lo = f64x2.add(lo, a);
-      hi = f64x2.add(hi, b);
+      v128.store(t, f64x2.add(v128.load(t), lo));
+      v128.store(t, f64x2.add(v128.load(t, 16), hi), 16);
     }
-    const dot = f32x4.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
-    for (let k = 0; k < classes; k++) {
-      const p = <usize>k * rowBytes + c;
-      v128.store(dx + p, f32x4.mul(v128.load(y + p), f32x4.sub(v128.load(dy + p), dot)));
+    for (; n < batch; n++) {
+      const o = <usize>n << 2, t = dot + (<usize>n << 3);
+      store<f64>(t, load<f64>(t) + <f64>load<f32>(yr + o) * <f64>load<f32>(dr + o));
     }
   }
-  for (; n < batch; n++) {
-    const c = <usize>n << 2;
-    let dot: f64 = 0;
-    for (let k = 0; k < classes; k++) {
-      const p = <usize>k * rowBytes + c;
-      dot += <f64>load<f32>(y + p) * <f64>load<f32>(dy + p);
+  for (let n = 0; n < batch; n++) store<f32>(dot32 + (<usize>n << 2), <f32>load<f64>(dot + (<usize>n << 3)));
+  for (let k = 0; k < classes; k++) {
+    const off = <usize>k * rowBytes;
+    const yr = y + off, dr = dy + off, xr = dx + off;
+    let n = 0;
+    for (; n + 4 <= batch; n += 4) {
+      const o = <usize>n << 2;
+      v128.store(xr + o, f32x4.mul(v128.load(yr + o), f32x4.sub(v128.load(dr + o), v128.load(dot32 + o))));
     }
-    const d = <f32>dot;
-    for (let k = 0; k < classes; k++) {
-      const p = <usize>k * rowBytes + c;
-      store<f32>(dx + p, load<f32>(y + p) * (load<f32>(dy + p) - d));
+    for (; n < batch; n++) {
+      const o = <usize>n << 2;
+      store<f32>(xr + o, load<f32>(yr + o) * (load<f32>(dr + o) - load<f32>(dot32 + o)));
     }
   }
 }

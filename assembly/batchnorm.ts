@@ -128,19 +128,22 @@ export function batchNormGrad(
     const dg = dot * inv;
     put(dgamma, c, dg);
     put(dbeta, c, db);
-    // dx = k·dy − (x − mean)·a − b with k = gamma·invStd, a = k·invStd·dg/inner, b = k·db/inner.
-    const k = <f64>at(gamma, c) * inv;
-    const a = k * inv * dg / <f64>inner, b = k * db / <f64>inner;
-    const kv = f32x4.splat(<f32>k), av = f32x4.splat(<f32>a), bv = f32x4.splat(<f32>b), m4 = f32x4.splat(mu);
+    // dx = k·(dy − (xhat·A + B)), A = dgamma/inner, B = dbeta/inner, xhat = (x − mean)·invStd: the
+    // contract's factored order, so dy − B cancels exactly when it should (inner = 1).
+    const k = <f32>(<f64>at(gamma, c) * inv);
+    const A = <f32>(dg / <f64>inner), B = <f32>(db / <f64>inner), I = <f32>inv;
+    const kv = f32x4.splat(k), av = f32x4.splat(A), bv = f32x4.splat(B), iv = f32x4.splat(I), m4 = f32x4.splat(mu);
     j = 0;
     for (; j + 4 <= inner; j += 4) {
       const o = <usize>j << 2;
-      const t = f32x4.add(f32x4.mul(f32x4.sub(v128.load(xr + o), m4), av), bv);
-      v128.store(dxr + o, f32x4.sub(f32x4.mul(v128.load(dyr + o), kv), t));
+      const xhat = f32x4.mul(f32x4.sub(v128.load(xr + o), m4), iv);
+      const t = f32x4.add(f32x4.mul(xhat, av), bv);
+      v128.store(dxr + o, f32x4.mul(kv, f32x4.sub(v128.load(dyr + o), t)));
     }
     for (; j < inner; j++) {
       const o = <usize>j << 2;
-      store<f32>(dxr + o, load<f32>(dyr + o) * <f32>k - ((load<f32>(xr + o) - mu) * <f32>a + <f32>b));
+      const xhat = (load<f32>(xr + o) - mu) * I;
+      store<f32>(dxr + o, k * (load<f32>(dyr + o) - (xhat * A + B)));
     }
   }
 }

@@ -11,9 +11,9 @@
 
 const MR: i32 = 4;
 const NR: i32 = 8;
-const KC: i32 = 256;
+const KC: i32 = 384;
 const MC: i32 = 128;
-const NC: i32 = 2048;
+const NC: i32 = 512;
 /** Bytes of the MR×NR staging tile used for edge write-back. */
 const TILE_BYTES: i32 = MR * NR * 4;
 
@@ -54,9 +54,22 @@ function packB(b: usize, ldb: i32, transB: bool, p0: i32, j0: i32, kc: i32, nc: 
     const w = min(NR, nc - jr);
     let d = dst + (<usize>(jr * kc) << 2);
     if (!transB) {
-      // op(B)(p, j) = b[p·ldb + j]: each panel row is 8 contiguous floats.
+      // op(B)(p, j) = b[p·ldb + j]: each panel row is 8 contiguous floats. Two full panels are
+      // packed together so every 64-byte line of b is read once: with a power-of-two ldb, the rows
+      // alias to one L1 set and half-read lines would be evicted before the next panel.
       let s = b + ((<usize>p0 * ldb + <usize>(j0 + jr)) << 2);
-      if (w == NR) {
+      if (nc - jr >= 2 * NR) {
+        const d2 = d + (<usize>(NR * kc) << 2);
+        for (let p = 0; p < kc; p++) {
+          const o = <usize>(p * NR) << 2;
+          v128.store(d + o, v128.load(s));
+          v128.store(d + o, v128.load(s, 16), 16);
+          v128.store(d2 + o, v128.load(s, 32));
+          v128.store(d2 + o, v128.load(s, 48), 16);
+          s += ldbBytes;
+        }
+        jr += NR;
+      } else if (w == NR) {
         for (let p = 0; p < kc; p++) {
           v128.store(d, v128.load(s));
           v128.store(d, v128.load(s, 16), 16);
@@ -239,18 +252,23 @@ export function sgemm(
   const bp = work + <usize>packedABytes(m, k);
   const tile = bp + <usize>align64(roundUp(min(n, NC), NR) * min(k, KC) * 4);
   const ldcBytes = <usize>ldc << 2;
+  // Equal k blocks (576 = 2×288, not 512 + 64): every block costs one pass over C.
+  const kBlocks = (k + KC - 1) / KC;
+  const kcStep = roundUp((k + kBlocks - 1) / kBlocks, 4);
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
-    for (let pc = 0; pc < k; pc += KC) {
-      const kc = min(KC, k - pc);
+    for (let pc = 0; pc < k; pc += kcStep) {
+      const kc = min(kcStep, k - pc);
       const betaBlock: f32 = pc == 0 ? beta : 1;
-      packB(b, ldb, transB != 0, pc, jc, kc, nc, bp);
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
         packA(a, lda, transA != 0, ic, pc, mc, kc, ap);
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);
           const bPanel = bp + (<usize>(jr * kc) << 2);
+          // B is packed during the first A block, two panels at a time, right before the
+          // micro-kernel reads them: the panels are still in L1 for their first use.
+          if (ic == 0 && (jr & (2 * NR - 1)) == 0) packB(b, ldb, transB != 0, pc, jc + jr, kc, min(2 * NR, nc - jr), bPanel);
           const cCol = c + (<usize>(jc + jr) << 2);
           for (let ir = 0; ir < mc; ir += MR) {
             microKernel(

@@ -57,6 +57,9 @@ export interface KernelArgs<B> {
   mul: { x: B; y: B; out: B; n: number };
   /** out = alpha·x. out may alias x. */
   scale: { x: B; out: B; n: number; alpha: number };
+  /** out[outOffset + i] = x[xOffset + i] for i < n (element offsets; the ranges must not overlap
+   *  when x and out are the same buffer). Channel concatenation and slicing use it. */
+  copy: { x: B; out: B; n: number; xOffset: number; outOffset: number };
   /** x[i] = value for i < n. */
   fill: { x: B; n: number; value: number };
   /** out[0] = Σ x[i]. */
@@ -116,6 +119,8 @@ export interface KernelArgs<B> {
   adamUpdate: {
     w: B; g: B; m: B; v: B; n: number; lr: number; beta1: number; beta2: number; eps: number; gradScale: number; step: number;
   };
+  /** Adagrad (neon): g' = gradScale·g; acc += g'²; w −= lr·g' / √(acc + eps). */
+  adagradUpdate: { w: B; g: B; acc: B; n: number; lr: number; eps: number; gradScale: number };
   /** RMSProp (neon): g' = gradScale·g; m = ρ·m + (1 − ρ)·g'²; w −= lr·g' / (√(m + eps) + eps). */
   rmspropUpdate: { w: B; g: B; m: B; n: number; lr: number; decay: number; eps: number; gradScale: number };
 }
@@ -125,8 +130,8 @@ export type KernelName = keyof KernelArgs<unknown>;
 /** Every kernel name, for completeness checks and error messages. */
 export const KERNEL_NAMES: readonly KernelName[] = [
   'gemm', 'im2col', 'col2im', 'poolForward', 'poolBackward', 'biasAdd', 'biasGrad',
-  'axpby', 'mul', 'scale', 'fill', 'sum', 'sumSquares', 'clip',
+  'axpby', 'mul', 'scale', 'copy', 'fill', 'sum', 'sumSquares', 'clip',
   'rectlin', 'rectlinGrad', 'explin', 'explinGrad', 'logistic', 'logisticGrad', 'tanh', 'tanhGrad',
   'softmax', 'softmaxGrad', 'batchNormTrain', 'batchNormInfer', 'batchNormGrad',
-  'sgdUpdate', 'adamUpdate', 'rmspropUpdate',
+  'sgdUpdate', 'adamUpdate', 'adagradUpdate', 'rmspropUpdate',
 ];

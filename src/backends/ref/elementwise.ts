@@ -60,3 +60,8 @@ export function clip({ x, out, n, limit }: Args<'clip'>): void {
   const X = floats(x, n, 'clip x'), O = floats(out, n, 'clip out');
   for (let i = 0; i < n; i++) O[i] = Math.min(Math.max(X[i], -limit), limit);
 }
+
+export function copy({ x, out, n, xOffset, outOffset }: Args<'copy'>): void {
+  const X = floats(x, xOffset + n, 'copy x'), O = floats(out, outOffset + n, 'copy out');
+  for (let i = 0; i < n; i++) O[outOffset + i] = X[xOffset + i];
+}

@@ -4,16 +4,16 @@ import { batchNormGrad, batchNormInfer, batchNormTrain } from './batchnorm.ts';
 import {
   explin, explinGrad, logistic, logisticGrad, rectlin, rectlinGrad, softmax, softmaxGrad, tanh, tanhGrad,
 } from './activation.ts';
-import { axpby, biasAdd, biasGrad, clip, fill, mul, scale, sum, sumSquares } from './elementwise.ts';
+import { axpby, biasAdd, biasGrad, clip, copy, fill, mul, scale, sum, sumSquares } from './elementwise.ts';
 import { gemm } from './gemm.ts';
 import { col2im, im2col } from './im2col.ts';
-import { adamUpdate, rmspropUpdate, sgdUpdate } from './optimizer.ts';
+import { adagradUpdate, adamUpdate, rmspropUpdate, sgdUpdate } from './optimizer.ts';
 import { poolBackward, poolForward } from './pool.ts';
 
 export const refKernels: KernelTable = {
   gemm, im2col, col2im, poolForward, poolBackward, biasAdd, biasGrad,
-  axpby, mul, scale, fill, sum, sumSquares, clip,
+  axpby, mul, scale, copy, fill, sum, sumSquares, clip,
   rectlin, rectlinGrad, explin, explinGrad, logistic, logisticGrad, tanh, tanhGrad,
   softmax, softmaxGrad, batchNormTrain, batchNormInfer, batchNormGrad,
-  sgdUpdate, adamUpdate, rmspropUpdate,
+  sgdUpdate, adamUpdate, adagradUpdate, rmspropUpdate,
 };

@@ -39,3 +39,12 @@ export function rmspropUpdate({ w, g, m, n, lr, decay, eps, gradScale }: Args<'r
     W[i] -= lr * gp / (Math.sqrt(M[i] + eps) + eps);
   }
 }
+
+export function adagradUpdate({ w, g, acc, n, lr, eps, gradScale }: Args<'adagradUpdate'>): void {
+  const W = floats(w, n, 'adagradUpdate w'), G = floats(g, n, 'adagradUpdate g'), A = floats(acc, n, 'adagradUpdate acc');
+  for (let i = 0; i < n; i++) {
+    const gp = gradScale * G[i];
+    A[i] += gp * gp;
+    W[i] -= lr * gp / Math.sqrt(A[i] + eps);
+  }
+}

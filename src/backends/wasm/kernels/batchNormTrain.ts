@@ -1,0 +1,13 @@
+// rho and eps go to wasm as f64 (the kernel forms 1 − rho and var + eps in f64).
+import type { WasmKernel } from '../context.ts';
+import { needFloat } from './common.ts';
+
+export const batchNormTrain: WasmKernel<'batchNormTrain'> = (ctx, a) => {
+  const { channels: C, inner } = a;
+  needFloat('batchNormTrain', 'x', a.x, C * inner);
+  needFloat('batchNormTrain', 'y', a.y, C * inner);
+  for (const [what, buf] of [['gamma', a.gamma], ['beta', a.beta], ['mean', a.mean], ['invStd', a.invStd],
+    ['runMean', a.runMean], ['runVar', a.runVar]] as const) needFloat('batchNormTrain', what, buf, C);
+  ctx.fn('batchNormTrain')(ctx.ptr(a.x), ctx.ptr(a.gamma), ctx.ptr(a.beta), ctx.ptr(a.y), ctx.ptr(a.mean),
+    ctx.ptr(a.invStd), ctx.ptr(a.runMean), ctx.ptr(a.runVar), C, inner, a.rho, a.eps);
+};

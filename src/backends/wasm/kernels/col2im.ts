@@ -1,0 +1,10 @@
+// dx = col2im(cols), the adjoint of im2col; geometry as a 20-i32 scratch block (common.ts).
+import type { WasmKernel } from '../context.ts';
+import { geometryBlock, needFloat, windowSizes } from './common.ts';
+
+export const col2im: WasmKernel<'col2im'> = (ctx, { cols, dx, g }) => {
+  const z = windowSizes(g);
+  needFloat('col2im', 'cols', cols, z.rows * z.columns);
+  needFloat('col2im', 'dx', dx, z.input);
+  ctx.fn('col2im')(ctx.ptr(cols), ctx.ptr(dx), geometryBlock(ctx, g));
+};

@@ -1,0 +1,8 @@
+import type { WasmKernel } from '../context.ts';
+import { needFloat } from './common.ts';
+
+export const explin: WasmKernel<'explin'> = (ctx, { x, y, n, alpha }) => {
+  needFloat('explin', 'x', x, n);
+  needFloat('explin', 'y', y, n);
+  ctx.fn('explin')(ctx.ptr(x), ctx.ptr(y), n, alpha);
+};

@@ -1,0 +1,27 @@
+// gemm glue: one call into assembly/gemm.ts. The wasm side packs op(A) and op(B) into the scratch
+// region, so the transposes cost nothing here; leading dimensions follow from row-major storage.
+import type { WasmKernel } from '../context.ts';
+import { needFloat } from './common.ts';
+
+function needDim(what: string, v: number): void {
+  if (!Number.isInteger(v) || v < 0) throw new Error(`wasm gemm: ${what} must be a non-negative integer, got ${v}`);
+}
+
+export const gemm: WasmKernel<'gemm'> = (ctx, { a, b, c, m, n, k, transA, transB, alpha, beta }) => {
+  needDim('m', m);
+  needDim('n', n);
+  needDim('k', k);
+  needFloat('gemm', 'a', a, m * k);
+  needFloat('gemm', 'b', b, k * n);
+  needFloat('gemm', 'c', c, m * n);
+  if (m === 0 || n === 0) return;
+  const pa = ctx.ptr(a), pb = ctx.ptr(b), pc = ctx.ptr(c);
+  const work = ctx.scratch(ctx.fn('sgemmScratchBytes')(m, n, k));
+  ctx.fn('sgemm')(
+    m, n, k,
+    pa, transA ? m : k, transA ? 1 : 0,
+    pb, transB ? k : n, transB ? 1 : 0,
+    pc, n,
+    alpha, beta, work,
+  );
+};

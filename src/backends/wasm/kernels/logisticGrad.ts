@@ -1,0 +1,9 @@
+import type { WasmKernel } from '../context.ts';
+import { needFloat } from './common.ts';
+
+export const logisticGrad: WasmKernel<'logisticGrad'> = (ctx, { y, dy, dx, n }) => {
+  needFloat('logisticGrad', 'y', y, n);
+  needFloat('logisticGrad', 'dy', dy, n);
+  needFloat('logisticGrad', 'dx', dx, n);
+  ctx.fn('logisticGrad')(ctx.ptr(y), ctx.ptr(dy), ctx.ptr(dx), n);
+};

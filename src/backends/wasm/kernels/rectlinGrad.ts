@@ -1,0 +1,9 @@
+import type { WasmKernel } from '../context.ts';
+import { needFloat } from './common.ts';
+
+export const rectlinGrad: WasmKernel<'rectlinGrad'> = (ctx, { y, dy, dx, n, slope }) => {
+  needFloat('rectlinGrad', 'y', y, n);
+  needFloat('rectlinGrad', 'dy', dy, n);
+  needFloat('rectlinGrad', 'dx', dx, n);
+  ctx.fn('rectlinGrad')(ctx.ptr(y), ctx.ptr(dy), ctx.ptr(dx), n, slope);
+};

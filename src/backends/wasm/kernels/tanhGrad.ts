@@ -1,0 +1,9 @@
+import type { WasmKernel } from '../context.ts';
+import { needFloat } from './common.ts';
+
+export const tanhGrad: WasmKernel<'tanhGrad'> = (ctx, { y, dy, dx, n }) => {
+  needFloat('tanhGrad', 'y', y, n);
+  needFloat('tanhGrad', 'dy', dy, n);
+  needFloat('tanhGrad', 'dx', dx, n);
+  ctx.fn('tanhGrad')(ctx.ptr(y), ctx.ptr(dy), ctx.ptr(dx), n);
+};

@@ -1,0 +1,114 @@
+// The host-side allocator over the wasm module's imported memory. Blocks are 64-byte aligned and
+// sized by class (64-byte steps up to 4 KiB, then eight steps per power of two), carved from a bump
+// pointer above the module's static data; a freed block goes on its class's free list and the next
+// request of that class reuses it, so a training loop that allocates the same shapes every step
+// reaches a steady state without growing memory. Views are made fresh on every access: memory.grow
+// detaches the old ArrayBuffer.
+
+const ALIGN = 64;
+const PAGE = 65536;
+
+function roundTo(x: number, to: number): number {
+  return Math.ceil(x / to) * to;
+}
+
+/** The block size a request of `bytes` gets (≥ 64, a multiple of 64, ≤ 12.5% slack above 4 KiB). */
+export function sizeClass(bytes: number): number {
+  if (bytes <= 4096) return Math.max(ALIGN, roundTo(bytes, ALIGN));
+  const step = 2 ** (Math.floor(Math.log2(bytes - 1)) - 3);
+  return roundTo(bytes, Math.max(ALIGN, step));
+}
+
+export interface HeapStats {
+  bytesInUse: number;
+  peakBytes: number;
+  buffers: number;
+  reservedBytes: number;
+}
+
+export class WasmHeap {
+  private top: number;
+  /** Free blocks by class size. */
+  private readonly free = new Map<number, number[]>();
+  /** Live blocks: pointer → [class size, requested bytes]. */
+  private readonly live = new Map<number, [number, number]>();
+  private inUse = 0;
+  private peak = 0;
+  private scratchPtr = 0;
+  private scratchSize = 0;
+
+  constructor(readonly memory: WebAssembly.Memory, heapBase: number) {
+    this.top = roundTo(heapBase, ALIGN);
+  }
+
+  /** A zero-filled, 64-byte aligned block of at least `bytes` bytes. */
+  alloc(bytes: number): number {
+    const ptr = this.take(sizeClass(bytes));
+    new Uint8Array(this.memory.buffer, ptr, bytes).fill(0);
+    this.live.set(ptr, [sizeClass(bytes), bytes]);
+    this.inUse += bytes;
+    this.peak = Math.max(this.peak, this.inUse);
+    return ptr;
+  }
+
+  /** Returns a block from alloc to its free list. */
+  release(ptr: number): void {
+    const entry = this.live.get(ptr);
+    if (!entry) throw new Error(`wasm heap: ${ptr} is not a live block`);
+    this.live.delete(ptr);
+    this.inUse -= entry[1];
+    this.put(ptr, entry[0]);
+  }
+
+  /** A 64-byte aligned region of at least `bytes` bytes, not zeroed, reused by every caller: valid
+   *  until the next scratch call that asks for more. Not counted in bytesInUse. */
+  scratch(bytes: number): number {
+    if (bytes > this.scratchSize) {
+      if (this.scratchSize > 0) this.put(this.scratchPtr, this.scratchSize);
+      this.scratchSize = sizeClass(bytes);
+      this.scratchPtr = this.take(this.scratchSize);
+    }
+    return this.scratchPtr;
+  }
+
+  stats(): HeapStats {
+    return { bytesInUse: this.inUse, peakBytes: this.peak, buffers: this.live.size, reservedBytes: this.memory.buffer.byteLength };
+  }
+
+  resetPeak(): void {
+    this.peak = this.inUse;
+  }
+
+  private take(size: number): number {
+    const list = this.free.get(size);
+    const reused = list?.pop();
+    if (reused !== undefined) return reused;
+    const ptr = this.top;
+    this.ensure(ptr + size);
+    this.top = ptr + size;
+    return ptr;
+  }
+
+  private put(ptr: number, size: number): void {
+    let list = this.free.get(size);
+    if (!list) this.free.set(size, (list = []));
+    list.push(ptr);
+  }
+
+  /** Grows memory to hold `end` bytes, by at least 1/8 of its size so growth stays amortized. */
+  private ensure(end: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (end <= have) return;
+    const pages = Math.max(Math.ceil((end - have) / PAGE), Math.ceil(have / PAGE / 8));
+    try {
+      this.memory.grow(pages);
+    } catch (e) {
+      // Growing by the minimum may still fit where the amortized step did not.
+      try {
+        this.memory.grow(Math.ceil((end - have) / PAGE));
+      } catch {
+        throw new Error(`wasm heap: cannot grow memory to ${end} bytes (have ${have})`, { cause: e });
+      }
+    }
+  }
+}

@@ -1,0 +1,27 @@
+// What a model reads: batches of samples in Argon's layout (channel-major, batch innermost) with
+// labels. Every loader yields raw pixel values (0–255 for images); scaling is the model's job
+// (DataTransform(Normalizer(128)) in the course's networks).
+
+export interface Batch {
+  /** Input values [...inputShape, n]: sample j of the batch is at x[i·n + j] for feature i. */
+  x: Float32Array;
+  /** Samples in this batch (the last batch of an epoch may be smaller). */
+  n: number;
+  /** Integer class labels, one per sample (length n). */
+  labels: Int32Array;
+  /** Targets [nclass, n] (one-hot for classification), same layout as the model's output. */
+  targets: Float32Array;
+}
+
+export interface DataIterator {
+  /** Per-sample input shape, e.g. [3, 64, 64] or [784]. */
+  readonly inputShape: readonly number[];
+  readonly nclass: number;
+  /** Number of samples. */
+  readonly ndata: number;
+  readonly batchSize: number;
+  /** Batches per epoch: ceil(ndata / batchSize). */
+  readonly nbatches: number;
+  /** One epoch of batches, in order or shuffled (a shuffling iterator draws a new order per call). */
+  batches(): AsyncIterable<Batch>;
+}
