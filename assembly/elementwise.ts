@@ -103,6 +103,11 @@ export function scale(x: usize, out: usize, n: i32, alpha: f32): void {
   }
 }
 
+/** out[i] = x[i] for i < n (the glue offsets both pointers); memmove semantics. */
+export function copy(x: usize, out: usize, n: i32): void {
+  memory.copy(out, x, <usize>n << 2);
+}
+
 /** x[i] = value for i < n. */
 export function fill(x: usize, n: i32, value: f32): void {
   const vv = f32x4.splat(value);

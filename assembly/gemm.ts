@@ -4,10 +4,17 @@
 // stays in L2), and an MR×NR register block accumulates in f32x4 locals. The packing routines
 // absorb both transposes and pad edges with zeros, so the micro-kernel always runs full and only
 // the write-back looks at the valid part. The relaxed build (ASC_FEATURE_RELAXED_SIMD) turns each
-// mul+add into one f32x4.relaxed_madd; measurements are in shared/notes/platform.md §1.
+// mul+add into one f32x4.relaxed_madd.
 //
-// Register budget: V8 on x64 allocates xmm0–xmm14 (xmm15 is its scratch register). A 4×8 block
-// needs 8 accumulators + 2 B vectors + 1 A splat + 1 product temporary.
+// Measured choices (Node 20 / V8 11.3 on the project's x64 box, 1024³):
+// - 4×8 block: 8 accumulators + 2 B + 1 A splat + 1 product temporary of the 15 xmm registers V8
+//   allocates (xmm15 is its scratch). 5×8 and 6×8 were no faster, and pre-splatted A was slower.
+// - No k-loop unrolling: TurboFan hoists every load of an unrolled body to the top and spills the
+//   accumulators (2–4× unrolled ran 10–20% slower).
+// - The plain build issues a mul and an add per FMA: with two multiply and two add pipes sharing
+//   three 128-bit ports (Intel) it tops out near 12 FLOP/cycle, relaxed_madd near 16.
+// - KC 384 / MC 128 / NC 512 and packing B inside the first A block (below) were each worth a
+//   few percent, mostly on conv-like shapes with small m.
 
 const MR: i32 = 4;
 const NR: i32 = 8;
@@ -55,8 +62,7 @@ function packB(b: usize, ldb: i32, transB: bool, p0: i32, j0: i32, kc: i32, nc: 
     let d = dst + (<usize>(jr * kc) << 2);
     if (!transB) {
       // op(B)(p, j) = b[p·ldb + j]: each panel row is 8 contiguous floats. Two full panels are
-      // packed together so every 64-byte line of b is read once: with a power-of-two ldb, the rows
-      // alias to one L1 set and half-read lines would be evicted before the next panel.
+      // packed together, so each 64-byte line of b is read once.
       let s = b + ((<usize>p0 * ldb + <usize>(j0 + jr)) << 2);
       if (nc - jr >= 2 * NR) {
         const d2 = d + (<usize>(NR * kc) << 2);

@@ -1,5 +1,5 @@
 // Optimizer steps over one parameter tensor, in place (neon optimizer.py: GradientDescentMomentum
-// :416-539, RMSProp :542-633, Adam :825-930), following src/kernels.ts term by term. Hyper-
+// :416-539, RMSProp :542-633, Adam :825-930, Adagrad), following src/kernels.ts term by term. Hyper-
 // parameters arrive as f64; derived coefficients (1 − β, Adam's bias correction) are formed in
 // f64 and rounded once to f32 for the f32x4 body.
 
@@ -68,6 +68,27 @@ export function adamUpdate(
     store<f32>(m + o, mn);
     store<f32>(v + o, vn);
     store<f32>(w + o, load<f32>(w + o) - A * mn / (Mathf.sqrt(vn) + E));
+  }
+}
+
+/** Adagrad: g' = gradScale·g; acc += g'²; w −= lr·g' / √(acc + eps). */
+export function adagradUpdate(w: usize, g: usize, acc: usize, n: i32, lr: f64, eps: f64, gradScale: f64): void {
+  const L = <f32>lr, E = <f32>eps, S = <f32>gradScale;
+  const lv = f32x4.splat(L), ev = f32x4.splat(E), sv = f32x4.splat(S);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const gp = f32x4.mul(sv, v128.load(g + o));
+    const an = f32x4.add(v128.load(acc + o), f32x4.mul(gp, gp));
+    v128.store(acc + o, an);
+    v128.store(w + o, f32x4.sub(v128.load(w + o), f32x4.div(f32x4.mul(lv, gp), f32x4.sqrt(f32x4.add(an, ev)))));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const gp = S * load<f32>(g + o);
+    const an = load<f32>(acc + o) + gp * gp;
+    store<f32>(acc + o, an);
+    store<f32>(w + o, load<f32>(w + o) - L * gp / Mathf.sqrt(an + E));
   }
 }
 

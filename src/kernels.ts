@@ -40,10 +40,13 @@ export interface KernelArgs<B> {
 
   /** Pooling over [C, D, H, W, N] → [C, OD, OH, OW, N] with neon's padding rule: padded cells are
    *  ignored (max never picks them, avg divides by the number of valid cells, l2 sums valid squares).
-   *  mode 'max' also writes argmax: the window-local index t·R·S + r·S + s of the first maximum. */
+   *  mode 'max' also writes argmax (when given): the window-local index t·R·S + r·S + s of the first
+   *  maximum (strictly greater wins, scanning t, r, s). Dilation is honoured (neon's pooling uses 1).
+   *  A window with no valid cell (impossible when pad < window) yields 0 and argmax −1. */
   poolForward: { x: B; y: B; argmax: B | null; g: WindowGeometry; mode: PoolMode };
   /** Gradient of poolForward. Overwrites dx. max: dy goes to the argmax cell; avg: dy / valid count
-   *  to each valid cell; l2: dy · x / y to each valid cell (0 where y = 0). x and y are the forward's. */
+   *  to each valid cell; l2: dy · x / y to each valid cell (0 where y = 0). x and y are the forward's.
+   *  max with argmax null recomputes the first maximum from x; argmax −1 drops that gradient. */
   poolBackward: { x: B; y: B; dy: B; argmax: B | null; dx: B; g: WindowGeometry; mode: PoolMode };
 
   /** y[c, j] = x[c, j] + bias[c] for x viewed as [channels, inner]. y may alias x. */
@@ -110,7 +113,7 @@ export interface KernelArgs<B> {
 
   /** neon's GradientDescentMomentum, one parameter, in place. g' = gradScale·g + wdecay·w;
    *  momentum ≠ 0: v = μ·v − lr·g', then w += v (or, nesterov, w += μ·v − lr·g' with the new v);
-   *  momentum = 0: w = w − lr·g' (v untouched). */
+   *  momentum = 0: w = w − lr·g' (v is neither read nor written, but must be a live buffer). */
   sgdUpdate: {
     w: B; g: B; v: B; n: number; lr: number; momentum: number; wdecay: number; gradScale: number; nesterov: boolean;
   };

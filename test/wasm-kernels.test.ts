@@ -27,6 +27,14 @@ for (const n of SIZES) {
     kernel: 'scale', label: `n=${n}`, buffers: { x, out: { size: n } },
     args: (b) => ({ x: b.x, out: b.out, n, alpha: -0.37 }), check: ['out'],
   }));
+  test(`copy n=${n} with offsets`, () => compareWasm({
+    kernel: 'copy', label: `n=${n}`, buffers: { x: rand(n + 3, 13), out: { size: n + 6 } },
+    args: (b) => ({ x: b.x, out: b.out, n, xOffset: 3, outOffset: 5 }), check: ['out'],
+  }));
+  test(`copy n=${n} within one buffer`, () => compareWasm({
+    kernel: 'copy', label: `n=${n} same buffer`, buffers: { x: rand(2 * n + 1, 14) },
+    args: (b) => ({ x: b.x, out: b.x, n, xOffset: 0, outOffset: n + 1 }), check: ['x'],
+  }));
   test(`fill n=${n} (tail of the buffer untouched)`, () => compareWasm({
     kernel: 'fill', label: `n=${n}`, buffers: { x: rand(n + 5, 9) },
     args: (b) => ({ x: b.x, n, value: 2.5 }), check: ['x'],

@@ -77,6 +77,12 @@ for (const n of [1, 7, 1003]) {
     check: ['w', 'm', 'v'],
     steps: 4,
   }));
+  test(`adagradUpdate n=${n} (3 steps)`, () => compareWasm({
+    kernel: 'adagradUpdate', label: `n=${n}`, buffers: { w, g, acc: rand(n, n + 46, 0, 0.01) },
+    args: (b) => ({ w: b.w, g: b.g, acc: b.acc, n, lr: 0.01, eps: 1e-6, gradScale: 0.5 }),
+    check: ['w', 'acc'],
+    steps: 3,
+  }));
   test(`rmspropUpdate n=${n} (3 steps)`, () => compareWasm({
     kernel: 'rmspropUpdate', label: `n=${n}`, buffers: { w, g, m: rand(n, n + 45, 0, 0.01) },
     args: (b) => ({ w: b.w, g: b.g, m: b.m, n, lr: 2e-3, decay: 0.95, eps: 1e-6, gradScale: 0.25 }),

@@ -16,6 +16,8 @@ export interface Param {
   readonly name: string;
   readonly kind: ParamKind;
   readonly value: Tensor;
+  /** false: the layer is frozen (`trainable: false`); optimizers skip it. Absent means true. */
+  readonly trainable?: boolean;
 }
 
 /** Non-trainable state saved with the model (BatchNorm's running mean and variance). */

@@ -10,6 +10,7 @@ import { biasGrad } from './biasGrad.ts';
 import { axpby } from './axpby.ts';
 import { mul } from './mul.ts';
 import { scale } from './scale.ts';
+import { copy } from './copy.ts';
 import { fill } from './fill.ts';
 import { sum } from './sum.ts';
 import { sumSquares } from './sumSquares.ts';
@@ -29,6 +30,7 @@ import { batchNormInfer } from './batchNormInfer.ts';
 import { batchNormGrad } from './batchNormGrad.ts';
 import { sgdUpdate } from './sgdUpdate.ts';
 import { adamUpdate } from './adamUpdate.ts';
+import { adagradUpdate } from './adagradUpdate.ts';
 import { rmspropUpdate } from './rmspropUpdate.ts';
 
 export const wasmKernels: WasmKernelTable = {
@@ -42,6 +44,7 @@ export const wasmKernels: WasmKernelTable = {
   axpby,
   mul,
   scale,
+  copy,
   fill,
   sum,
   sumSquares,
@@ -61,5 +64,6 @@ export const wasmKernels: WasmKernelTable = {
   batchNormGrad,
   sgdUpdate,
   adamUpdate,
+  adagradUpdate,
   rmspropUpdate,
 };

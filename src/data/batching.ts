@@ -1,0 +1,131 @@
+// Pieces every iterator shares: argument checks with messages that name the values, the per-epoch
+// order (a seeded Random whose state and epoch counter can be saved and restored), and the copy of
+// row-major samples into Argon's layout [...shape, n] with the batch innermost.
+import { Random } from '../random.ts';
+
+/** What an iterator saves so a resumed run reshuffles (and augments) exactly as an uninterrupted one. */
+export interface IteratorState {
+  /** Epochs started so far (each call of batches() starts one). */
+  epoch: number;
+  /** The Random's state from which the next epoch draws its order. */
+  rng: number[];
+}
+
+export function checkPositiveInt(value: number, what: string, owner: string): void {
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new Error(`${owner}: ${what} must be a positive integer, got ${value}`);
+  }
+}
+
+export function checkShape(shape: readonly number[], what: string, owner: string): void {
+  if (shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
+    throw new Error(`${owner}: ${what} must be a non-empty list of positive integers, got [${shape.join(', ')}]`);
+  }
+}
+
+/** Checks batchSize against the number of samples (the issue's "bad input" rules). */
+export function checkBatchSize(batchSize: number, ndata: number, owner: string): void {
+  checkPositiveInt(batchSize, 'batchSize', owner);
+  if (ndata === 0) throw new Error(`${owner}: the data set is empty (0 samples)`);
+  if (batchSize > ndata) {
+    throw new Error(`${owner}: batchSize ${batchSize} is larger than the data set (${ndata} samples)`);
+  }
+}
+
+/** Checks every label is in [0, nclass); `name(i)` describes sample i in the message. */
+export function checkLabels(labels: ArrayLike<number>, nclass: number, owner: string,
+  name: (i: number) => string = (i) => `sample ${i}`): void {
+  checkPositiveInt(nclass, 'nclass', owner);
+  for (let i = 0; i < labels.length; i++) {
+    const v = labels[i];
+    if (!Number.isInteger(v) || v < 0 || v >= nclass) {
+      throw new Error(`${owner}: label ${v} of ${name(i)} is outside [0, ${nclass}) (nclass ${nclass})`);
+    }
+  }
+}
+
+/** max label + 1 (labels are checked separately). */
+export function inferNclass(labels: ArrayLike<number>): number {
+  let m = -1;
+  for (let i = 0; i < labels.length; i++) if (labels[i] > m) m = labels[i];
+  return m + 1;
+}
+
+/**
+ * The per-epoch randomness of an iterator. Every draw for an epoch happens when the epoch starts
+ * (its order, then a seed for its augmentation), so the state saved between epochs replays the
+ * rest of the run exactly.
+ */
+export class EpochRng {
+  private rng: Random;
+  private epochs = 0;
+  /** Whether a seed was given (a Model may reseed an iterator that has none of its own). */
+  seeded: boolean;
+
+  constructor(seed: number | undefined) {
+    this.seeded = seed !== undefined;
+    this.rng = new Random(seed ?? 0);
+  }
+
+  get epoch(): number {
+    return this.epochs;
+  }
+
+  reseed(seed: number): void {
+    this.rng = new Random(seed);
+    this.epochs = 0;
+    this.seeded = true;
+  }
+
+  /** Starts an epoch: the sample order (identity unless shuffle) and a seed for its augmentation. */
+  startEpoch(ndata: number, shuffle: boolean): { order: Uint32Array; augSeed: number } {
+    const order = new Uint32Array(ndata);
+    for (let i = 0; i < ndata; i++) order[i] = i;
+    if (shuffle) {
+      for (let i = ndata - 1; i > 0; i--) {
+        const j = this.rng.int(i + 1);
+        const t = order[i]; order[i] = order[j]; order[j] = t;
+      }
+    }
+    const augSeed = this.rng.nextUint32();
+    this.epochs++;
+    return { order, augSeed };
+  }
+
+  getState(): IteratorState {
+    return { epoch: this.epochs, rng: this.rng.getState() };
+  }
+
+  setState(state: IteratorState): void {
+    if (!Number.isInteger(state.epoch) || state.epoch < 0) {
+      throw new Error(`setState: epoch must be a non-negative integer, got ${state.epoch}`);
+    }
+    this.rng.setState(state.rng);
+    this.epochs = state.epoch;
+  }
+}
+
+/** Targets [nclass, n] one-hot: targets[c·n + j] = 1 where c is sample j's label. */
+export function oneHot(labels: Int32Array, nclass: number): Float32Array {
+  const n = labels.length;
+  const t = new Float32Array(nclass * n);
+  for (let j = 0; j < n; j++) t[labels[j] * n + j] = 1;
+  return t;
+}
+
+/**
+ * Copies samples order[start..start+n) of the row-major data (sample s, feature i at s·F + i) into
+ * x[i·n + j], and their labels. Reads each sample contiguously, writes with stride n.
+ */
+export function gatherRows(data: Float32Array | Uint8Array, labelsAll: Int32Array, F: number,
+  order: Uint32Array, start: number, n: number): { x: Float32Array; labels: Int32Array } {
+  const x = new Float32Array(F * n);
+  const labels = new Int32Array(n);
+  for (let j = 0; j < n; j++) {
+    const s = order[start + j];
+    labels[j] = labelsAll[s];
+    const base = s * F;
+    for (let i = 0, o = j; i < F; i++, o += n) x[o] = data[base + i];
+  }
+  return { x, labels };
+}
