@@ -60,30 +60,46 @@ async function compileStreaming(url: URL): Promise<WebAssembly.Module> {
   return WebAssembly.compile(await readBytes(url));
 }
 
+interface RelaxedProbe { bytes: Uint8Array<ArrayBuffer> | null; valid: boolean; error: unknown }
+
+/** The relaxed build's bytes and whether this engine validates them, read once per process (the
+ *  same bytes are then compiled, so a browser fetches the file once). */
+let relaxedProbe: Promise<RelaxedProbe> | null = null;
+
+function probeRelaxed(): Promise<RelaxedProbe> {
+  relaxedProbe ??= readBytes(URLS.relaxed).then(
+    (bytes) => ({ bytes, valid: WebAssembly.validate(bytes), error: null }),
+    (error: unknown) => ({ bytes: null, valid: false, error }),
+  );
+  return relaxedProbe;
+}
+
 /** Whether this engine validates the relaxed-SIMD build (false when the file is missing). */
 export async function relaxedSimdSupported(): Promise<boolean> {
-  try {
-    return WebAssembly.validate(await readBytes(URLS.relaxed));
-  } catch {
-    return false;
-  }
+  return (await probeRelaxed()).valid;
 }
 
 async function chooseVariant(relaxed: RelaxedOption): Promise<WasmVariant> {
   if (relaxed === false) return 'simd';
-  if (relaxed === 'auto') return (await relaxedSimdSupported()) ? 'relaxed' : 'simd';
-  const bytes = await readBytes(URLS.relaxed);
-  if (!WebAssembly.validate(bytes)) {
-    throw new Error('argon: relaxed: true, but this engine rejects the relaxed-SIMD build ' +
-      '(WebAssembly.validate is false; Node 20 needs --experimental-wasm-relaxed-simd)');
-  }
-  return 'relaxed';
+  const probe = await probeRelaxed();
+  if (probe.valid) return 'relaxed';
+  if (relaxed === 'auto') return 'simd';
+  if (probe.error) throw probe.error;
+  throw new Error('argon: relaxed: true, but this engine rejects the relaxed-SIMD build ' +
+    '(WebAssembly.validate is false; Node 20 needs --experimental-wasm-relaxed-simd)');
+}
+
+async function compileVariant(variant: WasmVariant): Promise<WebAssembly.Module> {
+  if (variant === 'simd') return compileStreaming(URLS.simd);
+  const { bytes } = await probeRelaxed();
+  if (!bytes) throw new Error('argon: the relaxed-SIMD build was not loaded');
+  return WebAssembly.compile(bytes);
 }
 
 function moduleFor(variant: WasmVariant): Promise<WebAssembly.Module> {
   let p = compiled.get(variant);
   if (!p) {
-    p = compileStreaming(URLS[variant]);
+    p = compileVariant(variant);
     compiled.set(variant, p);
     p.catch(() => compiled.delete(variant));
   }

@@ -1,0 +1,241 @@
+// The machinery behind ImageManifest, ImageFolder and ImageList: decode every listed image once
+// into a compact 8-bit [C, H, W] cache (optionally persisted, see image-cache.ts), then serve
+// batches with mean subtraction and seeded training augmentation.
+import type { Batch, DataIterator } from './iterator.ts';
+import { checkBatchSize, checkLabels, checkPositiveInt, checkShape, EpochRng, inferNclass, oneHot,
+  type IteratorState } from './batching.ts';
+import { computeMean, fillImageBatch, meanPerFeature, type Augment, type MeanImage } from './image-batch.ts';
+import { cacheCandidates, encodeCache, readCacheFile, sha256Hex, writeCacheFile, type CachedImages } from './image-cache.ts';
+import { decodeAll, type ImageEntry } from './image-decode-all.ts';
+import { nodeImageSource, type ImageSource } from './image-source.ts';
+import { Random } from '../random.ts';
+
+export type { ImageEntry } from './image-decode-all.ts';
+
+export interface ImageDatasetOptions {
+  /** The model's input [C, H, W] (C = 1 converts to grey); images are resized to H×W. */
+  inputShape: readonly number[];
+  batchSize: number;
+  /** Defaults to max label + 1. */
+  nclass?: number;
+  shuffle?: boolean;
+  seed?: number;
+  /** Subtract the mean image or per-channel mean (default 'none', or the kind of `mean`). */
+  meanSubtract?: 'none' | 'image' | 'channel';
+  /** A mean computed by another iterator (pass the training iterator's `mean` to the test one). */
+  mean?: MeanImage;
+  /** Training augmentation: pad by this many pixels and crop back at a random offset. */
+  randomCrop?: number;
+  /** Training augmentation: random horizontal flip. */
+  flip?: boolean;
+  /** Skip (and count) unreadable or corrupt images instead of failing. */
+  skipBad?: boolean;
+  /** Keep only the first `limit` images. */
+  limit?: number;
+  /** Persist decoded images: true (default) next to the listing or in the temp folder, a path, or false. */
+  cache?: boolean | string;
+  onProgress?: (done: number, total: number) => void;
+  /** Where bytes come from and how they are decoded (default: Node files, jpeg-js/fast-png). */
+  source?: ImageSource;
+}
+
+/** What a concrete data set lists: entries, plus what keys and places its cache. */
+export interface ImageListing {
+  entries: ImageEntry[];
+  /** The CSV file or folder; the cache goes beside it. */
+  location: string;
+  /** The listing's bytes (CSV content, or the folder's file list): part of the cache key. */
+  key: string | Uint8Array;
+  /** Distinguishes caches of one listing (e.g. the split). */
+  variant: string;
+  classNames?: string[];
+}
+
+interface Loaded {
+  cache: CachedImages;
+  nclass: number;
+  mean: MeanImage | null;
+  meanF: Float32Array | null;
+}
+
+export abstract class ImageDataset implements DataIterator {
+  readonly inputShape: readonly [number, number, number];
+  readonly batchSize: number;
+  readonly shuffle: boolean;
+  /** Whether the last load came from a cache file (nothing decoded). */
+  fromCache = false;
+  /** The cache file read or written by the last load, if any. */
+  cachePath: string | null = null;
+  /** Images decoded by this iterator so far (0 after a cached load). */
+  decoded = 0;
+  classNames: string[] | undefined;
+  protected readonly opts: ImageDatasetOptions;
+  protected abstract readonly owner: string;
+  private readonly rng: EpochRng;
+  private loaded: Loaded | null = null;
+  private loading: Promise<void> | null = null;
+
+  constructor(opts: ImageDatasetOptions) {
+    const name = 'image data set';
+    checkShape(opts.inputShape, 'inputShape', name);
+    if (opts.inputShape.length !== 3 || (opts.inputShape[0] !== 1 && opts.inputShape[0] !== 3)) {
+      throw new Error(`${name}: inputShape must be [C, H, W] with C = 1 or 3, got [${opts.inputShape.join(', ')}]`);
+    }
+    checkPositiveInt(opts.batchSize, 'batchSize', name);
+    if (opts.nclass !== undefined) checkPositiveInt(opts.nclass, 'nclass', name);
+    if (opts.limit !== undefined) checkPositiveInt(opts.limit, 'limit', name);
+    const crop = opts.randomCrop ?? 0;
+    if (!Number.isInteger(crop) || crop < 0) throw new Error(`${name}: randomCrop must be a non-negative integer, got ${crop}`);
+    this.inputShape = [opts.inputShape[0], opts.inputShape[1], opts.inputShape[2]];
+    checkMeanOption(opts, this.inputShape);
+    this.opts = opts;
+    this.batchSize = opts.batchSize;
+    this.shuffle = opts.shuffle ?? false;
+    this.rng = new EpochRng(opts.seed);
+  }
+
+  /** Lists the images (paths, labels) of the data set. */
+  protected abstract list(): Promise<ImageListing>;
+
+  /** Decodes (or reads the cache) once; every other member needing the data awaits this. */
+  load(): Promise<void> {
+    this.loading ??= this.doLoad().catch((e: unknown) => {
+      this.loading = null;
+      throw e;
+    });
+    return this.loading;
+  }
+
+  private get data(): Loaded {
+    if (this.loaded === null) {
+      throw new Error(`${this.owner}: not loaded yet; await load() (or iterate batches()) first`);
+    }
+    return this.loaded;
+  }
+
+  get ndata(): number { return this.data.cache.labels.length; }
+  get nclass(): number { return this.opts.nclass ?? this.data.nclass; }
+  get nbatches(): number { return Math.ceil(this.ndata / this.batchSize); }
+  /** The mean this iterator subtracts (null for 'none'): hand it to the test iterator's `mean`. */
+  get mean(): MeanImage | null { return this.data.mean; }
+  /** Number of images skipped as unreadable or corrupt (skipBad). */
+  get skipped(): number { return this.data.cache.skipped.length; }
+  get skippedFiles(): readonly string[] { return this.data.cache.skipped; }
+  /** The decoded images, count × C·H·W, 8-bit CHW, and their labels. */
+  get images(): { pixels: Uint8Array; labels: Int32Array } {
+    return { pixels: this.data.cache.pixels, labels: this.data.cache.labels };
+  }
+
+  get epoch(): number { return this.rng.epoch; }
+  get seeded(): boolean { return this.rng.seeded; }
+  reseed(seed: number): void { this.rng.reseed(seed); }
+  getState(): IteratorState { return this.rng.getState(); }
+  setState(state: IteratorState): void { this.rng.setState(state); }
+
+  /** One epoch, shuffled and augmented as configured. */
+  batches(): AsyncIterable<Batch> {
+    return this.epochOf(true);
+  }
+
+  /** The same images in file order without shuffling or augmentation (for evaluation); no RNG use. */
+  plain(): DataIterator {
+    const self = this;
+    return {
+      get inputShape() { return self.inputShape; },
+      get nclass() { return self.nclass; },
+      get ndata() { return self.ndata; },
+      get batchSize() { return self.batchSize; },
+      get nbatches() { return self.nbatches; },
+      batches: () => self.epochOf(false),
+    };
+  }
+
+  private epochOf(training: boolean): AsyncIterable<Batch> {
+    const self = this;
+    return {
+      async *[Symbol.asyncIterator]() {
+        await self.load();
+        const { cache, meanF } = self.data;
+        const nclass = self.nclass;
+        const ndata = cache.labels.length;
+        let order: Uint32Array;
+        let aug: Augment | null = null;
+        if (training) {
+          const e = self.rng.startEpoch(ndata, self.shuffle);
+          order = e.order;
+          const pad = self.opts.randomCrop ?? 0;
+          if (pad > 0 || self.opts.flip) aug = { pad, flip: self.opts.flip ?? false, rng: new Random(e.augSeed) };
+        } else {
+          order = Uint32Array.from({ length: ndata }, (_, i) => i);
+        }
+        for (let start = 0; start < ndata; start += self.batchSize) {
+          const n = Math.min(self.batchSize, ndata - start);
+          const { x, labels } = fillImageBatch(cache.pixels, cache.labels, self.inputShape, order, start, n, meanF, aug);
+          yield { x, n, labels, targets: oneHot(labels, nclass) };
+        }
+      },
+    };
+  }
+
+  private async doLoad(): Promise<void> {
+    const listing = await this.list();
+    this.classNames = listing.classNames;
+    const entries = this.opts.limit === undefined ? listing.entries : listing.entries.slice(0, this.opts.limit);
+    if (entries.length === 0) throw new Error(`${this.owner}: the data set is empty (no images listed)`);
+    const [C, H, W] = this.inputShape;
+    const variant = `${listing.variant}${this.opts.limit === undefined ? '' : `-n${this.opts.limit}`}`;
+    const suffix = `.argon-cache-${C}x${H}x${W}${variant}.bin`;
+    const keyHex = await sha256Hex(`argon image cache v1 ${C}x${H}x${W} ${variant}`, listing.key);
+    const persist = this.opts.cache ?? true;
+    const where = persist === false ? null
+      : typeof persist === 'string' ? { write: persist, read: [persist] }
+        : await cacheCandidates(listing.location, suffix);
+    const hit = where === null ? null : await readCacheFile(where.read, keyHex, this.inputShape);
+    let cache: CachedImages;
+    if (hit !== null) {
+      cache = hit.cache;
+      this.fromCache = true;
+      this.cachePath = hit.path;
+      if (!this.opts.skipBad && cache.skipped.length > 0) {
+        throw new Error(`${this.owner}: cannot read or decode image '${cache.skipped[0]}' ` +
+          `(${cache.skipped.length} bad, recorded in ${hit.path}); pass skipBad to skip them`);
+      }
+      this.opts.onProgress?.(entries.length, entries.length);
+    } else {
+      const source = this.opts.source ?? nodeImageSource;
+      cache = await decodeAll(entries, this.inputShape, source, this.opts.skipBad ?? false,
+        (done, total) => this.opts.onProgress?.(done, total));
+      this.decoded += entries.length - cache.skipped.length;
+      this.fromCache = false;
+      this.cachePath = null;
+      if (where !== null) {
+        if (await writeCacheFile(where.write, encodeCache(cache, keyHex))) this.cachePath = where.write;
+      }
+    }
+    const n = cache.labels.length;
+    if (n === 0) throw new Error(`${this.owner}: the data set is empty (all ${entries.length} images were skipped)`);
+    const nclass = this.opts.nclass ?? inferNclass(cache.labels);
+    checkLabels(cache.labels, nclass, this.owner);
+    checkBatchSize(this.batchSize, n, this.owner);
+    const kind = this.opts.meanSubtract ?? this.opts.mean?.kind ?? 'none';
+    const mean = kind === 'none' ? null : this.opts.mean ?? computeMean(cache.pixels, this.inputShape, kind);
+    this.loaded = { cache, nclass, mean, meanF: mean === null ? null : meanPerFeature(mean) };
+  }
+}
+
+function checkMeanOption(opts: ImageDatasetOptions, shape: readonly [number, number, number]): void {
+  const kind = opts.meanSubtract ?? 'none';
+  if (kind !== 'none' && kind !== 'image' && kind !== 'channel') {
+    throw new Error(`image data set: meanSubtract must be 'none', 'image' or 'channel', got '${String(kind)}'`);
+  }
+  const m = opts.mean;
+  if (m === undefined) return;
+  if (opts.meanSubtract !== undefined && opts.meanSubtract !== m.kind) {
+    throw new Error(`image data set: meanSubtract '${opts.meanSubtract}' does not match the given mean ('${m.kind}')`);
+  }
+  const want = m.kind === 'image' ? shape[0] * shape[1] * shape[2] : shape[0];
+  if (m.shape.join('x') !== shape.join('x') || m.values.length !== want) {
+    throw new Error(`image data set: the given ${m.kind} mean is for [${m.shape.join(', ')}] with ` +
+      `${m.values.length} values; this input is [${shape.join(', ')}] (needs ${want})`);
+  }
+}

@@ -1,0 +1,185 @@
+// neon's Convolution and Pooling primitives (layer.py:499-909; neon-semantics §2.2–2.3).
+// fshape follows neon: [S, K] (1-D), [R, S, K] (2-D) or [T, R, S, K] (3-D), K = output maps; the
+// input channel count C comes from the input shape. W is stored as [K, C, T?, R?, S] (the conv op's
+// layout); neon's fan for it is (C·T·R·S, K). No bias: Conv(bias: …) adds a Bias layer.
+import { Kaiming, type Initializer } from '../nn/initializers.ts';
+import * as ops from '../ops/index.ts';
+import { shapeString, sizeOf, spatialOut, windowGeometry } from '../shape.ts';
+import type { PoolMode } from '../kernels.ts';
+import type { Tensor } from '../tensor.ts';
+import type { BuildContext, LayerConfig, LayerInfo, RunContext } from './layer.ts';
+import {
+  ParamLayer, PlainLayer, baseConfig, perDimOption, spatialPattern,
+  type LayerOptions, type SpatialOption,
+} from './common.ts';
+
+export interface ConvolutionOptions extends LayerOptions {
+  strides?: SpatialOption;
+  padding?: SpatialOption;
+  dilation?: SpatialOption;
+  /** Default Kaiming() (local: the true fan-in C·T·R·S for a conv). */
+  init?: Initializer;
+}
+
+interface Resolved { stride: number[]; pad: number[]; dilation: number[] }
+
+function checkFshape(where: string, fshape: readonly number[], minLen: number): void {
+  if (!Array.isArray(fshape) || fshape.length < minLen || fshape.length > 4 || fshape.some((v) => !Number.isInteger(v) || v < 1)) {
+    throw new Error(`${where}: fshape must be [S, K], [R, S, K] or [T, R, S, K] with positive integers, got ${JSON.stringify(fshape)}`);
+  }
+}
+
+export class Convolution extends ParamLayer {
+  readonly type: string = 'Convolution';
+  readonly fshape: readonly number[];
+  readonly init: Initializer;
+  readonly opts: { strides?: SpatialOption; padding?: SpatialOption; dilation?: SpatialOption };
+  private geom: Resolved | null = null;
+  private w: Tensor | null = null;
+
+  constructor(fshape: readonly number[], opts: ConvolutionOptions = {}) {
+    super(opts);
+    checkFshape('Convolution', fshape, 2);
+    this.fshape = [...fshape];
+    this.init = opts.init ?? new Kaiming();
+    this.opts = { strides: opts.strides, padding: opts.padding, dilation: opts.dilation };
+  }
+
+  get window(): number[] {
+    return this.fshape.slice(0, -1);
+  }
+
+  /** K, the output feature maps. */
+  get nout(): number {
+    return this.fshape[this.fshape.length - 1];
+  }
+
+  protected infer(inShape: readonly number[]): readonly number[] {
+    const dims = this.window.length;
+    const pattern = spatialPattern(dims, this.w ? this.w.shape[1] : 'C');
+    if (inShape.length !== dims + 1) this.fail(pattern, inShape);
+    if (this.w && this.w.shape[1] !== inShape[0]) this.fail(pattern, inShape);
+    try {
+      const geom = {
+        stride: perDimOption('', 'strides', this.opts.strides, dims, 1, 1),
+        pad: perDimOption('', 'padding', this.opts.padding, dims, 0, 0),
+        dilation: perDimOption('', 'dilation', this.opts.dilation, dims, 1, 1),
+      };
+      const g = windowGeometry('', [...inShape, 1], this.window, geom, false);
+      this.geom = geom;
+      return [this.nout, ...spatialOut(g, dims)];
+    } catch (e) {
+      throw new Error(`${this.label()}: input ${shapeString(inShape)}${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  override allocate(ctx: BuildContext): void {
+    this.release();
+    const c = this.inShape[0];
+    const rows = c * sizeOf(this.window);
+    this.w = this.addParam(ctx, 'W', 'weight', [this.nout, c, ...this.window], this.init, { first: rows, second: this.nout });
+  }
+
+  forward(x: Tensor, _ctx: RunContext): Tensor {
+    const g = this.need(this.geom);
+    return ops.conv(x, this.need(this.w), { stride: g.stride, pad: g.pad, dilation: g.dilation });
+  }
+
+  override dispose(): void {
+    super.dispose();
+    this.w = null;
+  }
+
+  override info(): LayerInfo[] {
+    const g = this.need(this.geom);
+    const c = this.inShape[0], vol = sizeOf(this.window);
+    const p = sizeOf(this.outShape.slice(1));
+    const params = this.nout * c * vol;
+    const pointwise = vol === 1 && g.stride.every((v) => v === 1) && g.pad.every((v) => v === 0);
+    return [{
+      name: this.name, type: this.type, inShape: this.inShape, outShape: this.outShape,
+      params, states: 0, macs: params * p, workspace: pointwise ? 0 : c * vol * p,
+    }];
+  }
+
+  config(): LayerConfig {
+    return { ...baseConfig(this), fshape: [...this.fshape], ...jsonOpts(this.opts), init: this.init.config() };
+  }
+}
+
+export interface PoolingOptions extends LayerOptions {
+  op?: PoolMode;
+  /** Default: the window (non-overlapping), as neon. */
+  strides?: SpatialOption;
+  padding?: SpatialOption;
+}
+
+/** Max, average or L2 pooling. Padded cells are ignored (max never picks them, avg divides by the
+ *  valid count); padding ≥ window is an error; 'all' pools each map to one value (global pooling). */
+export class Pooling extends PlainLayer {
+  readonly type = 'Pooling';
+  readonly fshape: number | readonly number[] | 'all';
+  readonly op: PoolMode;
+  readonly opts: { strides?: SpatialOption; padding?: SpatialOption };
+  private resolved: { window: number[]; stride: number[]; pad: number[] } | null = null;
+
+  constructor(fshape: number | readonly number[] | 'all', opts: PoolingOptions = {}) {
+    super(opts);
+    if (fshape !== 'all' && !(typeof fshape === 'number' ? Number.isInteger(fshape) && fshape >= 1
+      : Array.isArray(fshape) && fshape.length >= 1 && fshape.length <= 3 && fshape.every((v) => Number.isInteger(v) && v >= 1))) {
+      throw new Error(`Pooling: fshape must be a positive integer, [R, S] (1 to 3 dims) or 'all', got ${JSON.stringify(fshape)}`);
+    }
+    const op = opts.op ?? 'max';
+    if (!['max', 'avg', 'l2'].includes(op)) throw new Error(`Pooling: op must be 'max', 'avg' or 'l2', got '${op}'`);
+    this.fshape = typeof fshape === 'object' ? [...fshape] : fshape;
+    this.op = op;
+    this.opts = { strides: opts.strides, padding: opts.padding };
+  }
+
+  protected infer(inShape: readonly number[]): readonly number[] {
+    const dims = Array.isArray(this.fshape) ? this.fshape.length : inShape.length - 1;
+    if (inShape.length !== dims + 1 || dims < 1 || dims > 3) {
+      this.fail(dims >= 1 && dims <= 3 ? spatialPattern(dims) : '[C, 1 to 3 spatial dims]', inShape);
+    }
+    const spatial = inShape.slice(1);
+    const window = this.fshape === 'all' ? spatial
+      : typeof this.fshape === 'number' ? new Array<number>(dims).fill(this.fshape) : [...this.fshape];
+    try {
+      const stride = perDimOption('', 'strides', this.opts.strides, dims, window, 1);
+      const pad = perDimOption('', 'padding', this.opts.padding, dims, 0, 0);
+      const g = windowGeometry('', [...inShape, 1], window, { stride, pad }, true);
+      this.resolved = { window, stride, pad };
+      return [inShape[0], ...spatialOut(g, dims)];
+    } catch (e) {
+      throw new Error(`${this.label()}: input ${shapeString(inShape)}${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  forward(x: Tensor, _ctx: RunContext): Tensor {
+    const r = this.resolved;
+    if (!r) throw new Error(`${this.label()}: forward before the model was built`);
+    return ops.pool(x, { window: r.window, stride: r.stride, pad: r.pad, op: this.op });
+  }
+
+  override info(): LayerInfo[] {
+    const out = sizeOf(this.outShape);
+    return [{
+      name: this.name, type: this.type, inShape: this.inShape, outShape: this.outShape,
+      params: 0, states: 0, macs: 0, workspace: this.op === 'max' ? out : 0,
+    }];
+  }
+
+  config(): LayerConfig {
+    const fshape = typeof this.fshape === 'object' ? [...this.fshape] : this.fshape;
+    return { ...baseConfig(this), fshape, op: this.op, ...jsonOpts(this.opts) };
+  }
+}
+
+/** The window options that were given, as JSON (undefined ones left out). */
+export function jsonOpts(opts: Readonly<Record<string, SpatialOption | undefined>>): Record<string, SpatialOption> {
+  const out: Record<string, SpatialOption> = {};
+  for (const [k, v] of Object.entries(opts)) {
+    if (v !== undefined) out[k] = typeof v === 'object' ? (Array.isArray(v) ? [...(v as readonly number[])] : { ...v }) : v;
+  }
+  return out;
+}
