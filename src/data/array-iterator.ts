@@ -97,8 +97,21 @@ export class ArrayIterator implements DataIterator {
     };
   }
 
-  private *epochBatches(): Generator<Batch> {
-    const { order } = this.rng.startEpoch(this.ndata, this.shuffle);
+  /** The same samples in order, without touching the shuffling state (for evaluation). */
+  plain(): DataIterator {
+    const self = this;
+    const { inputShape, nclass, ndata, batchSize, nbatches } = this;
+    return {
+      inputShape, nclass, ndata, batchSize, nbatches,
+      batches: () => ({
+        async *[Symbol.asyncIterator]() {
+          yield* self.epochBatches(Uint32Array.from({ length: ndata }, (_, i) => i));
+        },
+      }),
+    };
+  }
+
+  private *epochBatches(order = this.rng.startEpoch(this.ndata, this.shuffle).order): Generator<Batch> {
     for (let start = 0; start < this.ndata; start += this.batchSize) {
       const n = Math.min(this.batchSize, this.ndata - start);
       const { x, labels } = gatherRows(this.X, this.y, this.F, order, start, n);

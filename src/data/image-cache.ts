@@ -116,7 +116,7 @@ export async function readCacheFile(paths: string[], keyHex: string,
 /** Writes atomically (temp file + rename); returns false instead of throwing when it cannot. */
 export async function writeCacheFile(file: string, bytes: Uint8Array): Promise<boolean> {
   const [fs, path] = await Promise.all([nodeFs(), nodePath()]);
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  const tmp = `${file}.${Date.now()}-${Math.random().toString(36).slice(2)}.tmp`;
   try {
     await fs.mkdir(path.dirname(file), { recursive: true });
     await fs.writeFile(tmp, bytes);

@@ -76,7 +76,7 @@ export abstract class ImageDataset implements DataIterator {
   private loading: Promise<void> | null = null;
 
   constructor(opts: ImageDatasetOptions) {
-    const name = 'image data set';
+    const name = new.target.name;
     checkShape(opts.inputShape, 'inputShape', name);
     if (opts.inputShape.length !== 3 || (opts.inputShape[0] !== 1 && opts.inputShape[0] !== 3)) {
       throw new Error(`${name}: inputShape must be [C, H, W] with C = 1 or 3, got [${opts.inputShape.join(', ')}]`);
@@ -87,7 +87,7 @@ export abstract class ImageDataset implements DataIterator {
     const crop = opts.randomCrop ?? 0;
     if (!Number.isInteger(crop) || crop < 0) throw new Error(`${name}: randomCrop must be a non-negative integer, got ${crop}`);
     this.inputShape = [opts.inputShape[0], opts.inputShape[1], opts.inputShape[2]];
-    checkMeanOption(opts, this.inputShape);
+    checkMeanOption(opts, this.inputShape, name);
     this.opts = opts;
     this.batchSize = opts.batchSize;
     this.shuffle = opts.shuffle ?? false;
@@ -223,19 +223,19 @@ export abstract class ImageDataset implements DataIterator {
   }
 }
 
-function checkMeanOption(opts: ImageDatasetOptions, shape: readonly [number, number, number]): void {
+function checkMeanOption(opts: ImageDatasetOptions, shape: readonly [number, number, number], name: string): void {
   const kind = opts.meanSubtract ?? 'none';
   if (kind !== 'none' && kind !== 'image' && kind !== 'channel') {
-    throw new Error(`image data set: meanSubtract must be 'none', 'image' or 'channel', got '${String(kind)}'`);
+    throw new Error(`${name}: meanSubtract must be 'none', 'image' or 'channel', got '${String(kind)}'`);
   }
   const m = opts.mean;
   if (m === undefined) return;
   if (opts.meanSubtract !== undefined && opts.meanSubtract !== m.kind) {
-    throw new Error(`image data set: meanSubtract '${opts.meanSubtract}' does not match the given mean ('${m.kind}')`);
+    throw new Error(`${name}: meanSubtract '${opts.meanSubtract}' does not match the given mean ('${m.kind}')`);
   }
   const want = m.kind === 'image' ? shape[0] * shape[1] * shape[2] : shape[0];
   if (m.shape.join('x') !== shape.join('x') || m.values.length !== want) {
-    throw new Error(`image data set: the given ${m.kind} mean is for [${m.shape.join(', ')}] with ` +
+    throw new Error(`${name}: the given ${m.kind} mean is for [${m.shape.join(', ')}] with ` +
       `${m.values.length} values; this input is [${shape.join(', ')}] (needs ${want})`);
   }
 }

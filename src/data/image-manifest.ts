@@ -2,7 +2,7 @@
 // §1.8): a header line, then rows whose first column is the image path relative to the CSV's
 // folder and second the integer label; a column named `split` (any case) selects rows.
 import { parseCsv } from './csv.ts';
-import { ImageDataset, type ImageDatasetOptions, type ImageEntry, type ImageListing } from './image-dataset.ts';
+import { ImageDataset, type ImageDatasetOptions, type ImageListing } from './image-dataset.ts';
 import { errorText, nodeFs, nodePath } from './node-lazy.ts';
 
 export interface ImageManifestOptions extends ImageDatasetOptions {
@@ -87,5 +87,3 @@ export function parseManifest(text: string, split: string | undefined, owner: st
 function safe(s: string): string {
   return s.replace(/[^A-Za-z0-9_.-]/g, '_');
 }
-
-export type { ImageEntry };

@@ -24,4 +24,14 @@ export interface DataIterator {
   readonly nbatches: number;
   /** One epoch of batches, in order or shuffled (a shuffling iterator draws a new order per call). */
   batches(): AsyncIterable<Batch>;
+  /** Loaders that read files first: ndata, nclass and inputShape are valid after it resolves. */
+  load?(): Promise<void>;
+  /** Shuffling/augmentation state at an epoch boundary, saved in checkpoints for an exact resume. */
+  getState?(): unknown;
+  setState?(state: unknown): void;
+  /** False when the iterator has no seed of its own: the Model then seeds it from its own seed. */
+  readonly seeded?: boolean;
+  reseed?(seed: number): void;
+  /** The same data in file order without shuffling or augmentation (for evaluation). */
+  plain?(): DataIterator;
 }

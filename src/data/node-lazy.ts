@@ -1,7 +1,6 @@
 // Node built-ins imported on first use (non-literal specifiers), so the modules of src/data can sit
 // in a browser bundle: only the functions that touch files or gzip need Node.
 type FsPromises = typeof import('node:fs/promises');
-type FsSync = typeof import('node:fs');
 type PathModule = typeof import('node:path');
 type OsModule = typeof import('node:os');
 type ZlibModule = typeof import('node:zlib');
@@ -18,7 +17,6 @@ function lazy<T>(spec: string): Promise<T> {
 }
 
 export const nodeFs = (): Promise<FsPromises> => lazy<FsPromises>('node:fs/promises');
-export const nodeFsSync = (): Promise<FsSync> => lazy<FsSync>('node:fs');
 export const nodePath = (): Promise<PathModule> => lazy<PathModule>('node:path');
 export const nodeOs = (): Promise<OsModule> => lazy<OsModule>('node:os');
 export const nodeZlib = (): Promise<ZlibModule> => lazy<ZlibModule>('node:zlib');

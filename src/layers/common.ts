@@ -71,10 +71,6 @@ export abstract class ParamLayer extends Layer {
     this.trainable = opts.trainable ?? true;
   }
 
-  get allocated(): boolean {
-    return this.owned.length > 0 || this.stateOwned.length > 0;
-  }
-
   /** Draws a parameter from `init` (neon's fan in `fan`), on the backend; frozen layers get no gradient. */
   protected addParam(ctx: BuildContext, suffix: string, kind: ParamKind, shape: readonly number[], init: Initializer, fan: Fan): Tensor {
     const data = init.fill(sizeOf(shape), fan, ctx.random);
@@ -113,11 +109,6 @@ export abstract class ParamLayer extends Layer {
   protected need<T>(t: T | null): T {
     if (t === null) throw new Error(`${this.label()}: forward before allocate (build the model first)`);
     return t;
-  }
-
-  /** Re-throws an error from a shape helper with this layer's label. */
-  protected rethrow(e: unknown): never {
-    throw new Error(`${this.label()}: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
 

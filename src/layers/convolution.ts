@@ -30,7 +30,7 @@ function checkFshape(where: string, fshape: readonly number[], minLen: number): 
 }
 
 export class Convolution extends ParamLayer {
-  readonly type: string = 'Convolution';
+  readonly type = 'Convolution';
   readonly fshape: readonly number[];
   readonly init: Initializer;
   readonly opts: { strides?: SpatialOption; padding?: SpatialOption; dilation?: SpatialOption };

@@ -37,7 +37,7 @@ export class Constant implements Initializer {
   constructor({ val = 0 }: { val?: number } = {}) {
     this.val = val;
   }
-  fill(n: number): Float64Array {
+  fill(n: number, _fan?: Fan, _random?: Random): Float64Array {
     return new Float64Array(n).fill(this.val);
   }
   config(): Record<string, unknown> {

@@ -7,6 +7,7 @@ export { rectlin, explin, logistic, tanh, softmax } from './activation.ts';
 export { add, addN, scale, mul, biasAdd } from './elementwise.ts';
 export { reshape, flatten } from './reshape.ts';
 export { dropout, type DropoutOptions } from './dropout.ts';
+export { concat } from './concat.ts';
 export {
   sumSquared, meanSquared, crossEntropyBinary, crossEntropyMulti,
   logisticCrossEntropyBinary, softmaxCrossEntropyMulti, type FusedCost,

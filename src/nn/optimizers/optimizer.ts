@@ -114,14 +114,17 @@ export abstract class BaseOptimizer implements Optimizer {
   protected normFactor(active: readonly ActiveParam[], batchSize: number): number {
     if (this.clipNorm === null) return 1;
     let total = 0;
-    for (const { grad } of active) {
-      const b = grad.backend, out = b.alloc(1);
-      try {
+    const outs = new Map<Backend, DeviceBuffer>();
+    try {
+      for (const { grad } of active) {
+        const b = grad.backend;
+        let out = outs.get(b);
+        if (!out) { out = b.alloc(1); outs.set(b, out); }
         b.run('sumSquares', { x: grad.buf, out, n: grad.size });
         total += b.read(out)[0];
-      } finally {
-        b.dispose(out);
       }
+    } finally {
+      for (const [b, out] of outs) b.dispose(out);
     }
     return this.clipNorm / Math.max(Math.sqrt(total) / batchSize, this.clipNorm);
   }

@@ -1,0 +1,121 @@
+// Containers (neon container.py): a Container owns child layers and forwards params, states and
+// summary rows from them; a Chain runs its children in order (Sequential and the compound Conv and
+// Affine). Nested lists flatten, as neon's Sequential flattens compound layers (which are lists).
+import type { ActivationTransform } from '../nn/activations.ts';
+import type { Tensor } from '../tensor.ts';
+import { Layer, type BuildContext, type LayerConfig, type LayerInfo, type Param, type RunContext, type StateTensor } from './layer.ts';
+import { baseConfig, type LayerOptions } from './common.ts';
+import { Activation } from './transform.ts';
+
+/** Layers, possibly nested in lists: `[conv, [bn, act], pool]` is the same as the flat list. */
+export type LayerList = readonly (Layer | LayerList)[];
+
+export function flattenLayers(list: LayerList): Layer[] {
+  const out: Layer[] = [];
+  for (const item of list) {
+    if (item instanceof Layer) out.push(item);
+    else if (Array.isArray(item)) out.push(...flattenLayers(item));
+    else throw new Error(`Expected a layer or a list of layers, got ${describe(item)}`);
+  }
+  return out;
+}
+
+function describe(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  if (typeof v === 'object') return `an object (${(v as object).constructor?.name ?? 'Object'})`;
+  return `${typeof v} ${JSON.stringify(v)}`;
+}
+
+/** forwardPre's result: the input of a final Activation and its transform, or the whole output. */
+export interface ForwardPre {
+  pre: Tensor;
+  final: ActivationTransform | null;
+}
+
+export abstract class Container extends Layer {
+  constructor(opts: LayerOptions) {
+    super(opts.name);
+    this.trainable = opts.trainable ?? true;
+  }
+
+  abstract override children(): Layer[];
+
+  /** Allocates every child in order (initial weights are drawn in layer order); a frozen container
+   *  freezes everything inside it. */
+  override allocate(ctx: BuildContext): void {
+    for (const c of this.children()) {
+      if (!this.trainable) c.trainable = false;
+      c.allocate(ctx);
+    }
+  }
+
+  override params(): Param[] {
+    return this.children().flatMap((c) => c.params());
+  }
+
+  override states(): StateTensor[] {
+    return this.children().flatMap((c) => c.states());
+  }
+
+  override info(): LayerInfo[] {
+    return this.children().flatMap((c) => c.info());
+  }
+
+  override dispose(): void {
+    for (const c of this.children()) c.dispose();
+  }
+}
+
+/** Children run one after the other. */
+export abstract class Chain extends Container {
+  protected readonly layers: Layer[];
+
+  constructor(layers: LayerList, opts: LayerOptions, type: string) {
+    super(opts);
+    if (!Array.isArray(layers)) throw new Error(`${type}: expected a list of layers, got ${describe(layers)}`);
+    this.layers = flattenLayers(layers);
+    if (this.layers.length === 0) throw new Error(`${type}: needs at least one layer`);
+  }
+
+  children(): Layer[] {
+    return this.layers;
+  }
+
+  protected infer(inShape: readonly number[]): readonly number[] {
+    let shape = inShape;
+    for (const l of this.layers) shape = l.configure(shape);
+    return shape;
+  }
+
+  forward(x: Tensor, ctx: RunContext): Tensor {
+    let y = x;
+    for (const l of this.layers) y = l.forward(y, ctx);
+    return y;
+  }
+
+  /** Runs everything except a FINAL Activation (looking into a trailing compound or Sequential,
+   *  e.g. Affine(2, { activation: Logistic })), returning that activation's input and transform so
+   *  the cost can fuse Logistic/Softmax with cross-entropy. Without one, `final` is null. */
+  forwardPre(x: Tensor, ctx: RunContext): ForwardPre {
+    let y = x;
+    const n = this.layers.length;
+    for (let i = 0; i < n - 1; i++) y = this.layers[i].forward(y, ctx);
+    const last = this.layers[n - 1];
+    if (last instanceof Activation) return { pre: y, final: last.transform };
+    if (last instanceof Chain) return last.forwardPre(y, ctx);
+    return { pre: last.forward(y, ctx), final: null };
+  }
+}
+
+/** neon's Sequential: the model's root and every MergeSum branch. */
+export class Sequential extends Chain {
+  readonly type = 'Sequential';
+
+  constructor(layers: LayerList, opts: LayerOptions = {}) {
+    super(layers, opts, 'Sequential');
+  }
+
+  config(): LayerConfig {
+    return { ...baseConfig(this), layers: this.layers.map((l) => l.config()) };
+  }
+}

@@ -1,0 +1,109 @@
+// Model ⇄ bytes in the one versioned file format (src/io/model-file.ts): topology as JSON (every
+// layer's config), parameters and running statistics, optimizer config and state, the RNG state,
+// the epoch count, the training iterator's shuffling state and the history — so a checkpoint
+// resumes exactly, and reloads with any batch size.
+import { decodeModelFile, encodeModelFile } from '../io/model-file.ts';
+import { layerFromConfig, Sequential, type LayerConfig } from '../layers/index.ts';
+import { History, type HistoryData } from '../nn/callbacks/index.ts';
+import { optimizerFromConfig } from '../nn/optimizers/index.ts';
+import type { Optimizer, OptimizerConfig } from '../nn/optimizers/optimizer.ts';
+import { joinOptimizerState, splitOptimizerState, type NamedValues, type OptimizerStateMeta } from './state-file.ts';
+
+export const FORMAT_NAME = 'argon-model';
+
+export interface ModelHeader {
+  format: typeof FORMAT_NAME;
+  name: string;
+  seed: number;
+  inputShape: number[] | null;
+  topology: LayerConfig;
+  epoch: number;
+  rng: number[];
+  optimizer: { config: OptimizerConfig; state: OptimizerStateMeta } | null;
+  dataState: unknown;
+  history: HistoryData | null;
+}
+
+/** The parts of a Model that persist (kept structural so this file does not import Model). */
+export interface PersistedModel {
+  name: string;
+  seed: number;
+  root: Sequential;
+  inputShapeOrNull: readonly number[] | null;
+  epoch: number;
+  rngState: number[];
+  optimizer: Optimizer | null;
+  dataState: unknown;
+  history: History | null;
+  /** Parameters and states with their current values, or the pending values of an unbuilt model. */
+  values(): NamedValues[];
+}
+
+export function encodeModel(m: PersistedModel): Uint8Array {
+  const tensors = m.values();
+  let optimizer: ModelHeader['optimizer'] = null;
+  if (m.optimizer) {
+    const { meta, tensors: slots } = splitOptimizerState(m.optimizer.getState());
+    optimizer = { config: m.optimizer.config(), state: meta };
+    tensors.push(...slots);
+  }
+  const header: ModelHeader = {
+    format: FORMAT_NAME, name: m.name, seed: m.seed, inputShape: m.inputShapeOrNull ? [...m.inputShapeOrNull] : null,
+    topology: m.root.config(), epoch: m.epoch, rng: m.rngState, optimizer, dataState: m.dataState,
+    history: m.history ? m.history.toJSON() : null,
+  };
+  return encodeModelFile(header, tensors);
+}
+
+export interface DecodedModel {
+  header: ModelHeader;
+  root: Sequential;
+  tensors: Map<string, { shape: number[]; values: Float32Array }>;
+  optimizer: Optimizer | null;
+  history: History | null;
+}
+
+export function decodeModel(bytes: Uint8Array, source = 'model file'): DecodedModel {
+  const { header, tensors } = decodeModelFile<ModelHeader>(bytes, source);
+  if (header.format !== FORMAT_NAME) throw new Error(`${source}: not an Argon model (format '${String(header.format)}')`);
+  let root: Sequential;
+  try {
+    const layer = layerFromConfig(header.topology);
+    root = layer instanceof Sequential ? layer : new Sequential([layer]);
+  } catch (e) {
+    throw new Error(`${source}: the topology cannot be rebuilt: ${(e as Error).message}`);
+  }
+  let optimizer: Optimizer | null = null;
+  if (header.optimizer) {
+    optimizer = optimizerFromConfig(header.optimizer.config);
+    optimizer.setState(joinOptimizerState(header.optimizer.state, tensors));
+  }
+  const history = header.history ? History.fromJSON(header.history) : null;
+  return { header, root, tensors, optimizer, history };
+}
+
+/** Writes bytes to path through a temporary file and a rename, so a crash mid-save never destroys
+ *  the previous file. */
+export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
+  const fs = await import('node:fs/promises');
+  const { dirname } = await import('node:path');
+  await fs.mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
+  try {
+    await fs.writeFile(tmp, bytes);
+    await fs.rename(tmp, path);
+  } catch (e) {
+    await fs.rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+export async function readFileBytes(path: string): Promise<Uint8Array> {
+  const fs = await import('node:fs/promises');
+  try {
+    const buf = await fs.readFile(path);
+    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  } catch (e) {
+    throw new Error(`cannot read model file '${path}': ${(e as Error).message}`);
+  }
+}

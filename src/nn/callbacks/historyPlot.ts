@@ -1,0 +1,75 @@
+// Writes the training history as JSON and an SVG chart of its curves (loss, validation loss, each
+// metric against the 0-based epoch) after every epoch and at the end, so a crash keeps the curves.
+// Node only for the files (node:fs is imported when first writing); historySvg works anywhere.
+import { lineChartSvg, type Series } from '../../plot.ts';
+import type { Callback, History, TrainInfo } from './callback.ts';
+
+export interface HistoryPlotOptions {
+  /** The output directory. */
+  path: string;
+  jsonName?: string;
+  svgName?: string;
+  title?: string;
+}
+
+/** The chart's series: training loss, validation loss (if any epoch has one) and each metric. */
+export function historySeries(history: History): Series[] {
+  const x = history.epoch;
+  const series: Series[] = [{ name: 'loss', values: history.loss, x }];
+  if (history.valLoss.some((v) => v !== null)) series.push({ name: 'valLoss', values: history.valLoss, x });
+  for (const [name, values] of Object.entries(history.metrics)) series.push({ name, values, x });
+  return series;
+}
+
+export function historySvg(history: History, title = 'Training curves'): string {
+  return lineChartSvg(historySeries(history), { title, xLabel: 'epoch', yLabel: 'cost / metric' });
+}
+
+type Fs = typeof import('node:fs/promises');
+// A computed specifier keeps browser bundlers from trying to resolve node:fs for this module.
+const FS_MODULE = 'node:fs/promises';
+const nodeFs = async (): Promise<Fs> => (await import(FS_MODULE)) as Fs;
+
+async function writeAtomic(file: string, text: string): Promise<void> {
+  const fs = await nodeFs();
+  const tmp = `${file}.tmp-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  await fs.writeFile(tmp, text);
+  await fs.rename(tmp, file);
+}
+
+export class HistoryPlot implements Callback {
+  private history: History | null = null;
+  readonly jsonPath: string;
+  readonly svgPath: string;
+
+  constructor(private readonly opts: HistoryPlotOptions) {
+    if (!opts?.path) throw new Error('historyPlot: a path (output directory) is required');
+    const dir = opts.path.replace(/[\\/]+$/, '') || opts.path;
+    this.jsonPath = `${dir}/${opts.jsonName ?? 'history.json'}`;
+    this.svgPath = `${dir}/${opts.svgName ?? 'curves.svg'}`;
+  }
+
+  onTrainBegin(info: TrainInfo): void {
+    this.history = info.history;
+  }
+
+  /** Writes both files now. */
+  async write(history: History): Promise<void> {
+    const fs = await nodeFs();
+    await fs.mkdir(this.opts.path, { recursive: true });
+    await writeAtomic(this.jsonPath, `${JSON.stringify(history, null, 2)}\n`);
+    await writeAtomic(this.svgPath, historySvg(history, this.opts.title));
+  }
+
+  async onEpochEnd(): Promise<void> {
+    if (this.history) await this.write(this.history);
+  }
+
+  async onTrainEnd(history: History): Promise<void> {
+    await this.write(history);
+  }
+}
+
+export function historyPlot(opts: HistoryPlotOptions): HistoryPlot {
+  return new HistoryPlot(opts);
+}

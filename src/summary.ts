@@ -1,0 +1,166 @@
+// model.summary(): one row per primitive layer (plus one per merge), the parameter count and a
+// training-memory estimate that generalises the lecture's memory slides ("Объем памяти, необходимый
+// для хранения сверточной нейронной сети"): there, the input plus every layer's outputs, times
+// sizeof(float). Here, in bytes, with float32 values (4 bytes):
+//
+//   memory = 4 · ( P + S            every parameter (weights, biases, gamma, beta) and state value
+//                                   (BatchNorm running statistics)
+//                + T                the gradients of the trainable parameters (T ≤ P: frozen layers have none)
+//                + f · T            optimizer state, f = optimizerStateFactor (1 for momentum, 2 for Adam,
+//                                   0 for plain SGD)
+//                + B · ( X          the input batch, X values per sample
+//                      + Σ out_l    every layer's output, kept for the backward pass (0 for SkipNode, whose
+//                                   output is its input)
+//                      + Σ ws_l     what layers keep for backward besides their output: im2col columns
+//                                   (C·T·R·S·P per conv unless 1×1, stride 1, no padding), max-pooling
+//                                   argmax (one per output), dropout masks (one per input)
+//                      + 2 · max out_l ) )   the backward peak: the largest output gradient, held with the
+//                                   gradient it is turned into
+//
+// with B the batch size. Backend overheads (allocator slack, wasm memory growth) are not included.
+import { walkLayers } from './layers/build.ts';
+import type { Layer, LayerInfo } from './layers/layer.ts';
+import { sameShape, shapeString, sizeOf } from './shape.ts';
+
+const FLOAT_BYTES = 4;
+
+export interface SummaryOptions {
+  /** Per-sample input shape the root was configured for, e.g. [3, 64, 64]. */
+  inputShape: readonly number[];
+  batchSize: number;
+  /** Optimizer state values per trainable parameter (default 1: GradientDescentMomentum's velocity). */
+  optimizerStateFactor?: number;
+}
+
+export interface SummaryRow extends LayerInfo {
+  /** Bytes of this layer's output at the batch size (0 for SkipNode, a view of its input). */
+  memory: number;
+}
+
+/** The training-memory estimate, in bytes, term by term (see the formula above). */
+export interface MemoryEstimate {
+  parameters: number;
+  state: number;
+  gradients: number;
+  optimizer: number;
+  input: number;
+  activations: number;
+  workspace: number;
+  backwardPeak: number;
+  total: number;
+}
+
+export interface Summary {
+  inputShape: readonly number[];
+  batchSize: number;
+  rows: SummaryRow[];
+  /** Parameter values: weights, biases, BatchNorm gamma and beta (frozen ones included). */
+  params: number;
+  /** Of those, the ones that receive gradients. */
+  trainableParams: number;
+  /** Non-trainable state values (BatchNorm running mean and variance). */
+  states: number;
+  /** Multiply–adds per sample in the forward pass. */
+  macs: number;
+  memory: MemoryEstimate;
+  /** Design advice lines, printed before the totals (see adviceRules). */
+  advice: string[];
+}
+
+/**
+ * DESIGN ADVICE HOOK. Each rule reads the finished summary and returns advice lines (empty when it
+ * does not apply); formatSummary prints them before the totals. Filled by a later issue (the course's
+ * design principles: input preprocessing, no early bottlenecks, …).
+ */
+export type AdviceRule = (summary: Readonly<Omit<Summary, 'advice'>>) => string[];
+export const adviceRules: AdviceRule[] = [];
+
+/** Parameter values of layers that are trainable, counting a frozen container's insides as frozen. */
+function trainableParamCount(root: Layer): number {
+  let total = 0;
+  const visit = (l: Layer, trainable: boolean) => {
+    const t = trainable && l.trainable;
+    const kids = l.children();
+    if (kids.length === 0) {
+      if (t) for (const r of l.info()) total += r.params;
+      return;
+    }
+    for (const c of kids) visit(c, t);
+  };
+  visit(root, true);
+  return total;
+}
+
+function outputValues(r: LayerInfo): number {
+  return r.type === 'SkipNode' ? 0 : sizeOf(r.outShape);
+}
+
+/** Rows, totals and the memory estimate for a configured layer tree (the Model's root). */
+export function summarize(root: Layer, opts: SummaryOptions): Summary {
+  const { inputShape, batchSize } = opts;
+  const factor = opts.optimizerStateFactor ?? 1;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`summary: batchSize must be a positive integer, got ${batchSize}`);
+  if (!(factor >= 0)) throw new Error(`summary: optimizerStateFactor must be ≥ 0, got ${factor}`);
+  if (!root.configured) throw new Error('summary: build the model first (the root layer is not configured)');
+  if (!sameShape(root.inShape, inputShape)) {
+    throw new Error(`summary: the model was built for input ${shapeString(root.inShape)}, not ${shapeString(inputShape)}`);
+  }
+  const infos = root.info();
+  const rows = infos.map((r) => ({ ...r, memory: FLOAT_BYTES * batchSize * outputValues(r) }));
+  const params = infos.reduce((s, r) => s + r.params, 0);
+  const states = infos.reduce((s, r) => s + r.states, 0);
+  const macs = infos.reduce((s, r) => s + r.macs, 0);
+  const trainableParams = trainableParamCount(root);
+  const perSample = (values: number) => FLOAT_BYTES * batchSize * values;
+  const maxOut = infos.reduce((m, r) => Math.max(m, outputValues(r)), 0);
+  const memory: MemoryEstimate = {
+    parameters: FLOAT_BYTES * params,
+    state: FLOAT_BYTES * states,
+    gradients: FLOAT_BYTES * trainableParams,
+    optimizer: FLOAT_BYTES * factor * trainableParams,
+    input: perSample(sizeOf(inputShape)),
+    activations: perSample(infos.reduce((s, r) => s + outputValues(r), 0)),
+    workspace: perSample(infos.reduce((s, r) => s + r.workspace, 0)),
+    backwardPeak: perSample(2 * maxOut),
+    total: 0,
+  };
+  memory.total = memory.parameters + memory.state + memory.gradients + memory.optimizer + memory.input +
+    memory.activations + memory.workspace + memory.backwardPeak;
+  const summary = { inputShape: [...inputShape], batchSize, rows, params, trainableParams, states, macs, memory };
+  return { ...summary, advice: adviceRules.flatMap((rule) => rule(summary)) };
+}
+
+const MIB = 1024 * 1024;
+
+function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < MIB) return `${(bytes / 1024).toFixed(1)} KiB`;
+  if (bytes < 1024 * MIB) return `${(bytes / MIB).toFixed(1)} MiB`;
+  return `${(bytes / (1024 * MIB)).toFixed(2)} GiB`;
+}
+
+/** The printed summary: a table, advice, state values and multiply–adds, then exactly
+ *  `parameters: N` and `training memory at batch B: X MiB` as the last two lines. */
+export function formatSummary(s: Summary): string {
+  const header = ['layer', 'type', 'output', 'params', 'memory'];
+  const table = s.rows.map((r) => [r.name, r.type, shapeString(r.outShape), count(r.params), formatBytes(r.memory)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
+  const right = [false, false, false, true, true];
+  const line = (cells: string[]) => cells.map((c, i) => (right[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const rule = '-'.repeat(widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1));
+  const out = [
+    `input: ${shapeString(s.inputShape)} per sample, batch ${s.batchSize}`,
+    line(header), rule, ...table.map(line), rule,
+  ];
+  for (const a of s.advice) out.push(`advice: ${a}`);
+  out.push(`multiply-adds per sample: ${count(s.macs)}`);
+  if (s.trainableParams !== s.params) out.push(`frozen parameters: ${count(s.params - s.trainableParams)}`);
+  if (s.states > 0) out.push(`state values: ${count(s.states)} (BatchNorm running statistics)`);
+  out.push(`parameters: ${count(s.params)}`);
+  out.push(`training memory at batch ${s.batchSize}: ${(s.memory.total / MIB).toFixed(1)} MiB`);
+  return out.join('\n');
+}
