@@ -2,12 +2,16 @@
 // (nervanacpu.py:1927-1928). Piecewise-linear and polynomial bodies are f32x4; exp and tanh are
 // scalar Mathf calls, since accuracy matters more than speed there. y (dx) may alias x (dy):
 // every loop reads index i before it writes index i.
+import { PART_ALIGN, partStart } from './parts';
 
 const ONE: v128 = f32x4.splat(1);
 const ZERO: v128 = f32x4.splat(0);
 
 /** y = max(x, 0) + slope·min(x, 0). */
-export function rectlin(x: usize, y: usize, n: i32, slope: f32): void {
+export function rectlin(x: usize, y: usize, n: i32, slope: f32, part: i32, nparts: i32): void {
+  const lo = partStart(n, part, nparts, PART_ALIGN), hi = partStart(n, part + 1, nparts, PART_ALIGN);
+  x += <usize>lo << 2; y += <usize>lo << 2;
+  n = hi - lo;
   const sv = f32x4.splat(slope);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
@@ -23,7 +27,10 @@ export function rectlin(x: usize, y: usize, n: i32, slope: f32): void {
 }
 
 /** dx = dy · ([y > 0] + slope·[y < 0]). */
-export function rectlinGrad(y: usize, dy: usize, dx: usize, n: i32, slope: f32): void {
+export function rectlinGrad(y: usize, dy: usize, dx: usize, n: i32, slope: f32, part: i32, nparts: i32): void {
+  const lo = partStart(n, part, nparts, PART_ALIGN), hi = partStart(n, part + 1, nparts, PART_ALIGN);
+  y += <usize>lo << 2; dy += <usize>lo << 2; dx += <usize>lo << 2;
+  n = hi - lo;
   const sv = f32x4.splat(slope);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
@@ -41,7 +48,10 @@ export function rectlinGrad(y: usize, dy: usize, dx: usize, n: i32, slope: f32):
 }
 
 /** y = max(x, 0) + alpha·(exp(min(x, 0)) − 1), the last term as expm1 (exact near 0). */
-export function explin(x: usize, y: usize, n: i32, alpha: f32): void {
+export function explin(x: usize, y: usize, n: i32, alpha: f32, part: i32, nparts: i32): void {
+  const lo = partStart(n, part, nparts, PART_ALIGN), hi = partStart(n, part + 1, nparts, PART_ALIGN);
+  x += <usize>lo << 2; y += <usize>lo << 2;
+  n = hi - lo;
   for (let i = 0; i < n; i++) {
     const o = <usize>i << 2;
     const v = load<f32>(x + o);
@@ -50,7 +60,10 @@ export function explin(x: usize, y: usize, n: i32, alpha: f32): void {
 }
 
 /** dx = dy · ([y > 0] + [y < 0]·(y + alpha)); 0 at y = 0. */
-export function explinGrad(y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void {
+export function explinGrad(y: usize, dy: usize, dx: usize, n: i32, alpha: f32, part: i32, nparts: i32): void {
+  const lo = partStart(n, part, nparts, PART_ALIGN), hi = partStart(n, part + 1, nparts, PART_ALIGN);
+  y += <usize>lo << 2; dy += <usize>lo << 2; dx += <usize>lo << 2;
+  n = hi - lo;
   const av = f32x4.splat(alpha);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
@@ -68,7 +81,10 @@ export function explinGrad(y: usize, dy: usize, dx: usize, n: i32, alpha: f32): 
 }
 
 /** y = 1/(1 + e^−x); for x < 0 as eˣ/(1 + eˣ) so exp never overflows. */
-export function logistic(x: usize, y: usize, n: i32): void {
+export function logistic(x: usize, y: usize, n: i32, part: i32, nparts: i32): void {
+  const lo = partStart(n, part, nparts, PART_ALIGN), hi = partStart(n, part + 1, nparts, PART_ALIGN);
+  x += <usize>lo << 2; y += <usize>lo << 2;
+  n = hi - lo;
   for (let i = 0; i < n; i++) {
     const o = <usize>i << 2;
     const v = load<f32>(x + o);
@@ -84,7 +100,10 @@ export function logistic(x: usize, y: usize, n: i32): void {
 }
 
 /** dx = dy · y · (1 − y). */
-export function logisticGrad(y: usize, dy: usize, dx: usize, n: i32): void {
+export function logisticGrad(y: usize, dy: usize, dx: usize, n: i32, part: i32, nparts: i32): void {
+  const lo = partStart(n, part, nparts, PART_ALIGN), hi = partStart(n, part + 1, nparts, PART_ALIGN);
+  y += <usize>lo << 2; dy += <usize>lo << 2; dx += <usize>lo << 2;
+  n = hi - lo;
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
@@ -99,7 +118,10 @@ export function logisticGrad(y: usize, dy: usize, dx: usize, n: i32): void {
 }
 
 /** y = tanh(x). */
-export function tanh(x: usize, y: usize, n: i32): void {
+export function tanh(x: usize, y: usize, n: i32, part: i32, nparts: i32): void {
+  const lo = partStart(n, part, nparts, PART_ALIGN), hi = partStart(n, part + 1, nparts, PART_ALIGN);
+  x += <usize>lo << 2; y += <usize>lo << 2;
+  n = hi - lo;
   for (let i = 0; i < n; i++) {
     const o = <usize>i << 2;
     store<f32>(y + o, Mathf.tanh(load<f32>(x + o)));
@@ -107,7 +129,10 @@ export function tanh(x: usize, y: usize, n: i32): void {
 }
 
 /** dx = dy · (1 − y²). */
-export function tanhGrad(y: usize, dy: usize, dx: usize, n: i32): void {
+export function tanhGrad(y: usize, dy: usize, dx: usize, n: i32, part: i32, nparts: i32): void {
+  const lo = partStart(n, part, nparts, PART_ALIGN), hi = partStart(n, part + 1, nparts, PART_ALIGN);
+  y += <usize>lo << 2; dy += <usize>lo << 2; dx += <usize>lo << 2;
+  n = hi - lo;
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;

@@ -1,7 +1,9 @@
 // Batch norm over x viewed as [channels, inner], neon's formulas (nervanacpu.py:1707-1760): biased
 // variance, rho is the KEPT fraction of the running stats. Per-channel statistics accumulate in
 // f64 (two-pass variance); the per-element transforms are f32x4 with the channel's coefficients
-// computed once in f64. rho and eps arrive as f64 so 1 − rho and var + eps are exact.
+// computed once in f64. rho and eps arrive as f64 so 1 − rho and var + eps are exact. Threads
+// split the channels (assembly/parts.ts).
+import { partStart } from './parts';
 
 @inline function lane4(acc0: v128, acc1: v128): f64 {
   return f64x2.extract_lane(acc0, 0) + f64x2.extract_lane(acc0, 1) + f64x2.extract_lane(acc1, 0) + f64x2.extract_lane(acc1, 1);
@@ -66,10 +68,11 @@ function rowAffine(x: usize, y: usize, n: i32, mu: f32, k: f32, b: f32): void {
 /** Training mode: writes y, mean, invStd and updates runMean/runVar in place. */
 export function batchNormTrain(
   x: usize, gamma: usize, beta: usize, y: usize, mean: usize, invStd: usize, runMean: usize, runVar: usize,
-  channels: i32, inner: i32, rho: f64, eps: f64,
+  channels: i32, inner: i32, rho: f64, eps: f64, part: i32, nparts: i32,
 ): void {
   const rowBytes = <usize>inner << 2;
-  for (let c = 0; c < channels; c++) {
+  const c1 = partStart(channels, part + 1, nparts, 1);
+  for (let c = partStart(channels, part, nparts, 1); c < c1; c++) {
     const xr = x + <usize>c * rowBytes;
     const mu = rowSum(xr, inner) / <f64>inner;
     const variance = rowSqDev(xr, inner, mu) / <f64>inner;
@@ -84,10 +87,11 @@ export function batchNormTrain(
 
 /** Inference mode: y = (x − runMean)/√(runVar + eps)·gamma + beta. */
 export function batchNormInfer(
-  x: usize, gamma: usize, beta: usize, runMean: usize, runVar: usize, y: usize, channels: i32, inner: i32, eps: f64,
+  x: usize, gamma: usize, beta: usize, runMean: usize, runVar: usize, y: usize, channels: i32, inner: i32, eps: f64, part: i32, nparts: i32,
 ): void {
   const rowBytes = <usize>inner << 2;
-  for (let c = 0; c < channels; c++) {
+  const c1 = partStart(channels, part + 1, nparts, 1);
+  for (let c = partStart(channels, part, nparts, 1); c < c1; c++) {
     const k = <f64>at(gamma, c) / Math.sqrt(<f64>at(runVar, c) + eps);
     rowAffine(x + <usize>c * rowBytes, y + <usize>c * rowBytes, inner, at(runMean, c), <f32>k, at(beta, c));
   }
@@ -97,10 +101,11 @@ export function batchNormInfer(
  *  with xhat = (x − mean)·invStd. */
 export function batchNormGrad(
   x: usize, dy: usize, gamma: usize, mean: usize, invStd: usize, dx: usize, dgamma: usize, dbeta: usize,
-  channels: i32, inner: i32,
+  channels: i32, inner: i32, part: i32, nparts: i32,
 ): void {
   const rowBytes = <usize>inner << 2;
-  for (let c = 0; c < channels; c++) {
+  const c1 = partStart(channels, part + 1, nparts, 1);
+  for (let c = partStart(channels, part, nparts, 1); c < c1; c++) {
     const xr = x + <usize>c * rowBytes, dyr = dy + <usize>c * rowBytes, dxr = dx + <usize>c * rowBytes;
     const mu = at(mean, c), inv = <f64>at(invStd, c);
     // Σ (x − mean)·dy and Σ dy in f64.

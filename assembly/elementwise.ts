@@ -2,6 +2,7 @@
 // Outputs may alias inputs where src/kernels.ts allows it: every loop reads index i before it
 // writes index i. Sums accumulate in f64 (two f64x2 lanes per f32x4), so long reductions of
 // mixed-sign data keep float32 accuracy in the result.
+import { PART_ALIGN, partStart } from './parts';
 
 /** Σ x[i] for i < n, in f64. */
 function sumF64(x: usize, n: i32): f64 {
@@ -36,9 +37,10 @@ function sumSquaresF64(x: usize, n: i32): f64 {
 }
 
 /** y[c, j] = x[c, j] + bias[c] over [channels, inner]. y may alias x. */
-export function biasAdd(x: usize, bias: usize, y: usize, channels: i32, inner: i32): void {
+export function biasAdd(x: usize, bias: usize, y: usize, channels: i32, inner: i32, part: i32, nparts: i32): void {
   const rowBytes = <usize>inner << 2;
-  for (let c = 0; c < channels; c++) {
+  const c1 = partStart(channels, part + 1, nparts, 1);
+  for (let c = partStart(channels, part, nparts, 1); c < c1; c++) {
     const b = load<f32>(bias + (<usize>c << 2));
     const bv = f32x4.splat(b);
     const xr = x + <usize>c * rowBytes, yr = y + <usize>c * rowBytes;
@@ -55,15 +57,19 @@ export function biasAdd(x: usize, bias: usize, y: usize, channels: i32, inner: i
 }
 
 /** db[c] = Σ_j dy[c, j] over [channels, inner]. */
-export function biasGrad(dy: usize, db: usize, channels: i32, inner: i32): void {
+export function biasGrad(dy: usize, db: usize, channels: i32, inner: i32, part: i32, nparts: i32): void {
   const rowBytes = <usize>inner << 2;
-  for (let c = 0; c < channels; c++) {
+  const c1 = partStart(channels, part + 1, nparts, 1);
+  for (let c = partStart(channels, part, nparts, 1); c < c1; c++) {
     store<f32>(db + (<usize>c << 2), <f32>sumF64(dy + <usize>c * rowBytes, inner));
   }
 }
 
 /** out = a·x + b·y. out may alias x or y. */
-export function axpby(x: usize, y: usize, out: usize, n: i32, a: f32, b: f32): void {
+export function axpby(x: usize, y: usize, out: usize, n: i32, a: f32, b: f32, part: i32, nparts: i32): void {
+  const lo = partStart(n, part, nparts, PART_ALIGN), hi = partStart(n, part + 1, nparts, PART_ALIGN);
+  x += <usize>lo << 2; y += <usize>lo << 2; out += <usize>lo << 2;
+  n = hi - lo;
   const av = f32x4.splat(a), bv = f32x4.splat(b);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
@@ -77,7 +83,10 @@ export function axpby(x: usize, y: usize, out: usize, n: i32, a: f32, b: f32): v
 }
 
 /** out = x ⊙ y. out may alias x or y. */
-export function mul(x: usize, y: usize, out: usize, n: i32): void {
+export function mul(x: usize, y: usize, out: usize, n: i32, part: i32, nparts: i32): void {
+  const lo = partStart(n, part, nparts, PART_ALIGN), hi = partStart(n, part + 1, nparts, PART_ALIGN);
+  x += <usize>lo << 2; y += <usize>lo << 2; out += <usize>lo << 2;
+  n = hi - lo;
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
@@ -90,7 +99,10 @@ export function mul(x: usize, y: usize, out: usize, n: i32): void {
 }
 
 /** out = alpha·x. out may alias x. */
-export function scale(x: usize, out: usize, n: i32, alpha: f32): void {
+export function scale(x: usize, out: usize, n: i32, alpha: f32, part: i32, nparts: i32): void {
+  const lo = partStart(n, part, nparts, PART_ALIGN), hi = partStart(n, part + 1, nparts, PART_ALIGN);
+  x += <usize>lo << 2; out += <usize>lo << 2;
+  n = hi - lo;
   const av = f32x4.splat(alpha);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
@@ -109,7 +121,10 @@ export function copy(x: usize, out: usize, n: i32): void {
 }
 
 /** x[i] = value for i < n. */
-export function fill(x: usize, n: i32, value: f32): void {
+export function fill(x: usize, n: i32, value: f32, part: i32, nparts: i32): void {
+  const lo = partStart(n, part, nparts, PART_ALIGN), hi = partStart(n, part + 1, nparts, PART_ALIGN);
+  x += <usize>lo << 2;
+  n = hi - lo;
   const vv = f32x4.splat(value);
   let i = 0;
   for (; i + 4 <= n; i += 4) v128.store(x + (<usize>i << 2), vv);
@@ -127,7 +142,10 @@ export function sumSquares(x: usize, out: usize, n: i32): void {
 }
 
 /** out = clamp(x, −limit, limit). out may alias x. NaN stays NaN (wasm min/max propagate it). */
-export function clip(x: usize, out: usize, n: i32, limit: f32): void {
+export function clip(x: usize, out: usize, n: i32, limit: f32, part: i32, nparts: i32): void {
+  const lo = partStart(n, part, nparts, PART_ALIGN), hi = partStart(n, part + 1, nparts, PART_ALIGN);
+  x += <usize>lo << 2; out += <usize>lo << 2;
+  n = hi - lo;
   const hi = f32x4.splat(limit), lo = f32x4.splat(-limit);
   let i = 0;
   for (; i + 4 <= n; i += 4) {

@@ -15,6 +15,7 @@
 //   three 128-bit ports (Intel) it tops out near 12 FLOP/cycle, relaxed_madd near 16.
 // - KC 384 / MC 128 / NC 512 and packing B inside the first A block (below) were each worth a
 //   few percent, mostly on conv-like shapes with small m.
+import { partCount, partStart } from './parts';
 
 const MR: i32 = 4;
 const NR: i32 = 8;
@@ -285,5 +286,35 @@ export function sgemm(
         }
       }
     }
+  }
+}
+
+/** Part `part` of sgemm split `nparts` ways (assembly/parts.ts): the larger of m and n is cut into
+ *  ranges aligned to the register block (16 columns, two B panels, or 4 rows), so each part packs
+ *  only its own panels of the wider operand and repacks just the narrower one. Every C entry is
+ *  computed exactly as the unsplit call computes it (the k blocking depends on k alone). Part p
+ *  uses `work + p·workStride` as its scratch; workStride ≥ sgemmScratchBytes(m, n, k). */
+export function sgemmPart(
+  m: i32, n: i32, k: i32,
+  a: usize, lda: i32, transA: i32,
+  b: usize, ldb: i32, transB: i32,
+  c: usize, ldc: i32,
+  alpha: f32, beta: f32, work: usize, workStride: i32, part: i32, nparts: i32,
+): void {
+  if (partCount(nparts) == 1) {
+    sgemm(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, alpha, beta, work);
+    return;
+  }
+  const w = work + <usize>part * <usize>workStride;
+  if (n >= m) {
+    const j0 = partStart(n, part, nparts, 2 * NR), j1 = partStart(n, part + 1, nparts, 2 * NR);
+    if (j1 <= j0) return;
+    const bj = transB != 0 ? b + (<usize>j0 * <usize>ldb << 2) : b + (<usize>j0 << 2);
+    sgemm(m, j1 - j0, k, a, lda, transA, bj, ldb, transB, c + (<usize>j0 << 2), ldc, alpha, beta, w);
+  } else {
+    const i0 = partStart(m, part, nparts, MR), i1 = partStart(m, part + 1, nparts, MR);
+    if (i1 <= i0) return;
+    const ai = transA != 0 ? a + (<usize>i0 << 2) : a + (<usize>i0 * <usize>lda << 2);
+    sgemm(i1 - i0, n, k, ai, lda, transA, b, ldb, transB, c + (<usize>i0 * <usize>ldc << 2), ldc, alpha, beta, w);
   }
 }

@@ -2,12 +2,16 @@
 // :416-539, RMSProp :542-633, Adam :825-930, Adagrad), following src/kernels.ts term by term. Hyper-
 // parameters arrive as f64; derived coefficients (1 − β, Adam's bias correction) are formed in
 // f64 and rounded once to f32 for the f32x4 body.
+import { PART_ALIGN, partStart } from './parts';
 
 /** g' = gradScale·g + wdecay·w; momentum ≠ 0: v = μ·v − lr·g', w += v (nesterov: w += μ·v − lr·g'
  *  with the new v); momentum = 0: w −= lr·g' and v is neither read nor written. */
 export function sgdUpdate(
-  w: usize, g: usize, v: usize, n: i32, lr: f64, momentum: f64, wdecay: f64, gradScale: f64, nesterov: i32,
+  w: usize, g: usize, v: usize, n: i32, lr: f64, momentum: f64, wdecay: f64, gradScale: f64, nesterov: i32, part: i32, nparts: i32,
 ): void {
+  const lo = partStart(n, part, nparts, PART_ALIGN), hi = partStart(n, part + 1, nparts, PART_ALIGN);
+  w += <usize>lo << 2; g += <usize>lo << 2; v += <usize>lo << 2;
+  n = hi - lo;
   const L = <f32>lr, M = <f32>momentum, D = <f32>wdecay, S = <f32>gradScale;
   const lv = f32x4.splat(L), mv = f32x4.splat(M), dv = f32x4.splat(D), sv = f32x4.splat(S);
   const useV = momentum != 0, nest = nesterov != 0;
@@ -42,8 +46,11 @@ export function sgdUpdate(
 /** Adam at step t ≥ 1: g' = gradScale·g; m = β1·m + (1 − β1)·g'; v = β2·v + (1 − β2)·g'²;
  *  w −= lr·√(1 − β2ᵗ)/(1 − β1ᵗ) · m / (√v + eps). */
 export function adamUpdate(
-  w: usize, g: usize, m: usize, v: usize, n: i32, lr: f64, beta1: f64, beta2: f64, eps: f64, gradScale: f64, step: f64,
+  w: usize, g: usize, m: usize, v: usize, n: i32, lr: f64, beta1: f64, beta2: f64, eps: f64, gradScale: f64, step: f64, part: i32, nparts: i32,
 ): void {
+  const lo = partStart(n, part, nparts, PART_ALIGN), hi = partStart(n, part + 1, nparts, PART_ALIGN);
+  w += <usize>lo << 2; g += <usize>lo << 2; m += <usize>lo << 2; v += <usize>lo << 2;
+  n = hi - lo;
   const B1 = <f32>beta1, C1 = <f32>(1 - beta1), B2 = <f32>beta2, C2 = <f32>(1 - beta2);
   const E = <f32>eps, S = <f32>gradScale;
   const A = <f32>(lr * Math.sqrt(1 - Math.pow(beta2, step)) / (1 - Math.pow(beta1, step)));
@@ -72,7 +79,10 @@ export function adamUpdate(
 }
 
 /** Adagrad: g' = gradScale·g; acc += g'²; w −= lr·g' / √(acc + eps). */
-export function adagradUpdate(w: usize, g: usize, acc: usize, n: i32, lr: f64, eps: f64, gradScale: f64): void {
+export function adagradUpdate(w: usize, g: usize, acc: usize, n: i32, lr: f64, eps: f64, gradScale: f64, part: i32, nparts: i32): void {
+  const lo = partStart(n, part, nparts, PART_ALIGN), hi = partStart(n, part + 1, nparts, PART_ALIGN);
+  w += <usize>lo << 2; g += <usize>lo << 2; acc += <usize>lo << 2;
+  n = hi - lo;
   const L = <f32>lr, E = <f32>eps, S = <f32>gradScale;
   const lv = f32x4.splat(L), ev = f32x4.splat(E), sv = f32x4.splat(S);
   let i = 0;
@@ -93,7 +103,10 @@ export function adagradUpdate(w: usize, g: usize, acc: usize, n: i32, lr: f64, e
 }
 
 /** RMSProp: g' = gradScale·g; m = ρ·m + (1 − ρ)·g'²; w −= lr·g' / (√(m + eps) + eps). */
-export function rmspropUpdate(w: usize, g: usize, m: usize, n: i32, lr: f64, decay: f64, eps: f64, gradScale: f64): void {
+export function rmspropUpdate(w: usize, g: usize, m: usize, n: i32, lr: f64, decay: f64, eps: f64, gradScale: f64, part: i32, nparts: i32): void {
+  const lo = partStart(n, part, nparts, PART_ALIGN), hi = partStart(n, part + 1, nparts, PART_ALIGN);
+  w += <usize>lo << 2; g += <usize>lo << 2; m += <usize>lo << 2;
+  n = hi - lo;
   const R = <f32>decay, C = <f32>(1 - decay), L = <f32>lr, E = <f32>eps, S = <f32>gradScale;
   const rv = f32x4.splat(R), cv = f32x4.splat(C), lv = f32x4.splat(L), ev = f32x4.splat(E), sv = f32x4.splat(S);
   let i = 0;

@@ -6,6 +6,8 @@
 // Geometry block `g`: see assembly/im2col.ts (20 i32). mode: 0 max, 1 avg, 2 l2.
 // argmax (i32, same layout as y) holds the window-local index t·R·S + r·S + s of the FIRST maximum
 // (strictly greater wins); an empty window (no valid cell) gives y = 0 and argmax = −1.
+// Threads split the channels (assembly/parts.ts).
+import { partStart } from './parts';
 
 @inline function gi(g: usize, i: i32): i32 {
   return load<i32>(g + (<usize>i << 2));
@@ -118,16 +120,19 @@ function poolWindow(xc: usize, yp: usize, ap: usize, g: usize, od: i32, oh: i32,
   return count;
 }
 
-/** y (and argmax for max) from x. hasArgmax = 0 (max without a caller's argmax): argmax points at
- *  N i32 of scratch, reused for every window. */
-export function poolForward(x: usize, y: usize, argmax: usize, hasArgmax: i32, g: usize, mode: i32): void {
+/** y (and argmax for max) from x, for this part's channels. hasArgmax = 0 (max without a caller's
+ *  argmax): argmax points at scratch of 2·N words per part, part p's at argmax + p·8N bytes. */
+export function poolForward(x: usize, y: usize, argmax: usize, hasArgmax: i32, g: usize, mode: i32, part: i32, nparts: i32): void {
   const C = gi(g, 0), N = gi(g, 1);
   const nb = <usize>N << 2;
   const cellBytes = <usize>(gi(g, 2) * gi(g, 3) * gi(g, 4)) * nb;
   const OD = gi(g, 17), OH = gi(g, 18), OW = gi(g, 19);
+  const outCell = <usize>(OD * OH * OW) * nb;
+  const c0 = partStart(C, part, nparts, 1), c1 = partStart(C, part + 1, nparts, 1);
   const argStep: usize = hasArgmax != 0 ? nb : 0;
-  let yp = y, ap = argmax;
-  for (let c = 0; c < C; c++) {
+  let yp = y + <usize>c0 * outCell;
+  let ap = hasArgmax != 0 ? argmax + <usize>c0 * outCell : argmax + <usize>max(part, 0) * (nb << 1);
+  for (let c = c0; c < c1; c++) {
     const xc = x + <usize>c * cellBytes;
     for (let od = 0; od < OD; od++) {
       for (let oh = 0; oh < OH; oh++) {
@@ -223,16 +228,21 @@ function spreadWindow(xc: usize, dxc: usize, yp: usize, dyp: usize, g: usize, od
   }
 }
 
-/** Overwrites dx. max: argmax is the forward's (hasArgmax = 1) or, when 0, points at 2·N i32/f32
- *  of scratch where each window's argmax is recomputed from x. */
-export function poolBackward(x: usize, y: usize, dy: usize, argmax: usize, hasArgmax: i32, dx: usize, g: usize, mode: i32): void {
+/** Overwrites this part's channels of dx. max: argmax is the forward's (hasArgmax = 1) or, when 0,
+ *  points at scratch of 2·N words per part (part p's at argmax + p·8N bytes) where each window's
+ *  argmax is recomputed from x. */
+export function poolBackward(
+  x: usize, y: usize, dy: usize, argmax: usize, hasArgmax: i32, dx: usize, g: usize, mode: i32, part: i32, nparts: i32,
+): void {
   const C = gi(g, 0), N = gi(g, 1);
   const nb = <usize>N << 2;
   const cellBytes = <usize>(gi(g, 2) * gi(g, 3) * gi(g, 4)) * nb;
   const OD = gi(g, 17), OH = gi(g, 18), OW = gi(g, 19);
-  memory.fill(dx, 0, <usize>C * cellBytes);
-  let o: usize = 0;
-  for (let c = 0; c < C; c++) {
+  const c0 = partStart(C, part, nparts, 1), c1 = partStart(C, part + 1, nparts, 1);
+  if (hasArgmax == 0) argmax += <usize>max(part, 0) * (nb << 1);
+  memory.fill(dx + <usize>c0 * cellBytes, 0, <usize>(c1 - c0) * cellBytes);
+  let o: usize = <usize>c0 * <usize>(OD * OH * OW) * nb;
+  for (let c = c0; c < c1; c++) {
     const xc = x + <usize>c * cellBytes, dxc = dx + <usize>c * cellBytes;
     for (let od = 0; od < OD; od++) {
       for (let oh = 0; oh < OH; oh++) {

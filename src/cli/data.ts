@@ -1,0 +1,83 @@
+// `--data` for the CLI: a CSV manifest, a class-per-folder tree, or a built-in set ('mnist',
+// 'fashion-mnist'), turned into a training iterator and a held-out one.
+import { ArrayIterator } from '../data/array-iterator.ts';
+import { loadFashionMnist } from '../data/fashion-mnist.ts';
+import { ImageFolder } from '../data/image-folder.ts';
+import { ImageManifest } from '../data/image-manifest.ts';
+import type { DataIterator } from '../data/iterator.ts';
+import { loadMnist } from '../data/mnist.ts';
+import { UsageError } from './args.ts';
+
+export interface DataSpec {
+  data: string;
+  test?: string;
+  inputShape: readonly number[];
+  batchSize: number;
+  seed: number;
+  skipBad: boolean;
+  /** Use only this many training samples (quick runs). */
+  limit?: number;
+}
+
+export interface LoadedData {
+  train: DataIterator;
+  held: DataIterator | null;
+  /** What the held-out set is, for the printed report. */
+  heldName: string;
+  nclass: number;
+  inputShape: readonly number[];
+}
+
+export const BUILTIN_DATA = ['mnist', 'fashion-mnist'] as const;
+
+async function isDirectory(path: string): Promise<boolean> {
+  const fs = await import('node:fs/promises');
+  try {
+    return (await fs.stat(path)).isDirectory();
+  } catch {
+    throw new UsageError(`--data: '${path}' does not exist (give a CSV manifest, a folder of class folders, or one of ${BUILTIN_DATA.join(', ')})`);
+  }
+}
+
+/** The input shape a data set implies when the user gives none: 28×28 grey for the digit sets. */
+export function defaultInputShape(data: string): number[] {
+  return data === 'mnist' || data === 'fashion-mnist' ? [1, 28, 28] : [3, 64, 64];
+}
+
+export async function loadData(spec: DataSpec): Promise<LoadedData> {
+  const { batchSize, seed } = spec;
+  if (spec.data === 'mnist' || spec.data === 'fashion-mnist') {
+    const lshape = [1, 28, 28];
+    // The digit split is fixed (seed 1), not the training seed, so eval never meets training digits.
+    const d = spec.data === 'mnist' ? await loadMnist({}) : await loadFashionMnist({});
+    const cut = <T extends { X: Float32Array | Uint8Array; y: Int32Array }>(a: T): T =>
+      spec.limit && spec.limit < a.y.length ? { ...a, X: a.X.subarray(0, spec.limit * 784), y: a.y.subarray(0, spec.limit) } : a;
+    const train = cut(d.train);
+    return {
+      train: new ArrayIterator(train.X, train.y, { nclass: 10, lshape, batchSize, shuffle: true, seed }),
+      held: new ArrayIterator(d.test.X, d.test.y, { nclass: 10, lshape, batchSize }),
+      heldName: spec.data === 'mnist' ? `the ${d.test.y.length} held-out digits` : `the ${d.test.y.length} test images`,
+      nclass: 10,
+      inputShape: lshape,
+    };
+  }
+  const common = { inputShape: spec.inputShape, batchSize, seed, skipBad: spec.skipBad };
+  const open = async (path: string, training: boolean, nclass?: number): Promise<ImageManifest | ImageFolder> => {
+    const opts = { ...common, shuffle: training, nclass, limit: training ? spec.limit : undefined };
+    const it = (await isDirectory(path)) ? new ImageFolder(path, opts) : new ImageManifest(path, opts);
+    await it.load();
+    return it;
+  };
+  const train = await open(spec.data, true);
+  const held = spec.test ? await open(spec.test, false, train.nclass) : null;
+  return { train, held, heldName: spec.test ? spec.test : '', nclass: train.nclass, inputShape: spec.inputShape };
+}
+
+/** Parses '3x64x64' into [3, 64, 64]. */
+export function parseShape(text: string, flag: string): number[] {
+  const dims = text.split(/[x×,]/).map(Number);
+  if (dims.length < 1 || dims.some((d) => !Number.isInteger(d) || d < 1)) {
+    throw new UsageError(`--${flag}: expected sizes like 3x64x64, got '${text}'`);
+  }
+  return dims;
+}

@@ -1,0 +1,114 @@
+// `argon train`: build a course network, train it on a data set with a progress bar, checkpoint
+// every epoch (model.argon, history.json, curves.svg in --out), then report held-out accuracy.
+import { checkBackendName } from '../backends/select.ts';
+import { Model } from '../model/model.ts';
+import { modelNames, models, type ModelName, type Recipe } from '../models/index.ts';
+import { checkpoint, historyPlot, progressBar, type Callback } from '../nn/callbacks/index.ts';
+import { Accuracy } from '../nn/metrics.ts';
+import { UsageError, type FlagSpecs, type Parsed } from './args.ts';
+import { BUILTIN_DATA, defaultInputShape, loadData, parseShape } from './data.ts';
+import { recipeChanges, trainingPlan } from './recipe.ts';
+
+export const TRAIN_FLAGS: FlagSpecs = {
+  model: { type: 'string', choices: modelNames, help: 'network to train (default cnn1)' },
+  data: { type: 'string', placeholder: `csv|folder|${BUILTIN_DATA.join('|')}`, help: 'training data: a CSV manifest (path,label[,split]), a folder of class folders, or a built-in set (default mnist)' },
+  test: { type: 'string', placeholder: 'csv|folder', help: 'held-out data for the accuracy report (built-in sets bring their own)' },
+  epochs: { type: 'int', min: 1, help: 'train until this many epochs are complete (default: the recipe\'s)' },
+  'batch-size': { type: 'int', min: 1, help: 'minibatch size (default 128)' },
+  lr: { type: 'number', min: 0, help: 'learning rate (default 0.01)' },
+  seed: { type: 'int', help: 'seed of initialisation, shuffling and dropout (default 1)' },
+  backend: { type: 'string', choices: ['cpu', 'gpu', 'auto'], help: 'compute backend (default: ARGON_BACKEND or auto)' },
+  recipe: { type: 'string', choices: ['default', 'course'], help: "'course' = the lecture verbatim; 'default' fixes what must be fixed (listed below)" },
+  input: { type: 'string', placeholder: 'CxHxW', help: 'input shape images are resized to (default 3x64x64; 1x28x28 for the digit sets)' },
+  limit: { type: 'int', min: 1, help: 'use only the first N training samples (quick runs)' },
+  'skip-bad': { type: 'boolean', help: 'skip unreadable images (and count them) instead of failing' },
+  resume: { type: 'string', placeholder: 'DIR', help: 'continue the run saved in DIR exactly where it left off (its settings are reused)' },
+  out: { type: 'string', placeholder: 'DIR', help: 'where model.argon, history.json and curves.svg go (default runs/<model>)' },
+  quiet: { type: 'boolean', help: 'no progress bar' },
+  debug: { type: 'boolean', help: 'show stack traces' },
+  help: { type: 'boolean', help: 'this help' },
+};
+
+export function trainHelp(): string {
+  return [
+    'Recipe changes made by --recipe default (the default):',
+    ...recipeChanges().map((c) => `  - ${c}`),
+  ].join('\n');
+}
+
+/** The settings a run is started with; saved as run.json so --resume needs no other flags. */
+interface RunSettings {
+  model: ModelName; data: string; test?: string; batchSize: number; lr: number; seed: number;
+  recipe: Recipe; input: number[]; limit?: number; skipBad: boolean;
+}
+
+async function readSettings(dir: string): Promise<RunSettings> {
+  const fs = await import('node:fs/promises');
+  try {
+    return JSON.parse(await fs.readFile(`${dir}/run.json`, 'utf8')) as RunSettings;
+  } catch (e) {
+    throw new UsageError(`--resume: cannot read ${dir}/run.json (${(e as Error).message}); is DIR the --out of an earlier run?`);
+  }
+}
+
+export async function train(args: Parsed): Promise<void> {
+  const f = args.flags;
+  if (args.positional.length) throw new UsageError(`train takes no positional arguments, got '${args.positional.join(' ')}'`);
+  const resume = f.get('resume') as string | undefined;
+  const saved = resume ? await readSettings(resume) : null;
+  const recipe = (f.get('recipe') as Recipe | undefined) ?? saved?.recipe ?? 'default';
+  const plan = trainingPlan(recipe);
+  const data = (f.get('data') as string | undefined) ?? saved?.data ?? 'mnist';
+  const settings: RunSettings = {
+    model: (f.get('model') as ModelName | undefined) ?? saved?.model ?? 'cnn1',
+    data,
+    test: (f.get('test') as string | undefined) ?? saved?.test,
+    batchSize: (f.get('batch-size') as number | undefined) ?? saved?.batchSize ?? plan.batchSize,
+    lr: (f.get('lr') as number | undefined) ?? saved?.lr ?? plan.learningRate,
+    seed: (f.get('seed') as number | undefined) ?? saved?.seed ?? 1,
+    recipe,
+    input: f.has('input') ? parseShape(f.get('input') as string, 'input') : saved?.input ?? defaultInputShape(data),
+    limit: (f.get('limit') as number | undefined) ?? saved?.limit,
+    skipBad: f.has('skip-bad') || (saved?.skipBad ?? false),
+  };
+  const epochs = (f.get('epochs') as number | undefined) ?? plan.epochs;
+  const backend = f.has('backend') ? checkBackendName(f.get('backend') as string, '--backend') : undefined;
+  const out = resume ?? (f.get('out') as string | undefined) ?? `runs/${settings.model}`;
+
+  const loaded = await loadData({ data: settings.data, test: settings.test, inputShape: settings.input, batchSize: settings.batchSize, seed: settings.seed, skipBad: settings.skipBad, limit: settings.limit });
+  const skipped = (loaded.train as { skipped?: number }).skipped;
+  if (skipped) console.log(`skipped ${skipped} unreadable image(s) (--skip-bad)`);
+
+  let model: Model;
+  if (resume) {
+    model = await Model.load(`${resume}/model.argon`, { backend });
+    if (model.epoch >= epochs) throw new UsageError(`--resume: the run in ${resume} already has ${model.epoch} epoch(s); pass --epochs above that`);
+    console.log(`resuming ${settings.model} from epoch ${model.epoch} of ${epochs}`);
+  } else {
+    model = new Model(models[settings.model]({ nclass: loaded.nclass, inputShape: loaded.inputShape, recipe }), { seed: settings.seed, backend, name: settings.model });
+    const fs = await import('node:fs/promises');
+    await fs.mkdir(out, { recursive: true });
+    await fs.writeFile(`${out}/run.json`, `${JSON.stringify(settings, null, 2)}\n`);
+  }
+  // The learning-rate schedule depends on the total epochs, so a resumed run gets the optimizer an
+  // uninterrupted run of --epochs would have had, carrying over the saved state (velocities, step).
+  const optimizer = plan.optimizer(settings.lr, epochs);
+  if (model.optimizer) {
+    optimizer.setState(model.optimizer.getState());
+    model.optimizer.dispose();
+  }
+  const cost = plan.cost(settings.model);
+  console.log(`training ${settings.model} (${recipe} recipe) on ${settings.data}: ${loaded.train.ndata} samples of ${loaded.inputShape.join('x')}, ` +
+    `${loaded.nclass} classes, batch ${settings.batchSize}, ${epochs} epochs, lr ${settings.lr}`);
+  const started = Date.now();
+  const callbacks: Callback[] = [checkpoint({ path: `${out}/model.argon` }), historyPlot({ path: out, title: `${settings.model} on ${settings.data}` })];
+  if (!f.has('quiet')) callbacks.unshift(progressBar());
+  await model.fit(loaded.train, { cost, optimizer, epochs, callbacks });
+  console.log(`training time: ${((Date.now() - started) / 1000).toFixed(1)} s; saved ${out}/model.argon, history.json, curves.svg`);
+  if (loaded.held) {
+    const [accuracy] = await model.eval(loaded.held, new Accuracy());
+    console.log(`held-out: ${loaded.heldName}`);
+    console.log(`accuracy: ${accuracy.toFixed(4)}`);
+  }
+  model.dispose();
+}
