@@ -1,7 +1,8 @@
 // Elementwise and per-channel kernels: f32x4 bodies with a scalar tail, correct for every n.
 // Outputs may alias inputs where src/kernels.ts allows it: every loop reads index i before it
 // writes index i. Sums accumulate in f64 (two f64x2 lanes per f32x4), so long reductions of
-// mixed-sign data keep float32 accuracy in the result.
+// mixed-sign data keep float32 accuracy in the result. Threads split elementwise ranges and per-
+// channel kernels by channel (assembly/parts.ts); the reductions run whole.
 import { PART_ALIGN, partStart } from './parts';
 
 /** Σ x[i] for i < n, in f64. */
@@ -146,11 +147,11 @@ export function clip(x: usize, out: usize, n: i32, limit: f32, part: i32, nparts
   const lo = partStart(n, part, nparts, PART_ALIGN), hi = partStart(n, part + 1, nparts, PART_ALIGN);
   x += <usize>lo << 2; out += <usize>lo << 2;
   n = hi - lo;
-  const hi = f32x4.splat(limit), lo = f32x4.splat(-limit);
+  const top = f32x4.splat(limit), bottom = f32x4.splat(-limit);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
-    v128.store(out + o, f32x4.min(f32x4.max(v128.load(x + o), lo), hi));
+    v128.store(out + o, f32x4.min(f32x4.max(v128.load(x + o), bottom), top));
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;

@@ -6,8 +6,10 @@ import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const targets = ['simd', 'relaxed'];
-const outputs = ['build/argon.wasm', 'build/argon-relaxed.wasm'].map((p) => join(root, p));
+// Plain and relaxed SIMD, each over a private memory and over an imported shared memory (-mt, for
+// threads): a module that imports a shared memory cannot link a non-shared one, and vice versa.
+const targets = ['simd', 'relaxed', 'simd-mt', 'relaxed-mt'];
+const outputs = ['build/argon.wasm', 'build/argon-relaxed.wasm', 'build/argon-mt.wasm', 'build/argon-relaxed-mt.wasm'].map((p) => join(root, p));
 
 function newestSource() {
   let newest = statSync(join(root, 'asconfig.json')).mtimeMs;
