@@ -103,7 +103,9 @@ export async function train(args: Parsed): Promise<void> {
   const started = Date.now();
   const callbacks: Callback[] = [checkpoint({ path: `${out}/model.argon` }), historyPlot({ path: out, title: `${settings.model} on ${settings.data}` })];
   if (!f.has('quiet')) callbacks.unshift(progressBar());
-  await model.fit(loaded.train, { cost, optimizer, epochs, callbacks });
+  // The held-out set is scored after every epoch, so history.json and curves.svg show its accuracy.
+  const valid = loaded.held ? { valid: loaded.held, metric: new Accuracy() } : {};
+  await model.fit(loaded.train, { cost, optimizer, epochs, callbacks, ...valid });
   console.log(`training time: ${((Date.now() - started) / 1000).toFixed(1)} s; saved ${out}/model.argon, history.json, curves.svg`);
   if (loaded.held) {
     const [accuracy] = await model.eval(loaded.held, new Accuracy());
