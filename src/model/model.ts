@@ -2,12 +2,12 @@
 // summary / save / load. fit reads like neon's _epoch_fit: forward, cost, backward, optimize.
 // Improvements on neon: any batch size at any time (issue #235), a documented pickle-free file,
 // intermediate activations (layerOutput), and a training-memory estimate (summary).
-import { backward, noGrad } from '../autograd/index.ts';
+import { noGrad } from '../autograd/index.ts';
 import type { Backend } from '../backends/backend.ts';
 import { getBackend, resolveBackendName, type BackendName } from '../backends/select.ts';
-import type { Batch, DataIterator } from '../data/iterator.ts';
+import type { DataIterator } from '../data/iterator.ts';
 import { assignNames, buildLayers, type Layer, type Param, type RunContext, Sequential, type LayerList } from '../layers/index.ts';
-import { CallbackRunner, History, type Callback } from '../nn/callbacks/index.ts';
+import type { History } from '../nn/callbacks/index.ts';
 import type { GeneralizedCost } from '../nn/costs.ts';
 import type { Metric } from '../nn/metrics.ts';
 import type { Optimizer } from '../nn/optimizers/optimizer.ts';
@@ -16,7 +16,8 @@ import { sameShape, shapeString, sizeOf } from '../shape.ts';
 import { formatSummary, summarize, type Summary } from '../summary.ts';
 import { Tensor, keep, tidy } from '../tensor.ts';
 import { forwardRecorded } from './forward.ts';
-import { batchToRows, checkRows, isImageData, rowsToBatch, type ImageDataLike } from './inputs.ts';
+import { batchToRows, checkRows, imageToChw, rowsToBatch, type ImageDataLike } from './inputs.ts';
+import { evaluateModel, fitModel, prepareFor, type EvalResult, type FitOptions } from './training.ts';
 import { decodeModel, encodeModel, readFileBytes, writeFileAtomic } from './persist.ts';
 import type { NamedValues } from './state-file.ts';
 
@@ -27,24 +28,12 @@ export interface ModelOptions {
   name?: string;
 }
 
-export interface FitOptions {
-  cost: GeneralizedCost;
-  optimizer: Optimizer;
-  /** Train until this many epochs are complete (a resumed model continues from its epoch count). */
-  epochs: number;
-  valid?: DataIterator;
-  metric?: Metric;
-  /** Evaluate on `valid` every this many epochs (default 1). */
-  evalEvery?: number;
-  callbacks?: Callback[];
-}
-
-export interface EvalResult { loss: number | null; metrics: number[] }
-
 /** Restored by Model.fromBytes and applied when the model is first built. */
 export interface PendingState {
   tensors: Map<string, { shape: number[]; values: Float32Array }>;
 }
+
+export type { EvalResult, FitOptions };
 
 export class Model {
   readonly root: Sequential;
@@ -128,100 +117,18 @@ export class Model {
     return this.root.params();
   }
 
-  private async prepare(data: DataIterator): Promise<void> {
-    await data.load?.();
-    await this.build(data.inputShape);
-    const out = this.outputShape;
-    if (out.length !== 1 || out[0] !== data.nclass) {
-      throw new Error(`Model: the last layer gives ${shapeString(out)} per sample, the data has ${data.nclass} classes (expected [${data.nclass}])`);
-    }
-  }
-
-  private batchTensors(batch: Batch): { x: Tensor; t: Tensor } {
-    const x = Tensor.fromArray(this.backend, batch.x, [...this.inputShape, batch.n]);
-    const t = Tensor.fromArray(this.backend, batch.targets, [this.outputShape[0], batch.n]);
-    return { x, t };
+  /** Loads the data if needed, builds for its input shape and checks its classes against the output. */
+  async prepare(data: DataIterator): Promise<void> {
+    await prepareFor(this, data);
   }
 
   async fit(data: DataIterator, opts: FitOptions): Promise<History> {
-    const { cost, optimizer, epochs } = opts;
-    if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`fit: epochs must be a positive integer, got ${epochs}`);
-    const evalEvery = opts.evalEvery ?? 1;
-    await this.prepare(data);
-    if (opts.valid) await this.prepare(opts.valid);
-    if (data.seeded === false) data.reseed?.(this.seed);
-    if (this.dataState !== null) data.setState?.(this.dataState);
-    this.optimizer = optimizer;
-    const params = this.params();
-    const runner = new CallbackRunner(opts.callbacks ?? [], { history: this.history ?? undefined });
-    this.history = runner.history;
-    let stopped = false;
-    await runner.trainBegin({
-      epochs, initialEpoch: this.epoch, nbatches: data.nbatches, batchSize: data.batchSize, ndata: data.ndata,
-      costName: cost.costfunc.type, save: (path) => this.save(path), stop: () => { stopped = true; },
-    });
-    for (let epoch = this.epoch; epoch < epochs && !stopped; epoch++) {
-      await runner.epochBegin(epoch);
-      let total = 0, batches = 0;
-      for await (const batch of data.batches()) {
-        const loss = this.trainStep(batch, cost, optimizer, params, epoch, batches);
-        total += loss;
-        await runner.batchEnd(batches++, { loss, size: batch.n });
-      }
-      const logs: { loss: number; valLoss?: number; valSeconds?: number; metrics?: Record<string, number> } = { loss: total / batches };
-      if (opts.valid && (epoch + 1) % evalEvery === 0) {
-        const started = Date.now();
-        const r = await this.evaluate(opts.valid, { cost, metric: opts.metric });
-        logs.valLoss = r.loss ?? undefined;
-        logs.valSeconds = (Date.now() - started) / 1000;
-        if (opts.metric) logs.metrics = Object.fromEntries(opts.metric.metricNames.map((n, i) => [n, r.metrics[i]]));
-      }
-      this.epoch = epoch + 1;
-      this.dataState = data.getState?.() ?? null;
-      await runner.epochEnd(epoch, logs);
-    }
-    return runner.trainEnd();
-  }
-
-  /** One minibatch: forward, cost, backward, update. Returns the batch's mean cost. A NaN or
-   *  infinite cost stops training before the weights are touched. */
-  private trainStep(batch: Batch, cost: GeneralizedCost, optimizer: Optimizer, params: Param[], epoch: number, index: number): number {
-    return tidy(() => {
-      const { x, t } = this.batchTensors(batch);
-      const { pre, final } = this.root.forwardPre(x, { training: true, random: this.random });
-      const { loss } = cost.loss(pre, final, t);
-      const value = cost.mean(loss, batch.n);
-      if (!Number.isFinite(value)) {
-        throw new Error(`training stopped: the cost is ${value} at epoch ${epoch}, batch ${index} (try a lower learning rate)`);
-      }
-      backward(loss);
-      optimizer.optimize(params, batch.n, epoch);
-      for (const p of params) { p.value.grad?.dispose(); p.value.grad = null; }
-      return value;
-    });
+    return fitModel(this, data, opts);
   }
 
   /** Inference-mode pass over a data set: the mean cost (when a cost is given) and metric values. */
   async evaluate(data: DataIterator, opts: { cost?: GeneralizedCost; metric?: Metric }): Promise<EvalResult> {
-    await this.prepare(data);
-    const source = data.plain?.() ?? data;
-    opts.metric?.reset();
-    let total = 0, count = 0;
-    for await (const batch of source.batches()) {
-      const { y, loss } = noGrad(() => tidy(() => {
-        const { x, t } = this.batchTensors(batch);
-        const { pre, final } = this.root.forwardPre(x, { training: false, random: this.random });
-        if (opts.cost) {
-          const r = opts.cost.loss(pre, final, t);
-          return { y: r.y.toArray(), loss: opts.cost.mean(r.loss, batch.n) };
-        }
-        return { y: (final ? final.apply(pre) : pre).toArray(), loss: 0 };
-      }));
-      total += loss * batch.n;
-      count += batch.n;
-      opts.metric?.update(y, batch.targets, batch.n);
-    }
-    return { loss: opts.cost ? total / count : null, metrics: opts.metric?.values() ?? [] };
+    return evaluateModel(this, data, opts);
   }
 
   /** neon's Model.eval: one value per metric name. */
@@ -297,24 +204,7 @@ export class Model {
     const shape = this.shape ?? this.pendingShape;
     if (!shape) throw new Error('predict: the model is not built yet (train it, or load a saved model)');
     await this.build(shape);
-    let chw: ArrayLike<number>;
-    if (typeof image === 'string' || isImageData(image)) {
-      if (shape.length !== 3) throw new Error(`predict: images need a [C, H, W] input, the model takes ${shapeString(shape)}`);
-      const { toModelInput } = await import('../data/image-ops.ts');
-      let rgb: { width: number; height: number; channels: 3; data: Uint8Array };
-      if (typeof image === 'string') {
-        const { nodeImageSource } = await import('../data/image-source.ts');
-        rgb = await nodeImageSource.decode(await nodeImageSource.read(image), image);
-      } else {
-        const data = new Uint8Array(image.width * image.height * 3);
-        for (let p = 0; p < image.width * image.height; p++) for (let c = 0; c < 3; c++) data[p * 3 + c] = image.data[p * 4 + c];
-        rgb = { width: image.width, height: image.height, channels: 3, data };
-      }
-      chw = toModelInput(rgb, [shape[0], shape[1], shape[2]]);
-    } else {
-      if (image.length !== sizeOf(shape)) throw new Error(`predict: expected ${sizeOf(shape)} values for one ${shapeString(shape)} sample, got ${image.length}`);
-      chw = image;
-    }
+    const chw = await imageToChw(image, shape);
     return this.infer(Float32Array.from(chw), 1);
   }
 
