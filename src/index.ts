@@ -30,6 +30,14 @@ export {
   type RunContext, type LayerConfig, type LayerInfo,
 } from './layers/index.ts';
 
+export { Graph, type GraphNode, type GraphOp, type GraphSpec } from './layers/graph.ts';
+
+// ONNX interop
+export {
+  importOnnx, exportOnnx, modelToOnnx, decodeOnnx, encodeOnnx, SUPPORTED_OPS, OPSET,
+  type OnnxImportOptions, type OnnxImport, type OnnxModel,
+} from './onnx/index.ts';
+
 // nn: activations, initializers, costs, metrics, optimizers, schedules, callbacks
 export { Identity, Rectlin, Explin, Logistic, Tanh, Softmax, Normalizer, activationFromConfig, type ActivationTransform } from './nn/activations.ts';
 export { Constant, Uniform, Gaussian, GlorotUniform, Xavier, Kaiming, initializerFromConfig, type Initializer, type Fan } from './nn/initializers.ts';

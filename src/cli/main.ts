@@ -2,6 +2,7 @@
 // raw stack trace reaches the user only with --debug.
 import { UsageError, formatFlags, parseArgs, type FlagSpecs, type Parsed } from './args.ts';
 import { EVAL_FLAGS, PREDICT_FLAGS, SUMMARY_FLAGS, evaluateCommand, predictCommand, summaryCommand } from './inspect.ts';
+import { EXPORT_COMMAND, IMPORT_COMMAND } from './onnx.ts';
 import { TRAIN_FLAGS, train, trainHelp } from './train.ts';
 
 interface Command {
@@ -24,6 +25,8 @@ const COMMANDS: Record<string, Command> = {
     usage: 'argon summary --model resnet18 --input 3x64x64 --batch 32 [--classes 2]',
     summary: 'layers, output shapes, parameters and training memory of a network', flags: SUMMARY_FLAGS, run: summaryCommand,
   },
+  export: EXPORT_COMMAND,
+  import: IMPORT_COMMAND,
 };
 
 function mainHelp(): string {

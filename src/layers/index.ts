@@ -8,6 +8,8 @@ export { Linear, Bias, BatchNorm, type LinearOptions, type BiasOptions, type Bat
 export { Activation, DataTransform, Dropout, SkipNode, type DropoutOptions } from './transform.ts';
 export { Container, Chain, Sequential, flattenLayers, type LayerList, type ForwardPre } from './container.ts';
 export { Compound, Conv, Affine, type CompoundOptions, type ConvOptions } from './compound.ts';
+export { Deconvolution, Deconv, type DeconvolutionOptions } from './deconv.ts';
 export { MergeSum, MergeBroadcast, type Branch, type MergeBroadcastOptions } from './merge.ts';
+export { Graph, type GraphNode, type GraphOp, type GraphSpec } from './graph.ts';
 export { assignNames, buildLayers, walkLayers, primitiveLayers } from './build.ts';
 export { layerFromConfig } from './registry.ts';

@@ -3,10 +3,13 @@
 import { activationFromConfig, type ActivationTransform } from '../nn/activations.ts';
 import { initializerFromConfig, type Initializer } from '../nn/initializers.ts';
 import type { PoolMode } from '../kernels.ts';
+import { POOL_MODES } from '../ops/pool.ts';
 import type { SpatialOption } from './common.ts';
 import { Affine, Conv } from './compound.ts';
 import { Sequential } from './container.ts';
 import { Convolution, Pooling } from './convolution.ts';
+import { Deconv, Deconvolution } from './deconv.ts';
+import { Graph } from './graph.ts';
 import type { Layer, LayerConfig } from './layer.ts';
 import { BatchNorm, Bias, Linear } from './linear.ts';
 import { MergeBroadcast, MergeSum } from './merge.ts';
@@ -94,8 +97,10 @@ export function layerFromConfig(cfg: LayerConfig | Cfg): Layer {
       const f = cfg.fshape;
       const fshape = f === 'all' ? 'all' : typeof f === 'number' ? f : r.ints('fshape');
       const op = cfg.op;
-      if (op !== undefined && op !== 'max' && op !== 'avg' && op !== 'l2') r.bad('op', "'max', 'avg' or 'l2'");
-      return new Pooling(fshape, { ...base, op: op as PoolMode | undefined, strides: r.spatial('strides'), padding: r.spatial('padding') });
+      if (op !== undefined && !(POOL_MODES as readonly unknown[]).includes(op)) r.bad('op', POOL_MODES.map((m) => `'${m}'`).join(', '));
+      return new Pooling(fshape, {
+        ...base, op: op as PoolMode | undefined, p: r.num('p'), sigma: r.num('sigma'), strides: r.spatial('strides'), padding: r.spatial('padding'),
+      });
     }
     case 'Linear':
       return new Linear(r.int('nout'), { ...base, init: r.init('init') });
@@ -111,6 +116,12 @@ export function layerFromConfig(cfg: LayerConfig | Cfg): Layer {
       return new Dropout({ ...base, keep: r.num('keep') });
     case 'SkipNode':
       return new SkipNode(base);
+    case 'Deconvolution':
+      return new Deconvolution(r.ints('fshape'), { ...base, ...window(), init: r.init('init') });
+    case 'Deconv':
+      return new Deconv(r.ints('fshape'), {
+        ...base, ...window(), init: r.init('init'), bias: r.init('bias'), batchNorm: r.bool('batchNorm'), activation: r.transform('activation'),
+      });
     case 'Conv':
       return new Conv(r.ints('fshape'), {
         ...base, ...window(), init: r.init('init'), bias: r.init('bias'), batchNorm: r.bool('batchNorm'), activation: r.transform('activation'),
@@ -126,6 +137,7 @@ export function layerFromConfig(cfg: LayerConfig | Cfg): Layer {
     case 'MergeBroadcast':
       if (cfg.merge !== 'depth') r.bad('merge', "'depth'");
       return new MergeBroadcast(children('branches'), { ...base, merge: 'depth' });
+    case 'Graph': return Graph.fromConfig(cfg, layerFromConfig);
     default:
       throw new Error(`Unknown layer type ${JSON.stringify(cfg.type)} in layer config ${JSON.stringify(cfg.name ?? '?')}`);
   }

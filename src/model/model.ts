@@ -11,6 +11,7 @@ import type { History } from '../nn/callbacks/index.ts';
 import type { GeneralizedCost } from '../nn/costs.ts';
 import type { Metric } from '../nn/metrics.ts';
 import type { Optimizer } from '../nn/optimizers/optimizer.ts';
+import { importOnnx, modelToOnnx, type OnnxImportOptions } from '../onnx/index.ts';
 import { Random } from '../random.ts';
 import { sameShape, shapeString, sizeOf } from '../shape.ts';
 import { formatSummary, summarize, type Summary } from '../summary.ts';
@@ -235,6 +236,20 @@ export class Model {
     m.dataState = d.header.dataState ?? null;
     m.pending = { tensors: d.tensors };
     m.pendingShape = d.header.inputShape;
+    return m;
+  }
+
+  /** The model as ONNX (opset 13, inference form): input 'input' NCHW [N, ...inputShape], output 'output'. */
+  toOnnx(): Uint8Array {
+    return modelToOnnx({ root: this.root, name: this.name, inputShape: this.shape ?? this.pendingShape, values: this.namedValues() });
+  }
+
+  /** A model from ONNX bytes (src/onnx/import.ts); like fromBytes, its weights are uploaded at build. */
+  static fromOnnx(bytes: Uint8Array, opts: OnnxImportOptions & { backend?: BackendName; seed?: number } = {}): Model {
+    const r = importOnnx(bytes, opts);
+    const m = new Model(r.root, { name: r.name, backend: opts.backend, seed: opts.seed });
+    m.pending = { tensors: r.tensors };
+    m.pendingShape = r.inputShape;
     return m;
   }
 
