@@ -13,6 +13,8 @@ export { DeviceBuffer, type Backend, type BufferKind, type DType, type MemorySta
 export { createRefBackend } from './backends/ref/backend.ts';
 export { createWasmBackend, type WasmBackend, type WasmBackendOptions } from './backends/wasm/backend.ts';
 export { setBackend, getBackend, resolveBackendName, type BackendName, type BackendOptions } from './backends/select.ts';
+export { autoChoice, type AutoChoice } from './backends/webgl/select.ts';
+export type { WebglBackend, WebglInfo } from './backends/webgl/backend.ts';
 
 // Model
 export { Model, type ModelOptions, type FitOptions, type EvalResult } from './model/model.ts';

@@ -1,0 +1,193 @@
+// The webgl backend: float32 textures on the GPU and gpu.js (WebGL2) kernels for every entry of
+// the contract. In browsers and workers it draws on a WebGL2 context of its own; in Node it runs
+// through headless-gl when the user installed it (gpu.js 'headlessgl' mode).
+//
+// Honest numerics: it refuses a context that cannot render float32 textures or has less than
+// IEEE single precision in fragment shaders, and it checks after start-up that a value needing
+// all 24 bits of mantissa and a value beyond half-float range survive a round trip through a kernel.
+import type { KernelArgs, KernelName } from '../../kernels.ts';
+import { checkAllocSize, type Backend, type BufferKind, type DeviceBuffer, type MemoryStats } from '../backend.ts';
+import { WEBGL, WebglBuffer } from './buffer.ts';
+import { createContext, describeContext, inNode, makeCanvas, type GL2, type WebGLProbe } from './context.ts';
+import { loadGpuJs, type GpuInstance } from './gpujs.ts';
+import { webglKernels } from './kernels/index.ts';
+import type { WebglKernel } from './kernels/common.ts';
+import { GpuRuntime } from './runtime.ts';
+
+export { WebglBuffer } from './buffer.ts';
+
+export interface WebglBackendOptions {
+  /** A WebGL2 context to draw with (default: a new one on a canvas or OffscreenCanvas). */
+  context?: WebGL2RenderingContext;
+}
+
+export interface WebglInfo extends WebGLProbe {
+  /** gpu.js mode: 'webgl2' in browsers, 'headlessgl' in Node. */
+  mode: string;
+}
+
+export class WebglBackend implements Backend {
+  readonly name = WEBGL;
+  readonly dtype = 'float32' as const;
+  private readonly buffers = new Set<WebglBuffer>();
+  private bytesInUse = 0;
+  private peakBytes = 0;
+
+  constructor(private readonly rt: GpuRuntime, readonly info: WebglInfo) {}
+
+  alloc(size: number, kind: BufferKind = 'float'): WebglBuffer {
+    checkAllocSize(WEBGL, size);
+    if (kind !== 'float' && kind !== 'int32') throw new Error(`${WEBGL}.alloc: unknown buffer kind '${String(kind)}'`);
+    this.rt.checkLength(size, 'a buffer');
+    const buf = new WebglBuffer(size, kind, this);
+    this.buffers.add(buf);
+    this.bytesInUse += size * 4;
+    this.peakBytes = Math.max(this.peakBytes, this.bytesInUse);
+    return buf;
+  }
+
+  dispose(buf: DeviceBuffer): void {
+    if (buf.disposed) return;
+    const own = this.own(buf, 'dispose');
+    this.rt.release(own);
+    this.buffers.delete(own);
+    this.bytesInUse -= own.size * 4;
+    own.disposed = true;
+  }
+
+  write(buf: DeviceBuffer, data: ArrayLike<number>, offset = 0): void {
+    const own = this.live(buf, 'write');
+    if (!Number.isInteger(offset) || offset < 0 || offset + data.length > own.size) {
+      throw new Error(`${WEBGL}.write: ${data.length} values at offset ${offset} do not fit a buffer of ${own.size}`);
+    }
+    if (offset === 0 && data.length === own.size) {
+      own.tex?.delete();
+      own.tex = null;
+      own.host = Float32Array.from(data);
+      return;
+    }
+    const values = own.host ?? this.rt.read(own);
+    values.set(data, offset);
+    own.tex?.delete();
+    own.tex = null;
+    own.host = values;
+  }
+
+  read(buf: DeviceBuffer): Float32Array | Int32Array {
+    const own = this.live(buf, 'read');
+    const values = this.rt.read(own);
+    return own.kind === 'int32' ? Int32Array.from(values) : values;
+  }
+
+  run<K extends KernelName>(name: K, args: KernelArgs<DeviceBuffer>[K]): void {
+    // The table is keyed by name, so the entry for K has K's signature; TypeScript cannot
+    // correlate the two through the mapped type (as in dispatch()).
+    const kernel = webglKernels[name] as WebglKernel<K> | undefined;
+    if (!kernel) throw new Error(`Kernel '${name}' is not implemented by backend '${WEBGL}'`);
+    kernel(this.rt, args);
+  }
+
+  has(name: KernelName): boolean {
+    return webglKernels[name] !== undefined;
+  }
+
+  memory(): MemoryStats {
+    return { bytesInUse: this.bytesInUse, peakBytes: this.peakBytes, buffers: this.buffers.size, reservedBytes: this.bytesInUse };
+  }
+
+  resetPeak(): void {
+    this.peakBytes = this.bytesInUse;
+  }
+
+  /** Compiled kernels (one per kernel and shape) and kernel calls so far. */
+  stats(): { compiled: number; calls: number } {
+    return { compiled: this.rt.compiled, calls: this.rt.calls };
+  }
+
+  /** Releases every kernel, texture and the context. The backend is unusable afterwards. */
+  destroy(): void {
+    for (const b of [...this.buffers]) this.dispose(b);
+    this.rt.destroy();
+  }
+
+  private own(buf: DeviceBuffer, what: string): WebglBuffer {
+    if (!(buf instanceof WebglBuffer)) {
+      throw new Error(`${WEBGL} ${what}: the buffer belongs to backend '${buf.backendName}', not '${WEBGL}'`);
+    }
+    if (buf.owner !== this) throw new Error(`${WEBGL} ${what}: the buffer belongs to another '${WEBGL}' backend instance`);
+    return buf;
+  }
+
+  private live(buf: DeviceBuffer, what: string): WebglBuffer {
+    const own = this.own(buf, what);
+    if (own.disposed) throw new Error(`${WEBGL} ${what}: the buffer was disposed`);
+    return own;
+  }
+}
+
+const GL_NOTE = 'gl builds native code and needs an X display, e.g. `xvfb-run node app.js`; without a GPU, use the cpu backend (the default)';
+const NODE_HINT = `In Node the GPU path runs through headless-gl: \`npm install gpu.js gl\` (${GL_NOTE}).`;
+
+/** Starts gpu.js on a fresh WebGL2 context (or headless-gl in Node) and checks float32 rendering. */
+export async function createWebglBackend(opts: WebglBackendOptions = {}): Promise<WebglBackend> {
+  const { GPU } = await loadGpuJs(inNode() ? NODE_HINT : null);
+  let gpu: GpuInstance;
+  let info: WebglInfo;
+  if (opts.context || !inNode()) {
+    let gl: GL2 | null = opts.context ?? null;
+    let canvas: object | null = gl ? gl.canvas : null;
+    if (!gl) {
+      const c = makeCanvas();
+      if (!c) throw new Error("backend 'gpu': this environment has neither a DOM canvas nor OffscreenCanvas");
+      gl = createContext(c);
+      canvas = c;
+      if (!gl) throw new Error("backend 'gpu': WebGL2 is not available here (the browser or its GPU blocklist disabled it); use the cpu backend");
+    }
+    const probe = describeContext(gl);
+    if (probe.problem) throw new Error(`backend 'gpu' refused: ${probe.problem}, so training would run at reduced precision; use the cpu backend`);
+    gpu = new GPU({ mode: 'webgl2', canvas: canvas ?? undefined, context: gl });
+    info = { ...probe, mode: gpu.mode };
+  } else {
+    if (!GPU.isHeadlessGLSupported) {
+      throw new Error(`backend 'gpu' in Node needs headless-gl (the gl package), which is not installed or cannot start: \`npm install gl\` (${GL_NOTE}).`);
+    }
+    gpu = new GPU({ mode: 'headlessgl' });
+    info = {
+      webgl2: false, floatRender: true, highpBits: 23, maxTextureSize: 4096, renderer: 'headless-gl',
+      software: false, problem: null, mode: gpu.mode,
+    };
+  }
+  const rt = new GpuRuntime(gpu, info.maxTextureSize);
+  const backend = new WebglBackend(rt, info);
+  try {
+    selfTest(backend);
+  } catch (e) {
+    backend.destroy();
+    throw e;
+  }
+  return backend;
+}
+
+/** Values that half floats (11-bit mantissa, max 65504) or 8-bit packing cannot carry. */
+const PROBE = [1 + 2 ** -20, -(1 + 2 ** -23), 3.0e38, 1.5e-30, 16777215, -0.1];
+
+function selfTest(backend: WebglBackend): void {
+  const x = backend.alloc(PROBE.length), y = backend.alloc(PROBE.length);
+  try {
+    backend.write(x, PROBE);
+    backend.run('scale', { x, out: y, n: PROBE.length, alpha: 1 });
+    const got = backend.read(y);
+    PROBE.forEach((v, i) => {
+      if (got[i] !== Math.fround(v)) {
+        throw new Error(`backend 'gpu' refused: this GPU context does not keep float32 precision ` +
+          `(${Math.fround(v)} came back as ${got[i]}, as from a half-float or 8-bit texture); use the cpu backend`);
+      }
+    });
+  } catch (e) {
+    if (e instanceof Error && e.message.startsWith("backend 'gpu' refused")) throw e;
+    throw new Error(`backend 'gpu' refused: float32 textures do not work in this context (${e instanceof Error ? e.message : String(e)}); use the cpu backend`, { cause: e });
+  } finally {
+    backend.dispose(x);
+    backend.dispose(y);
+  }
+}

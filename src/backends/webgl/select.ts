@@ -1,0 +1,37 @@
+// The GPU half of backend selection (src/backends/select.ts asks here): the shared webgl backend,
+// and what 'auto' picks. 'auto' takes the GPU only in a browser (page or worker) whose WebGL2
+// renders float32 textures on real hardware: a software renderer is hundreds of times slower than
+// the wasm kernels, and Node has no GPU unless the user opts into headless-gl with 'gpu'.
+import type { Backend } from '../backend.ts';
+import { inNode, probeWebGL } from './context.ts';
+
+let gpu: Promise<Backend> | null = null;
+
+/** The shared webgl backend, created on first use (gpu.js is imported only then). */
+export function gpuBackend(): Promise<Backend> {
+  if (!gpu) {
+    const p: Promise<Backend> = import('./backend.ts').then((m) => m.createWebglBackend());
+    p.catch(() => { if (gpu === p) gpu = null; });
+    gpu = p;
+  }
+  return gpu;
+}
+
+export interface AutoChoice { name: 'cpu' | 'gpu'; reason: string }
+
+/** What 'auto' resolves to here, and why. Probes WebGL2 without loading gpu.js. */
+export function autoChoice(): AutoChoice {
+  if (inNode()) return { name: 'cpu', reason: "Node has no browser GPU ('gpu' opts into headless-gl)" };
+  const p = probeWebGL();
+  if (!p.webgl2 || p.problem) return { name: 'cpu', reason: p.problem ?? 'WebGL2 is not available' };
+  if (p.software) return { name: 'cpu', reason: `the WebGL renderer is a software rasteriser (${p.renderer})` };
+  return { name: 'gpu', reason: `WebGL2 with float32 textures on ${p.renderer}` };
+}
+
+let auto: Promise<Backend | null> | null = null;
+
+/** The webgl backend when 'auto' picks the GPU and it starts (its self-test passes); else null. */
+export function autoGpuBackend(): Promise<Backend | null> {
+  auto ??= autoChoice().name === 'gpu' ? gpuBackend().catch(() => null) : Promise.resolve(null);
+  return auto;
+}
