@@ -292,20 +292,20 @@ export function sgemm(
 /** Part `part` of sgemm split `nparts` ways (assembly/parts.ts): the larger of m and n is cut into
  *  ranges aligned to the register block (16 columns, two B panels, or 4 rows), so each part packs
  *  only its own panels of the wider operand and repacks just the narrower one. Every C entry is
- *  computed exactly as the unsplit call computes it (the k blocking depends on k alone). Part p
- *  uses `work + p·workStride` as its scratch; workStride ≥ sgemmScratchBytes(m, n, k). */
+ *  computed exactly as the unsplit call computes it (the k blocking depends on k alone). The
+ *  calling thread uses `work + thread·workStride` as its scratch; workStride ≥ sgemmScratchBytes(m, n, k). */
 export function sgemmPart(
   m: i32, n: i32, k: i32,
   a: usize, lda: i32, transA: i32,
   b: usize, ldb: i32, transB: i32,
   c: usize, ldc: i32,
-  alpha: f32, beta: f32, work: usize, workStride: i32, part: i32, nparts: i32,
+  alpha: f32, beta: f32, work: usize, workStride: i32, part: i32, nparts: i32, thread: i32,
 ): void {
+  const w = work + <usize>max(thread, 0) * <usize>workStride;
   if (partCount(nparts) == 1) {
-    sgemm(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, alpha, beta, work);
+    sgemm(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, alpha, beta, w);
     return;
   }
-  const w = work + <usize>part * <usize>workStride;
   if (n >= m) {
     const j0 = partStart(n, part, nparts, 2 * NR), j1 = partStart(n, part + 1, nparts, 2 * NR);
     if (j1 <= j0) return;

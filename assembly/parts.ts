@@ -1,6 +1,7 @@
-// How a kernel call is split into `nparts` parts run by different threads (one part each). Every
-// parallel kernel takes trailing (part, nparts) arguments and works on its share only; nparts ≤ 1
-// means the whole range. Each output element is computed by exactly one part, with the same
+// How a kernel call is split into `nparts` parts that threads take in turn (src/backends/wasm/
+// threads.ts). Every parallel kernel takes trailing (part, nparts) arguments and works on its share
+// only; nparts ≤ 1 means the whole range. Kernels with scratch also take the running thread's index
+// and use its own scratch slot. Each output element is computed by exactly one part, with the same
 // arithmetic in the same order whatever nparts is, so results are bit-identical for any thread
 // count. Boundaries between element ranges fall on multiples of 16 floats (64 bytes): each part's
 // f32x4 body covers its range and only the global tail runs the scalar loop, as with one thread.

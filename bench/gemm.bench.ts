@@ -1,6 +1,6 @@
-// Single-thread SGEMM throughput of the wasm backend at n³ for n = 256, 512, 1024: the plain SIMD
-// build always, the relaxed-SIMD build only where the engine validates it (Node 20: start with
-// --experimental-wasm-relaxed-simd). GFLOP/s = 2n³ / median latency: the machine is shared, and
+// SGEMM throughput of the wasm backend at n³ for n = 256, 512, 1024, on 1 thread and on every core:
+// the plain SIMD build always, the relaxed-SIMD build only where the engine validates it (Argon
+// switches V8's flag on in Node 20). GFLOP/s = 2n³ / median latency: the machine is shared, and
 // the median is steadier than the best sample.
 import { Bench } from 'tinybench';
 import type { DeviceBuffer } from '../src/backends/backend.ts';
@@ -30,6 +30,7 @@ function square(be: WasmBackend, n: number): { run: () => void; free: () => void
 }
 
 async function measure(be: WasmBackend, suffix: string): Promise<Row[]> {
+  const threads = `threads=${be.threads}`;
   // Wasm starts in V8's baseline tier and a call never switches tiers midway, so the optimized
   // code must exist before the first timed call.
   const warm = square(be, 128);
@@ -44,7 +45,7 @@ async function measure(be: WasmBackend, suffix: string): Promise<Row[]> {
     const r = bench.tasks[0].result;
     job.free();
     if (r?.state !== 'completed') continue;
-    rows.push({ case: `sgemm ${n}x${n}x${n} threads=1${suffix}`, value: (2 * n ** 3) / (r.latency.p50 * 1e6), unit: 'GFLOP/s' });
+    rows.push({ case: `sgemm ${n}x${n}x${n} ${threads}${suffix}`, value: (2 * n ** 3) / (r.latency.p50 * 1e6), unit: 'GFLOP/s' });
   }
   return rows;
 }
@@ -52,8 +53,16 @@ async function measure(be: WasmBackend, suffix: string): Promise<Row[]> {
 export const gemmSuite: Suite = {
   name: 'gemm',
   async run() {
-    const rows = await measure(await createWasmBackend({ relaxed: false }), '');
-    if (await relaxedSimdSupported()) rows.push(...await measure(await createWasmBackend({ relaxed: true }), ' relaxed'));
+    const rows: Row[] = [];
+    const relaxed = await relaxedSimdSupported();
+    for (const threads of [1, undefined]) {
+      for (const variant of relaxed ? [false, true] : [false]) {
+        const be = await createWasmBackend({ relaxed: variant, threads });
+        if (threads === undefined && be.threads === 1) break;
+        rows.push(...await measure(be, variant ? ' relaxed' : ''));
+        await be.close();
+      }
+    }
     return rows;
   },
 };

@@ -12,6 +12,7 @@ export { KERNEL_NAMES, type KernelArgs, type KernelName, type WindowGeometry, ty
 export { DeviceBuffer, type Backend, type BufferKind, type DType, type MemoryStats, type KernelTable } from './backends/backend.ts';
 export { createRefBackend } from './backends/ref/backend.ts';
 export { createWasmBackend, type WasmBackend, type WasmBackendOptions } from './backends/wasm/backend.ts';
+export { relaxedSimdSupported } from './backends/wasm/module.ts';
 export { setBackend, getBackend, resolveBackendName, type BackendName, type BackendOptions } from './backends/select.ts';
 export { autoChoice, type AutoChoice } from './backends/webgl/select.ts';
 export type { WebglBackend, WebglInfo } from './backends/webgl/backend.ts';

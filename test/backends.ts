@@ -9,12 +9,14 @@ export interface TestBackend { name: string; backend: Backend; tol: Tolerance }
 
 let cached: Promise<TestBackend[]> | null = null;
 
-/** ref-f64 (the spec), ref-f32 and wasm, created once per test process. */
+/** ref-f64 (the spec), ref-f32, wasm, and wasm on 2 threads with every call split (so each
+ *  kernel's threaded path is compared too), created once per test process. */
 export function testBackends(): Promise<TestBackend[]> {
   cached ??= (async () => [
     { name: 'ref-f64', backend: createRefBackend('float64'), tol: F64 },
     { name: 'ref-f32', backend: createRefBackend('float32'), tol: F32 },
-    { name: 'wasm', backend: await createWasmBackend(), tol: F32 },
+    { name: 'wasm', backend: await createWasmBackend({ threads: 1 }), tol: F32 },
+    { name: 'wasm-2threads', backend: await createWasmBackend({ threads: 2, minPartNs: 0 }), tol: F32 },
   ])();
   return cached;
 }

@@ -1,6 +1,6 @@
 // `argon train`: build a course network, train it on a data set with a progress bar, checkpoint
 // every epoch (model.argon, history.json, curves.svg in --out), then report held-out accuracy.
-import { checkBackendName } from '../backends/select.ts';
+import { checkBackendName, setBackend } from '../backends/select.ts';
 import { Model } from '../model/model.ts';
 import { modelNames, models, type ModelName, type Recipe } from '../models/index.ts';
 import { checkpoint, historyPlot, progressBar, type Callback } from '../nn/callbacks/index.ts';
@@ -10,6 +10,7 @@ import { BUILTIN_DATA, defaultInputShape, loadData, parseShape } from './data.ts
 import { recipeChanges, trainingPlan } from './recipe.ts';
 
 export const TRAIN_FLAGS: FlagSpecs = {
+  task: { type: 'string', choices: ['classification', 'segmentation'], help: "'segmentation': per-pixel classes on fashion-mnist with --model fcn (pixel accuracy, mean IoU)" },
   model: { type: 'string', choices: modelNames, help: 'network to train (default cnn1)' },
   data: { type: 'string', placeholder: `csv|folder|${BUILTIN_DATA.join('|')}`, help: 'training data: a CSV manifest (path,label[,split]), a folder of class folders, or a built-in set (default mnist)' },
   test: { type: 'string', placeholder: 'csv|folder', help: 'held-out data for the accuracy report (built-in sets bring their own)' },
@@ -18,6 +19,7 @@ export const TRAIN_FLAGS: FlagSpecs = {
   lr: { type: 'number', min: 0, help: 'learning rate (default 0.01)' },
   seed: { type: 'int', help: 'seed of initialisation, shuffling and dropout (default 1)' },
   backend: { type: 'string', choices: ['cpu', 'gpu', 'auto'], help: 'compute backend (default: ARGON_BACKEND or auto)' },
+  threads: { type: 'int', min: 1, help: 'CPU kernel threads (default: every core); results are identical for any count' },
   recipe: { type: 'string', choices: ['default', 'course'], help: "'course' = the lecture verbatim; 'default' fixes what must be fixed (listed below)" },
   input: { type: 'string', placeholder: 'CxHxW', help: 'input shape images are resized to (default 3x64x64; 1x28x28 for the digit sets)' },
   limit: { type: 'int', min: 1, help: 'use only the first N training samples (quick runs)' },
@@ -53,6 +55,9 @@ async function readSettings(dir: string): Promise<RunSettings> {
 
 export async function train(args: Parsed): Promise<void> {
   const f = args.flags;
+  if (f.get('task') === 'segmentation') {
+    return (await import('./segment.ts')).segmentCommand(args);
+  }
   if (args.positional.length) throw new UsageError(`train takes no positional arguments, got '${args.positional.join(' ')}'`);
   const resume = f.get('resume') as string | undefined;
   const saved = resume ? await readSettings(resume) : null;
@@ -74,6 +79,7 @@ export async function train(args: Parsed): Promise<void> {
   const epochs = (f.get('epochs') as number | undefined) ?? plan.epochs;
   const backend = f.has('backend') ? checkBackendName(f.get('backend') as string, '--backend') : undefined;
   const out = resume ?? (f.get('out') as string | undefined) ?? `runs/${settings.model}`;
+  if (f.has('threads')) await setBackend(backend ?? 'auto', { threads: f.get('threads') as number });
 
   const loaded = await loadData({ data: settings.data, test: settings.test, inputShape: settings.input, batchSize: settings.batchSize, seed: settings.seed, skipBad: settings.skipBad, limit: settings.limit });
   const skipped = (loaded.train as { skipped?: number }).skipped;

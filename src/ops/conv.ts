@@ -27,12 +27,14 @@ export function conv(x: Tensor, w: Tensor, opts: ConvOptions = {}): Tensor {
   const cols = sizeOf(g.outSize) * g.batch; // P·N
   // A 1×1 window with stride 1 and no padding reads x exactly as its own column matrix.
   const pointwise = g.window.every((v) => v === 1) && g.stride.every((v) => v === 1) && g.pad.every((v) => v === 0);
+  // y before the columns: in inference the columns are freed right after the GEMM, and a heap
+  // block freed last-in-first-out goes back to the top of the wasm heap for any later size.
+  const y = Tensor.empty(backend, [k, ...spatialOut(g, dims), g.batch]);
   let colBuf: DeviceBuffer = x.buf;
   if (!pointwise) {
     colBuf = backend.alloc(rows * cols);
     backend.run('im2col', { x: x.buf, cols: colBuf, g });
   }
-  const y = Tensor.empty(backend, [k, ...spatialOut(g, dims), g.batch]);
   backend.run('gemm', { a: w.buf, b: colBuf, c: y.buf, m: k, n: cols, k: rows, transA: false, transB: false, alpha: 1, beta: 0 });
   const releaseCols = () => { if (!pointwise) backend.dispose(colBuf); };
   if (!needsGrad(x, w)) {

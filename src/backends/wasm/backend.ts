@@ -1,16 +1,32 @@
 // The wasm CPU backend: float32 buffers in the module's memory (allocated by WasmHeap), kernels
-// from the wasm kernel table, each a small TS glue over one AssemblyScript export.
+// from the wasm kernel table, each a small TS glue over one AssemblyScript export. With threads > 1
+// the memory is shared and big kernel calls are split across a ThreadPool (threads.ts); a split
+// never changes a result bit (assembly/parts.ts).
 import type { KernelArgs, KernelName } from '../../kernels.ts';
 import { checkAllocSize, DeviceBuffer, type Backend, type BufferKind, type MemoryStats } from '../backend.ts';
 import type { WasmContext, WasmFn, WasmKernel } from './context.ts';
+import { defaultThreads, threadsUnavailableReason } from './environment.ts';
 import { wasmKernels } from './kernels/index.ts';
 import { WasmHeap } from './memory.ts';
-import { loadWasm, type LoadedModule, type RelaxedOption, type WasmVariant } from './module.ts';
+import { loadWasm, MAX_PAGES, type LoadedModule, type RelaxedOption, type WasmVariant } from './module.ts';
+import { CONTROL_BYTES, MAX_PARTS, ThreadPool } from './threads.ts';
+
+/** A part must carry at least this much single-thread work (ns) for a split to pay: waking the
+ *  workers costs about 2 µs while they spin and 50–150 µs once they sleep (measured here). */
+export const MIN_PART_NS = 25_000;
+/** At most this many parts per thread: threads take parts as they finish, so a thread slowed by
+ *  another process leaves more of the call to the others. */
+export const PARTS_PER_THREAD = 4;
 
 const NAME = 'wasm';
 
 /** A buffer living in a wasm backend's memory at byte offset `ptr` (4 bytes per element). */
 export class WasmBuffer extends DeviceBuffer {
+  /** Zero-filling is deferred until the contents are first observed (read, written in part, or
+   *  passed to a kernel as an input) and skipped when a kernel or a write overwrites the whole
+   *  buffer first: most buffers are kernel outputs, and zeroing them cost ~15% of a CNN training
+   *  step (memory bandwidth). */
+  pendingZero = true;
   constructor(size: number, kind: BufferKind, readonly ptr: number, readonly owner: WasmBackend) {
     super(NAME, size, kind);
   }
@@ -19,6 +35,17 @@ export class WasmBuffer extends DeviceBuffer {
 export interface WasmBackendOptions {
   /** Which build to run: 'auto' (default) takes relaxed SIMD where the engine validates it. */
   relaxed?: RelaxedOption;
+  /** Kernel threads, the calling thread included (default: every core, os.availableParallelism()
+   *  in Node, navigator.hardwareConcurrency in browsers). Where threads cannot run (a browser page
+   *  that is not cross-origin isolated, or a browser main thread) the backend uses 1 and says why
+   *  in `threadsNote`. */
+  threads?: number;
+  /** Maximum bytes of the shared memory when threads > 1 (default 4 GiB, the wasm32 limit; an
+   *  engine that cannot reserve it gets the largest half that it can). */
+  maxMemory?: number;
+  /** Single-thread work (ns) each part of a split kernel call must carry (default MIN_PART_NS);
+   *  0 splits every call over all threads, which tests use to exercise every split. */
+  minPartNs?: number;
 }
 
 export class WasmBackend implements Backend {
@@ -26,7 +53,14 @@ export class WasmBackend implements Backend {
   readonly dtype = 'float32' as const;
   /** Which wasm build runs the kernels, for benchmark reports. */
   readonly variant: WasmVariant;
+  /** Kernel threads in use (1 without a pool). */
+  readonly threads: number;
+  /** Why fewer threads run than were asked for, or null. */
+  readonly threadsNote: string | null;
   private readonly heap: WasmHeap;
+  private readonly pool: ThreadPool | null;
+  private readonly minPartNs: number;
+  private closed = false;
   private readonly exports: WebAssembly.Exports;
   private readonly fns = new Map<string, WasmFn>();
   /** The kernel being run, for error messages from ctx.ptr(). */
@@ -34,22 +68,57 @@ export class WasmBackend implements Backend {
   /** What the kernel glue sees. */
   private readonly ctx: WasmContext = {
     fn: (name) => this.fn(name),
-    ptr: (buf) => this.live(buf, this.current ? `kernel '${this.current}'` : 'ptr').ptr,
+    ptr: (buf) => this.zeroed(this.live(buf, this.current ? `kernel '${this.current}'` : 'ptr')).ptr,
+    out: (buf, elements) => {
+      const own = this.live(buf, this.current ? `kernel '${this.current}'` : 'out');
+      if (own.pendingZero && elements >= own.size) own.pendingZero = false;
+      return this.zeroed(own).ptr;
+    },
     scratch: (bytes) => this.heap.scratch(bytes),
     f32: () => new Float32Array(this.heap.memory.buffer),
     i32: () => new Int32Array(this.heap.memory.buffer),
+    parts: (work) => {
+      if (!this.pool || this.closed) return 1;
+      const most = Math.min(MAX_PARTS, PARTS_PER_THREAD * this.threads - 1);
+      if (this.minPartNs <= 0) return most;
+      return Math.max(1, Math.min(most, Math.floor(work / this.minPartNs)));
+    },
+    slots: (nparts) => (this.pool && !this.closed ? Math.min(nparts, this.threads) : 1),
+    call: (name, nparts, args) => {
+      if (this.pool && !this.closed) this.pool.run(name, args, nparts);
+      else this.fn(name)(...args, 0, 1, 0);
+    },
   };
 
-  constructor(loaded: LoadedModule) {
+  /** heapBase: where the allocator starts (above the pool's control block when there is a pool). */
+  constructor(
+    loaded: LoadedModule, pool: ThreadPool | null = null, heapBase = loaded.heapBase, threadsNote: string | null = null,
+    minPartNs = MIN_PART_NS,
+  ) {
+    this.minPartNs = minPartNs;
     this.variant = loaded.variant;
     this.exports = loaded.exports;
-    this.heap = new WasmHeap(loaded.memory, loaded.heapBase);
+    this.pool = pool;
+    this.threads = pool?.threads ?? 1;
+    this.threadsNote = threadsNote;
+    this.heap = new WasmHeap(loaded.memory, heapBase, loaded.maxBytes);
+  }
+
+  /** The WebAssembly.Memory holding every buffer (its byte length is the backend's footprint). */
+  get wasmMemory(): WebAssembly.Memory {
+    return this.heap.memory;
+  }
+
+  /** Stops the kernel workers (a threaded backend); kernels still run afterwards, on one thread. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.pool?.close();
   }
 
   alloc(size: number, kind: BufferKind = 'float'): WasmBuffer {
     checkAllocSize(NAME, size);
     if (kind !== 'float' && kind !== 'int32') throw new Error(`${NAME}.alloc: unknown buffer kind '${String(kind)}'`);
-    return new WasmBuffer(size, kind, this.heap.alloc(size * 4), this);
+    return new WasmBuffer(size, kind, this.heap.alloc(size * 4, false), this);
   }
 
   dispose(buf: DeviceBuffer): void {
@@ -64,11 +133,12 @@ export class WasmBackend implements Backend {
     if (!Number.isInteger(offset) || offset < 0 || offset + data.length > own.size) {
       throw new Error(`${NAME}.write: ${data.length} values at offset ${offset} do not fit a buffer of ${own.size}`);
     }
-    this.view(own).set(data, offset);
+    if (own.pendingZero && offset === 0 && data.length === own.size) own.pendingZero = false;
+    this.view(this.zeroed(own)).set(data, offset);
   }
 
   read(buf: DeviceBuffer): Float32Array | Int32Array {
-    return this.view(this.live(buf, 'read')).slice();
+    return this.view(this.zeroed(this.live(buf, 'read'))).slice();
   }
 
   run<K extends KernelName>(name: K, args: KernelArgs<DeviceBuffer>[K]): void {
@@ -122,6 +192,15 @@ export class WasmBackend implements Backend {
     return own;
   }
 
+  /** Performs a deferred zero fill. */
+  private zeroed(buf: WasmBuffer): WasmBuffer {
+    if (buf.pendingZero) {
+      new Uint8Array(this.heap.memory.buffer, buf.ptr, buf.size * 4).fill(0);
+      buf.pendingZero = false;
+    }
+    return buf;
+  }
+
   private view(buf: WasmBuffer): Float32Array | Int32Array {
     return buf.kind === 'int32'
       ? new Int32Array(this.heap.memory.buffer, buf.ptr, buf.size)
@@ -129,7 +208,29 @@ export class WasmBackend implements Backend {
   }
 }
 
-/** The wasm CPU backend (float32), with the relaxed-SIMD build where the engine supports it. */
+/** The wasm CPU backend (float32), with the relaxed-SIMD build where the engine supports it and
+ *  `threads` kernel threads (default: every core) where threads can run. */
 export async function createWasmBackend(opts: WasmBackendOptions = {}): Promise<WasmBackend> {
-  return new WasmBackend(await loadWasm({ relaxed: opts.relaxed ?? 'auto' }));
+  if (opts.threads !== undefined && !(Number.isInteger(opts.threads) && opts.threads >= 1)) {
+    throw new Error(`createWasmBackend: threads must be a positive integer, got ${opts.threads}`);
+  }
+  if (opts.maxMemory !== undefined && !(opts.maxMemory >= 65536 && opts.maxMemory <= MAX_PAGES * 65536)) {
+    throw new Error(`createWasmBackend: maxMemory must be between 64 KiB and 4 GiB, got ${opts.maxMemory}`);
+  }
+  let threads = opts.threads ?? await defaultThreads();
+  let note: string | null = null;
+  if (threads > 1) {
+    const why = threadsUnavailableReason();
+    if (why) {
+      note = `running on 1 thread instead of ${threads}: ${why}`;
+      threads = 1;
+    }
+  }
+  const loaded = await loadWasm({ relaxed: opts.relaxed ?? 'auto', shared: threads > 1, maxMemoryBytes: opts.maxMemory });
+  if (threads === 1) return new WasmBackend(loaded, null, loaded.heapBase, note);
+  const minPartNs = opts.minPartNs ?? MIN_PART_NS;
+  const ctrl = Math.ceil(loaded.heapBase / 64) * 64;
+  new Uint8Array(loaded.memory.buffer, ctrl, CONTROL_BYTES).fill(0);
+  const pool = await ThreadPool.start({ module: loaded.module, memory: loaded.memory, ctrl, threads, exports: loaded.exports });
+  return new WasmBackend(loaded, pool, ctrl + CONTROL_BYTES, note, minPartNs);
 }

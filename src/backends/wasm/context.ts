@@ -1,5 +1,8 @@
 // What a wasm kernel's glue sees: the module's exported functions and the pointer of each buffer.
 // Glue files (src/backends/wasm/kernels/*.ts) compute geometry in TS and call one wasm loop each.
+// Parallel loops take trailing (part, nparts, thread) arguments (assembly/parts.ts): the glue asks
+// parts() how many parts its amount of work is worth, sizes per-thread scratch with slots(), and
+// runs them with call().
 import type { KernelArgs, KernelName } from '../../kernels.ts';
 import type { DeviceBuffer } from '../backend.ts';
 
@@ -11,6 +14,10 @@ export interface WasmContext {
   fn(name: string): WasmFn;
   /** Byte offset of a buffer in wasm memory; throws if it is not a live buffer of this backend. */
   ptr(buf: DeviceBuffer): number;
+  /** ptr() for an output the kernel overwrites in its first `elements` elements without reading
+   *  them: a freshly allocated buffer that the kernel covers entirely is then never zero-filled.
+   *  Glue takes the pointers of its inputs first (an output may alias an input). */
+  out(buf: DeviceBuffer, elements: number): number;
   /** Byte offset of a scratch region of at least `bytes` bytes, 64-byte aligned, valid until the
    *  kernel returns. The region is reused by the next kernel call. */
   scratch(bytes: number): number;
@@ -18,6 +25,15 @@ export interface WasmContext {
   f32(): Float32Array;
   /** A fresh Int32Array view of wasm memory. */
   i32(): Int32Array;
+  /** Parts to split a call into: 1 on one thread or when the work is too small for a split to
+   *  pay, otherwise up to a few per thread. `work` is the call's single-thread cost in
+   *  nanoseconds, roughly (MIN_PART_NS in backend.ts). */
+  parts(work: number): number;
+  /** Threads that run a call of `nparts` parts: the per-thread scratch slots the glue reserves. */
+  slots(nparts: number): number;
+  /** Runs export `name(...args, part, nparts, thread)` for every part, on this thread and the
+   *  workers, and returns when all are done. */
+  call(name: string, nparts: number, args: readonly number[]): void;
 }
 
 export type WasmKernel<K extends KernelName> = (ctx: WasmContext, args: KernelArgs<DeviceBuffer>[K]) => void;

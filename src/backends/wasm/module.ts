@@ -1,10 +1,15 @@
-// Loads the AssemblyScript kernels (build/argon.wasm, or build/argon-relaxed.wasm where the engine
-// accepts relaxed SIMD) against a memory the host owns and passes in as `env.memory`, so the
-// allocator lives in TS and a later shared memory can back several instances.
+// Loads the AssemblyScript kernels against a memory the host owns and passes in as `env.memory`,
+// so the allocator lives in TS and one shared memory can back several instances (threads). Four
+// builds (scripts/build-wasm.mjs): plain or relaxed SIMD, each over a private memory (argon*.wasm)
+// or an imported shared one (argon*-mt.wasm); a module importing a shared memory cannot link a
+// private one and vice versa.
 //
 // Traps: Node 20's fetch has no file: support, so file URLs are read with node:fs (a dynamic import,
-// which a browser bundle marks external). Node 20 rejects relaxed SIMD unless started with
-// --experimental-wasm-relaxed-simd (shared/notes/platform.md §1); Chromium accepts it.
+// which a browser bundle marks external). Node 20 rejects relaxed SIMD by default; V8 accepts the
+// flag --experimental-wasm-relaxed-simd at run time (v8.setFlagsFromString, measured on Node
+// 20.20: WebAssembly.validate false before, true after, and workers see it: V8 flags are per
+// process), so 'auto' sets it once in Node when validation fails. Chromium and Node ≥ 22 accept
+// relaxed SIMD without it.
 
 export type WasmVariant = 'simd' | 'relaxed';
 
@@ -15,23 +20,41 @@ export interface LoadOptions {
   relaxed?: RelaxedOption;
   /** Initial size of the memory the module is given, in 64 KiB pages (grown on demand later). */
   initialPages?: number;
+  /** Load the shared-memory build over a shared memory (for threads). */
+  shared?: boolean;
+  /** Maximum size of a shared memory in bytes (default 4 GiB, the wasm32 limit; smaller where the
+   *  engine cannot reserve that much). A private memory grows without a declared maximum. */
+  maxMemoryBytes?: number;
 }
 
 export interface LoadedModule {
   exports: WebAssembly.Exports;
   memory: WebAssembly.Memory;
   variant: WasmVariant;
+  shared: boolean;
+  /** The shared memory's maximum in bytes (null for a private memory, which has none). */
+  maxBytes: number | null;
+  /** The compiled module, for instantiating it again in workers. */
+  module: WebAssembly.Module;
   /** First byte above the module's static data, where the host allocator may start. */
   heapBase: number;
 }
 
-const URLS: Record<WasmVariant, URL> = {
+type BuildKey = `${WasmVariant}${'' | '-mt'}`;
+
+const URLS: Record<BuildKey, URL> = {
   simd: new URL('../../../build/argon.wasm', import.meta.url),
   relaxed: new URL('../../../build/argon-relaxed.wasm', import.meta.url),
+  'simd-mt': new URL('../../../build/argon-mt.wasm', import.meta.url),
+  'relaxed-mt': new URL('../../../build/argon-relaxed-mt.wasm', import.meta.url),
 };
 
-/** Compiled modules, one per variant and process: instances (and memories) are per backend. */
-const compiled = new Map<WasmVariant, Promise<WebAssembly.Module>>();
+const PAGE = 65536;
+/** wasm32's 4 GiB in pages. */
+export const MAX_PAGES = 65536;
+
+/** Compiled modules, one per build and process: instances (and memories) are per backend. */
+const compiled = new Map<BuildKey, Promise<WebAssembly.Module>>();
 
 async function readBytes(url: URL): Promise<Uint8Array<ArrayBuffer>> {
   if (url.protocol === 'file:') {
@@ -62,48 +85,90 @@ async function compileStreaming(url: URL): Promise<WebAssembly.Module> {
 
 interface RelaxedProbe { bytes: Uint8Array<ArrayBuffer> | null; valid: boolean; error: unknown }
 
-/** The relaxed build's bytes and whether this engine validates them, read once per process (the
- *  same bytes are then compiled, so a browser fetches the file once). */
-let relaxedProbe: Promise<RelaxedProbe> | null = null;
+/** A relaxed build's bytes and whether this engine validates them, read once per process and
+ *  build (the same bytes are then compiled, so a browser fetches the file once). */
+const relaxedProbes = new Map<BuildKey, Promise<RelaxedProbe>>();
 
-function probeRelaxed(): Promise<RelaxedProbe> {
-  relaxedProbe ??= readBytes(URLS.relaxed).then(
-    (bytes) => ({ bytes, valid: WebAssembly.validate(bytes), error: null }),
-    (error: unknown) => ({ bytes: null, valid: false, error }),
-  );
-  return relaxedProbe;
+/** Node only: switches V8's relaxed-SIMD flag on (once) and says whether it was set. */
+let nodeFlagSet: Promise<boolean> | null = null;
+function enableRelaxedInNode(): Promise<boolean> {
+  nodeFlagSet ??= (async () => {
+    const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
+    if (typeof proc?.versions?.node !== 'string') return false;
+    try {
+      const v8 = await import('node:v8');
+      v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  return nodeFlagSet;
 }
 
-/** Whether this engine validates the relaxed-SIMD build (false when the file is missing). */
-export async function relaxedSimdSupported(): Promise<boolean> {
-  return (await probeRelaxed()).valid;
+function probeRelaxed(shared: boolean): Promise<RelaxedProbe> {
+  const key: BuildKey = shared ? 'relaxed-mt' : 'relaxed';
+  let p = relaxedProbes.get(key);
+  if (!p) {
+    p = readBytes(URLS[key]).then(
+      async (bytes) => {
+        if (WebAssembly.validate(bytes)) return { bytes, valid: true, error: null };
+        const valid = (await enableRelaxedInNode()) && WebAssembly.validate(bytes);
+        return { bytes, valid, error: null };
+      },
+      (error: unknown) => ({ bytes: null, valid: false, error }),
+    );
+    relaxedProbes.set(key, p);
+  }
+  return p;
 }
 
-async function chooseVariant(relaxed: RelaxedOption): Promise<WasmVariant> {
+/** Whether this engine validates the relaxed-SIMD build (false when the file is missing). In Node
+ *  this first switches on V8's relaxed-SIMD flag where needed (Node 20). */
+export async function relaxedSimdSupported(shared = false): Promise<boolean> {
+  return (await probeRelaxed(shared)).valid;
+}
+
+async function chooseVariant(relaxed: RelaxedOption, shared: boolean): Promise<WasmVariant> {
   if (relaxed === false) return 'simd';
-  const probe = await probeRelaxed();
+  const probe = await probeRelaxed(shared);
   if (probe.valid) return 'relaxed';
   if (relaxed === 'auto') return 'simd';
   if (probe.error) throw probe.error;
   throw new Error('argon: relaxed: true, but this engine rejects the relaxed-SIMD build ' +
-    '(WebAssembly.validate is false; Node 20 needs --experimental-wasm-relaxed-simd)');
+    '(WebAssembly.validate is false; start Node 20 with --experimental-wasm-relaxed-simd, or use Node ≥ 22)');
 }
 
-async function compileVariant(variant: WasmVariant): Promise<WebAssembly.Module> {
-  if (variant === 'simd') return compileStreaming(URLS.simd);
-  const { bytes } = await probeRelaxed();
+async function compileBuild(key: BuildKey): Promise<WebAssembly.Module> {
+  if (key === 'simd' || key === 'simd-mt') return compileStreaming(URLS[key]);
+  const { bytes } = await probeRelaxed(key === 'relaxed-mt');
   if (!bytes) throw new Error('argon: the relaxed-SIMD build was not loaded');
   return WebAssembly.compile(bytes);
 }
 
-function moduleFor(variant: WasmVariant): Promise<WebAssembly.Module> {
-  let p = compiled.get(variant);
+function moduleFor(variant: WasmVariant, shared: boolean): Promise<WebAssembly.Module> {
+  const key: BuildKey = shared ? `${variant}-mt` : variant;
+  let p = compiled.get(key);
   if (!p) {
-    p = compileVariant(variant);
-    compiled.set(variant, p);
-    p.catch(() => compiled.delete(variant));
+    p = compileBuild(key);
+    compiled.set(key, p);
+    p.catch(() => compiled.delete(key));
   }
   return p;
+}
+
+/** A shared memory with the largest maximum ≤ the requested one that the engine will reserve. */
+function sharedMemory(initial: number, maxBytes: number): { memory: WebAssembly.Memory; maximum: number } {
+  let maximum = Math.min(MAX_PAGES, Math.max(initial, Math.floor(maxBytes / PAGE)));
+  for (;;) {
+    try {
+      return { memory: new WebAssembly.Memory({ initial, maximum, shared: true }), maximum };
+    } catch (e) {
+      // Engines that cannot reserve the address space throw a RangeError; halve and retry down to 256 MiB.
+      if (!(e instanceof RangeError) || maximum <= 4096) throw e;
+      maximum = Math.max(initial, maximum >>> 1);
+    }
+  }
 }
 
 /** AS passes `abort(message, fileName, line, column)` with string pointers: a string's byte length
@@ -115,11 +180,14 @@ function readAsString(memory: WebAssembly.Memory, ptr: number): string | null {
   return String.fromCharCode(...new Uint16Array(memory.buffer, ptr, Math.min(bytes >>> 1, 4096)));
 }
 
-/** Loads the kernels into a new instance with its own memory. */
+/** Loads the kernels into a new instance with its own memory (shared when opts.shared). */
 export async function loadWasm(opts: LoadOptions = {}): Promise<LoadedModule> {
-  const variant = await chooseVariant(opts.relaxed ?? 'auto');
-  const module = await moduleFor(variant);
-  const memory = new WebAssembly.Memory({ initial: opts.initialPages ?? 16 });
+  const shared = opts.shared ?? false;
+  const variant = await chooseVariant(opts.relaxed ?? 'auto', shared);
+  const module = await moduleFor(variant, shared);
+  const initial = opts.initialPages ?? 16;
+  const made = shared ? sharedMemory(initial, opts.maxMemoryBytes ?? MAX_PAGES * PAGE) : null;
+  const memory = made?.memory ?? new WebAssembly.Memory({ initial });
   const env = {
     memory,
     abort(msg: number, file: number, line: number, column: number): never {
@@ -134,5 +202,5 @@ export async function loadWasm(opts: LoadOptions = {}): Promise<LoadedModule> {
   const heapBaseFn = instance.exports.gemmHeapBase;
   if (typeof heapBaseFn !== 'function') throw new Error('argon: the wasm module does not export gemmHeapBase');
   const heapBase = Number(heapBaseFn());
-  return { exports: instance.exports, memory, variant, heapBase };
+  return { exports: instance.exports, memory, variant, shared, maxBytes: made ? made.maximum * PAGE : null, module, heapBase };
 }

@@ -3,13 +3,16 @@
 //
 // The worker instantiates the kernel module (posted as a compiled WebAssembly.Module) against the
 // shared memory, reports ready, then loops on the control block (src/backends/wasm/threads.ts):
-// wait for SEQ to change, run its part of the posted call, decrement PENDING, notify when it was the
-// last. It spins on SEQ for a short while before sleeping in Atomics.wait, because a futex wake
-// costs tens of microseconds and kernel calls of a training step come back to back.
+// wait for SEQ to change, claim parts of the posted call until none is left, count each finished
+// part in DONE and notify when it was the last. It spins on SEQ for a short while before sleeping
+// in Atomics.wait, because a futex wake costs tens of microseconds and kernel calls of a training
+// step come back to back. A worker that wakes late finds every part claimed and goes back to
+// waiting: the caller never waits for a thread that is not running a part.
 //
 // Control block (Int32 slots; the layout is shared with threads.ts):
-//   0 SEQ, 1 PENDING, 2 FN, 3 NARGS, 4 NPARTS, 5 ERROR (index of a failed part + 1), 6 STOP,
-//   7 SPIN (microseconds); Float64 arguments from byte 64; an error message (UTF-16) from byte 512.
+//   0 SEQ, 1 DONE (parts finished), 2 FN, 3 NARGS, 4 NPARTS (≤ 255), 5 ERROR (thread index + 1),
+//   6 STOP, 7 SPIN (microseconds), 8 CLAIM (job tag << 8 | next part); Float64 arguments from
+//   byte 64; an error message (UTF-16) from byte 512.
 
 export const WORKER_SOURCE = String.raw`'use strict';
 const inNode = typeof process === 'object' && typeof require === 'function';
@@ -48,23 +51,35 @@ onFirstMessage((init) => {
     }
     seen = s;
     if (Atomics.load(i32, 6) !== 0) return;
-    const nparts = i32[4];
-    if (index >= nparts) continue;
-    try {
-      const nargs = i32[3];
-      const args = new Array(nargs + 2);
-      for (let i = 0; i < nargs; i++) args[i] = f64[i];
-      args[nargs] = index;
-      args[nargs + 1] = nparts;
-      fns[i32[2]].apply(null, args);
-    } catch (e) {
-      if (Atomics.compareExchange(i32, 5, 0, index + 1) === 0) {
-        const msg = String((e && e.message) || e).slice(0, 500);
-        for (let i = 0; i < msg.length; i++) u16[i] = msg.charCodeAt(i);
-        u16[msg.length] = 0;
+    let args = null, fn = null, argsTag = -1;
+    for (;;) {
+      // Claim a part: CLAIM = job tag << 8 | next part. The compare-exchange fails if another
+      // thread took the part or a new job began, and the job cannot end (nor its arguments change)
+      // before the part is done; a part of a later job (tag changed) reloads the arguments.
+      const w = Atomics.load(i32, 8), nparts = Atomics.load(i32, 4), part = w & 255;
+      if (part >= nparts) break;
+      if (Atomics.compareExchange(i32, 8, w, w + 1) !== w) continue;
+      try {
+        if (args === null || (w >>> 8) !== argsTag) {
+          argsTag = w >>> 8;
+          const nargs = i32[3];
+          fn = fns[i32[2]];
+          args = new Array(nargs + 3);
+          for (let i = 0; i < nargs; i++) args[i] = f64[i];
+          args[nargs + 1] = nparts;
+          args[nargs + 2] = index;
+        }
+        args[args.length - 3] = part;
+        fn.apply(null, args);
+      } catch (e) {
+        if (Atomics.compareExchange(i32, 5, 0, index + 1) === 0) {
+          const msg = String((e && e.message) || e).slice(0, 500);
+          for (let i = 0; i < msg.length; i++) u16[i] = msg.charCodeAt(i);
+          u16[msg.length] = 0;
+        }
       }
+      if (Atomics.add(i32, 1, 1) + 1 === nparts) Atomics.notify(i32, 1);
     }
-    if (Atomics.sub(i32, 1, 1) === 1) Atomics.notify(i32, 1);
   }
 });
 `;

@@ -6,5 +6,5 @@ export const adagradUpdate: WasmKernel<'adagradUpdate'> = (ctx, { w, g, acc, n, 
   needFloat('adagradUpdate', 'w', w, n);
   needFloat('adagradUpdate', 'g', g, n);
   needFloat('adagradUpdate', 'acc', acc, n);
-  ctx.fn('adagradUpdate')(ctx.ptr(w), ctx.ptr(g), ctx.ptr(acc), n, lr, eps, gradScale);
+  ctx.call('adagradUpdate', ctx.parts(n * 2), [ctx.ptr(w), ctx.ptr(g), ctx.ptr(acc), n, lr, eps, gradScale]);
 };

@@ -8,5 +8,5 @@ export const adamUpdate: WasmKernel<'adamUpdate'> = (ctx, { w, g, m, v, n, lr, b
   needFloat('adamUpdate', 'g', g, n);
   needFloat('adamUpdate', 'm', m, n);
   needFloat('adamUpdate', 'v', v, n);
-  ctx.fn('adamUpdate')(ctx.ptr(w), ctx.ptr(g), ctx.ptr(m), ctx.ptr(v), n, lr, beta1, beta2, eps, gradScale, step);
+  ctx.call('adamUpdate', ctx.parts(n * 2), [ctx.ptr(w), ctx.ptr(g), ctx.ptr(m), ctx.ptr(v), n, lr, beta1, beta2, eps, gradScale, step]);
 };

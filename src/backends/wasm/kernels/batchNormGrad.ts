@@ -8,6 +8,6 @@ export const batchNormGrad: WasmKernel<'batchNormGrad'> = (ctx, a) => {
   needFloat('batchNormGrad', 'dx', a.dx, C * inner);
   for (const [what, buf] of [['gamma', a.gamma], ['mean', a.mean], ['invStd', a.invStd], ['dgamma', a.dgamma],
     ['dbeta', a.dbeta]] as const) needFloat('batchNormGrad', what, buf, C);
-  ctx.fn('batchNormGrad')(ctx.ptr(a.x), ctx.ptr(a.dy), ctx.ptr(a.gamma), ctx.ptr(a.mean), ctx.ptr(a.invStd),
-    ctx.ptr(a.dx), ctx.ptr(a.dgamma), ctx.ptr(a.dbeta), C, inner);
+  ctx.call('batchNormGrad', ctx.parts(C * inner), [ctx.ptr(a.x), ctx.ptr(a.dy), ctx.ptr(a.gamma), ctx.ptr(a.mean), ctx.ptr(a.invStd),
+    ctx.out(a.dx, C * inner), ctx.out(a.dgamma, C), ctx.out(a.dbeta, C), C, inner]);
 };

@@ -9,6 +9,6 @@ export const batchNormInfer: WasmKernel<'batchNormInfer'> = (ctx, a) => {
   for (const [what, buf] of [['gamma', a.gamma], ['beta', a.beta], ['runMean', a.runMean], ['runVar', a.runVar]] as const) {
     needFloat('batchNormInfer', what, buf, C);
   }
-  ctx.fn('batchNormInfer')(ctx.ptr(a.x), ctx.ptr(a.gamma), ctx.ptr(a.beta), ctx.ptr(a.runMean), ctx.ptr(a.runVar),
-    ctx.ptr(a.y), C, inner, a.eps);
+  ctx.call('batchNormInfer', ctx.parts(C * inner / 2), [ctx.ptr(a.x), ctx.ptr(a.gamma), ctx.ptr(a.beta), ctx.ptr(a.runMean), ctx.ptr(a.runVar),
+    ctx.out(a.y, C * inner), C, inner, a.eps]);
 };

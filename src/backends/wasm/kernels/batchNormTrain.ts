@@ -8,6 +8,6 @@ export const batchNormTrain: WasmKernel<'batchNormTrain'> = (ctx, a) => {
   needFloat('batchNormTrain', 'y', a.y, C * inner);
   for (const [what, buf] of [['gamma', a.gamma], ['beta', a.beta], ['mean', a.mean], ['invStd', a.invStd],
     ['runMean', a.runMean], ['runVar', a.runVar]] as const) needFloat('batchNormTrain', what, buf, C);
-  ctx.fn('batchNormTrain')(ctx.ptr(a.x), ctx.ptr(a.gamma), ctx.ptr(a.beta), ctx.ptr(a.y), ctx.ptr(a.mean),
-    ctx.ptr(a.invStd), ctx.ptr(a.runMean), ctx.ptr(a.runVar), C, inner, a.rho, a.eps);
+  ctx.call('batchNormTrain', ctx.parts(C * inner), [ctx.ptr(a.x), ctx.ptr(a.gamma), ctx.ptr(a.beta), ctx.out(a.y, C * inner), ctx.out(a.mean, C),
+    ctx.out(a.invStd, C), ctx.ptr(a.runMean), ctx.ptr(a.runVar), C, inner, a.rho, a.eps]);
 };

@@ -5,5 +5,5 @@ export const biasAdd: WasmKernel<'biasAdd'> = (ctx, { x, bias, y, channels, inne
   needFloat('biasAdd', 'x', x, channels * inner);
   needFloat('biasAdd', 'bias', bias, channels);
   needFloat('biasAdd', 'y', y, channels * inner);
-  ctx.fn('biasAdd')(ctx.ptr(x), ctx.ptr(bias), ctx.ptr(y), channels, inner);
+  ctx.call('biasAdd', ctx.parts(channels * inner / 2), [ctx.ptr(x), ctx.ptr(bias), ctx.out(y, channels * inner), channels, inner]);
 };

@@ -44,8 +44,8 @@ export function geometryBlock(ctx: WasmContext, g: WindowGeometry, extraBytes = 
   const at = ctx.scratch(GEOMETRY_BYTES + extraBytes);
   const mem = ctx.i32();
   const values = [g.channels, g.batch, ...g.inSize, ...g.window, ...g.stride, ...g.pad, ...g.dilation, ...g.outSize];
-  mem.set(values, at >> 2);
+  mem.set(values, at >>> 2); // unsigned: pointers pass 2 GiB in a big heap
   return at;
 }
 
-export const POOL_MODES = { max: 0, avg: 1, l2: 2 } as const;
+export const POOL_MODES = { max: 0, avg: 1, l2: 2, lp: 3, weighted: 4 } as const;

@@ -5,5 +5,5 @@ export const explinGrad: WasmKernel<'explinGrad'> = (ctx, { y, dy, dx, n, alpha 
   needFloat('explinGrad', 'y', y, n);
   needFloat('explinGrad', 'dy', dy, n);
   needFloat('explinGrad', 'dx', dx, n);
-  ctx.fn('explinGrad')(ctx.ptr(y), ctx.ptr(dy), ctx.ptr(dx), n, alpha);
+  ctx.call('explinGrad', ctx.parts(n / 2), [ctx.ptr(y), ctx.ptr(dy), ctx.out(dx, n), n, alpha]);
 };

@@ -3,5 +3,5 @@ import { needFloat } from './common.ts';
 
 export const fill: WasmKernel<'fill'> = (ctx, { x, n, value }) => {
   needFloat('fill', 'x', x, n);
-  ctx.fn('fill')(ctx.ptr(x), n, value);
+  ctx.call('fill', ctx.parts(n / 4), [ctx.out(x, n), n, value]);
 };

@@ -6,5 +6,5 @@ export const im2col: WasmKernel<'im2col'> = (ctx, { x, cols, g }) => {
   const z = windowSizes(g);
   needFloat('im2col', 'x', x, z.input);
   needFloat('im2col', 'cols', cols, z.rows * z.columns);
-  ctx.fn('im2col')(ctx.ptr(x), ctx.ptr(cols), geometryBlock(ctx, g));
+  ctx.call('im2col', ctx.parts((z.rows * z.columns) / 2), [ctx.ptr(x), ctx.out(cols, z.rows * z.columns), geometryBlock(ctx, g)]);
 };

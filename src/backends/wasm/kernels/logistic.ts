@@ -4,5 +4,5 @@ import { needFloat } from './common.ts';
 export const logistic: WasmKernel<'logistic'> = (ctx, { x, y, n }) => {
   needFloat('logistic', 'x', x, n);
   needFloat('logistic', 'y', y, n);
-  ctx.fn('logistic')(ctx.ptr(x), ctx.ptr(y), n);
+  ctx.call('logistic', ctx.parts(n * 4), [ctx.ptr(x), ctx.out(y, n), n]);
 };

@@ -4,5 +4,5 @@ import { needFloat } from './common.ts';
 export const rectlin: WasmKernel<'rectlin'> = (ctx, { x, y, n, slope }) => {
   needFloat('rectlin', 'x', x, n);
   needFloat('rectlin', 'y', y, n);
-  ctx.fn('rectlin')(ctx.ptr(x), ctx.ptr(y), n, slope);
+  ctx.call('rectlin', ctx.parts(n / 2), [ctx.ptr(x), ctx.out(y, n), n, slope]);
 };

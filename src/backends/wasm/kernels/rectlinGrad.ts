@@ -5,5 +5,5 @@ export const rectlinGrad: WasmKernel<'rectlinGrad'> = (ctx, { y, dy, dx, n, slop
   needFloat('rectlinGrad', 'y', y, n);
   needFloat('rectlinGrad', 'dy', dy, n);
   needFloat('rectlinGrad', 'dx', dx, n);
-  ctx.fn('rectlinGrad')(ctx.ptr(y), ctx.ptr(dy), ctx.ptr(dx), n, slope);
+  ctx.call('rectlinGrad', ctx.parts(n / 2), [ctx.ptr(y), ctx.ptr(dy), ctx.out(dx, n), n, slope]);
 };

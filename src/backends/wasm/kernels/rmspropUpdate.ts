@@ -6,5 +6,5 @@ export const rmspropUpdate: WasmKernel<'rmspropUpdate'> = (ctx, { w, g, m, n, lr
   needFloat('rmspropUpdate', 'w', w, n);
   needFloat('rmspropUpdate', 'g', g, n);
   needFloat('rmspropUpdate', 'm', m, n);
-  ctx.fn('rmspropUpdate')(ctx.ptr(w), ctx.ptr(g), ctx.ptr(m), n, lr, decay, eps, gradScale);
+  ctx.call('rmspropUpdate', ctx.parts(n * 2), [ctx.ptr(w), ctx.ptr(g), ctx.ptr(m), n, lr, decay, eps, gradScale]);
 };

@@ -4,5 +4,5 @@ import { needFloat } from './common.ts';
 export const scale: WasmKernel<'scale'> = (ctx, { x, out, n, alpha }) => {
   needFloat('scale', 'x', x, n);
   needFloat('scale', 'out', out, n);
-  ctx.fn('scale')(ctx.ptr(x), ctx.ptr(out), n, alpha);
+  ctx.call('scale', ctx.parts(n / 2), [ctx.ptr(x), ctx.out(out, n), n, alpha]);
 };

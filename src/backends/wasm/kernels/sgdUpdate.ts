@@ -7,5 +7,5 @@ export const sgdUpdate: WasmKernel<'sgdUpdate'> = (ctx, { w, g, v, n, lr, moment
   needFloat('sgdUpdate', 'w', w, n);
   needFloat('sgdUpdate', 'g', g, n);
   if (momentum !== 0) needFloat('sgdUpdate', 'v', v, n);
-  ctx.fn('sgdUpdate')(ctx.ptr(w), ctx.ptr(g), ctx.ptr(v), n, lr, momentum, wdecay, gradScale, nesterov ? 1 : 0);
+  ctx.call('sgdUpdate', ctx.parts(n), [ctx.ptr(w), ctx.ptr(g), ctx.ptr(v), n, lr, momentum, wdecay, gradScale, nesterov ? 1 : 0]);
 };

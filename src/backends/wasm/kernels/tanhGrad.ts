@@ -5,5 +5,5 @@ export const tanhGrad: WasmKernel<'tanhGrad'> = (ctx, { y, dy, dx, n }) => {
   needFloat('tanhGrad', 'y', y, n);
   needFloat('tanhGrad', 'dy', dy, n);
   needFloat('tanhGrad', 'dx', dx, n);
-  ctx.fn('tanhGrad')(ctx.ptr(y), ctx.ptr(dy), ctx.ptr(dx), n);
+  ctx.call('tanhGrad', ctx.parts(n / 2), [ctx.ptr(y), ctx.ptr(dy), ctx.out(dx, n), n]);
 };
