@@ -24,7 +24,8 @@ export interface WindowGeometry {
   outSize: [number, number, number];
 }
 
-export type PoolMode = 'max' | 'avg' | 'l2';
+/** Pooling operators. 'lp' and 'weighted' take a parameter (`p`, `sigma` in the pool kernels' args). */
+export type PoolMode = 'max' | 'avg' | 'l2' | 'lp' | 'weighted';
 
 export interface KernelArgs<B> {
   /** C[m×n] = alpha·op(A)·op(B) + beta·C. op(A) is m×k: A is m×k, or k×m when transA.
@@ -42,12 +43,27 @@ export interface KernelArgs<B> {
    *  ignored (max never picks them, avg divides by the number of valid cells, l2 sums valid squares).
    *  mode 'max' also writes argmax (when given): the window-local index t·R·S + r·S + s of the first
    *  maximum (strictly greater wins, scanning t, r, s). Dilation is honoured (neon's pooling uses 1).
-   *  A window with no valid cell (impossible when pad < window) yields 0 and argmax −1. */
-  poolForward: { x: B; y: B; argmax: B | null; g: WindowGeometry; mode: PoolMode };
+   *  A window with no valid cell (impossible when pad < window) yields 0 and argmax −1.
+   *  Over the valid cells V of a window:
+   *  - 'l2': y = √(Σ_V x²).
+   *  - 'lp': y = (Σ_V |x|^p)^(1/p), the lecture's Lp pooling ‖x‖_p (a sum, no averaging), p ≥ 1
+   *    finite (`p` required). p = 2 runs the l2 arithmetic (bit-identical to 'l2'); other p are
+   *    computed max-scaled, m·(Σ_V (|x|/m)^p)^(1/p) with m = max_V |x| (y = 0 when m = 0), so
+   *    large p cannot overflow.
+   *  - 'weighted': y = Σ_V w·x / Σ_V w with Gaussian weights w = exp(−d²/(2σ²)), σ = `sigma` > 0
+   *    (required), d the Euclidean distance, in input cells, from the tap to the window centre:
+   *    d² = Σ over dims of (dil·(tap − (size − 1)/2))², e.g. a 3×3 window's corners have d² = 2.
+   *    The weights are normalised over the VALID cells only, so an edge window is a weighted
+   *    average of what it covers; an all-padding window yields 0.
+   *  `p` and `sigma` are ignored by the other modes. */
+  poolForward: { x: B; y: B; argmax: B | null; g: WindowGeometry; mode: PoolMode; p?: number; sigma?: number };
   /** Gradient of poolForward. Overwrites dx. max: dy goes to the argmax cell; avg: dy / valid count
-   *  to each valid cell; l2: dy · x / y to each valid cell (0 where y = 0). x and y are the forward's.
-   *  max with argmax null recomputes the first maximum from x; argmax −1 drops that gradient. */
-  poolBackward: { x: B; y: B; dy: B; argmax: B | null; dx: B; g: WindowGeometry; mode: PoolMode };
+   *  to each valid cell; l2: dy · x / y to each valid cell (0 where y = 0); lp: the lecture's
+   *  derivative dy · (Σ_V |x|^p)^(1/p − 1)·|x|^(p−1)·sign(x) = dy · sign(x)·(|x|/y)^(p−1) to each
+   *  valid cell (0 where y = 0; p = 2 is exactly the l2 rule); weighted: dy · w / Σ_V w to each
+   *  valid cell. x and y are the forward's (same p, sigma). max with argmax null recomputes the
+   *  first maximum from x; argmax −1 drops that gradient. */
+  poolBackward: { x: B; y: B; dy: B; argmax: B | null; dx: B; g: WindowGeometry; mode: PoolMode; p?: number; sigma?: number };
 
   /** y[c, j] = x[c, j] + bias[c] for x viewed as [channels, inner]. y may alias x. */
   biasAdd: { x: B; bias: B; y: B; channels: number; inner: number };

@@ -21,6 +21,7 @@
 import { walkLayers } from './layers/build.ts';
 import type { Layer, LayerInfo } from './layers/layer.ts';
 import { sameShape, shapeString, sizeOf } from './shape.ts';
+import { bottleneckAdvice, stackedConvAdvice } from './summary-advice.ts';
 
 const FLOAT_BYTES = 4;
 
@@ -69,11 +70,11 @@ export interface Summary {
 
 /**
  * DESIGN ADVICE HOOK. Each rule reads the finished summary and returns advice lines (empty when it
- * does not apply); formatSummary prints them before the totals. Filled by a later issue (the course's
- * design principles: input preprocessing, no early bottlenecks, …).
+ * does not apply); formatSummary prints them before the totals. The course's design principles
+ * (src/summary-advice.ts): no representational bottleneck early, stacked 3×3 convs for k ≥ 5.
  */
 export type AdviceRule = (summary: Readonly<Omit<Summary, 'advice'>>) => string[];
-export const adviceRules: AdviceRule[] = [];
+export const adviceRules: AdviceRule[] = [bottleneckAdvice, stackedConvAdvice];
 
 /** Parameter values of layers that are trainable, counting a frozen container's insides as frozen. */
 function trainableParamCount(root: Layer): number {

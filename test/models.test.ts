@@ -31,7 +31,7 @@ test('parameter counts at 3×64×64, 2 classes, equal networks.md', () => {
       assert.is(paramCount(configured(models[name as ModelName]({ recipe }), [3, 64, 64])), n, `${name} (${recipe})`);
     }
   }
-  assert.equal(modelNames, ['fcnn1', 'fcnn2', 'fcnn3', 'cnn1', 'cnn2', 'resnet18', 'resnet34', 'resnet50', 'resnet101', 'resnet152']);
+  assert.equal(modelNames, ['fcnn1', 'fcnn2', 'fcnn3', 'cnn1', 'cnn2', 'resnet18', 'resnet34', 'resnet50', 'resnet101', 'resnet152', 'fcn']);
 });
 
 test('ResNet-18/50 at 3×224×224, 1000 classes', () => {

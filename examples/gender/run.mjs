@@ -34,7 +34,7 @@ const only = flag('only')?.split(',');
 const resultsPath = `${here}results.json`;
 const results = existsSync(resultsPath) && !quick ? JSON.parse(await readFile(resultsPath, 'utf8')) : {};
 
-for (const net of NETS.filter((n) => !only || only.includes(n.model))) {
+for (const net of only ? only.map((m) => NETS.find((n) => n.model === m)).filter(Boolean) : NETS) {
   const epochs = quick ? 1 : net.epochs;
   const out = `runs/gender-${net.model}`;
   const command = ['train', '--model', net.model, '--data', `${faces}/train.csv`, '--test', `${faces}/test.csv`,

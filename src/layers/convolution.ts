@@ -4,6 +4,7 @@
 // layout); neon's fan for it is (C·T·R·S, K). No bias: Conv(bias: …) adds a Bias layer.
 import { Kaiming, type Initializer } from '../nn/initializers.ts';
 import * as ops from '../ops/index.ts';
+import { poolParams } from '../ops/pool.ts';
 import { shapeString, sizeOf, spatialOut, windowGeometry } from '../shape.ts';
 import type { PoolMode } from '../kernels.ts';
 import type { Tensor } from '../tensor.ts';
@@ -109,17 +110,24 @@ export class Convolution extends ParamLayer {
 
 export interface PoolingOptions extends LayerOptions {
   op?: PoolMode;
+  /** op 'lp': the exponent p ≥ 1 (default 2, the same values as 'l2'). */
+  p?: number;
+  /** op 'weighted': σ of the Gaussian weights exp(−d²/(2σ²)), in input cells (default 1). */
+  sigma?: number;
   /** Default: the window (non-overlapping), as neon. */
   strides?: SpatialOption;
   padding?: SpatialOption;
 }
 
-/** Max, average or L2 pooling. Padded cells are ignored (max never picks them, avg divides by the
- *  valid count); padding ≥ window is an error; 'all' pools each map to one value (global pooling). */
+/** Max, average, L2, Lp or Gaussian-weighted pooling. Padded cells are ignored (max never picks
+ *  them, avg divides by the valid count, weighted renormalises over the valid cells); padding ≥
+ *  window is an error; 'all' pools each map to one value (global pooling). */
 export class Pooling extends PlainLayer {
   readonly type = 'Pooling';
   readonly fshape: number | readonly number[] | 'all';
   readonly op: PoolMode;
+  /** The exponent ('lp') or σ ('weighted'), defaults filled in; empty for the other ops. */
+  readonly opParams: { p?: number; sigma?: number };
   readonly opts: { strides?: SpatialOption; padding?: SpatialOption };
   private resolved: { window: number[]; stride: number[]; pad: number[] } | null = null;
 
@@ -130,7 +138,7 @@ export class Pooling extends PlainLayer {
       throw new Error(`Pooling: fshape must be a positive integer, [R, S] (1 to 3 dims) or 'all', got ${JSON.stringify(fshape)}`);
     }
     const op = opts.op ?? 'max';
-    if (!['max', 'avg', 'l2'].includes(op)) throw new Error(`Pooling: op must be 'max', 'avg' or 'l2', got '${op}'`);
+    this.opParams = poolParams('Pooling', op, opts.p, opts.sigma);
     this.fshape = typeof fshape === 'object' ? [...fshape] : fshape;
     this.op = op;
     this.opts = { strides: opts.strides, padding: opts.padding };
@@ -158,7 +166,7 @@ export class Pooling extends PlainLayer {
   forward(x: Tensor, _ctx: RunContext): Tensor {
     const r = this.resolved;
     if (!r) throw new Error(`${this.label()}: forward before the model was built`);
-    return ops.pool(x, { window: r.window, stride: r.stride, pad: r.pad, op: this.op });
+    return ops.pool(x, { window: r.window, stride: r.stride, pad: r.pad, op: this.op, ...this.opParams });
   }
 
   override info(): LayerInfo[] {
@@ -171,7 +179,7 @@ export class Pooling extends PlainLayer {
 
   config(): LayerConfig {
     const fshape = typeof this.fshape === 'object' ? [...this.fshape] : this.fshape;
-    return { ...baseConfig(this), fshape, op: this.op, ...jsonOpts(this.opts) };
+    return { ...baseConfig(this), fshape, op: this.op, ...this.opParams, ...jsonOpts(this.opts) };
   }
 }
 

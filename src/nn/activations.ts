@@ -98,6 +98,30 @@ export class Softmax implements ActivationTransform {
   }
 }
 
+/** neon's PixelwiseSoftmax(c): a softmax over the channels of every pixel (the lecture's S[i, j, k],
+ *  class probabilities per pixel). In Argon's [C, ...spatial, N] layout that is exactly the softmax
+ *  kernel with classes = C and batch = spatial·N, i.e. ops.softmax. `c`, when given, must match the
+ *  input's channels. shortcut (default true) lets PixelwiseCrossEntropy fuse it (gradient y − t). */
+export class PixelwiseSoftmax implements ActivationTransform {
+  readonly type = 'PixelwiseSoftmax';
+  readonly c: number | undefined;
+  readonly shortcut: boolean;
+  constructor({ c, shortcut = true }: { c?: number; shortcut?: boolean } = {}) {
+    if (c !== undefined && !(Number.isInteger(c) && c >= 1)) throw new Error(`PixelwiseSoftmax: c must be a positive integer, got ${String(c)}`);
+    this.c = c;
+    this.shortcut = shortcut;
+  }
+  apply(x: Tensor): Tensor {
+    if (this.c !== undefined && x.shape[0] !== this.c) {
+      throw new Error(`PixelwiseSoftmax: expected ${this.c} channels (c), got input [${x.shape.join(', ')}]`);
+    }
+    return ops.softmax(x);
+  }
+  config(): Record<string, unknown> {
+    return this.c === undefined ? { type: this.type, shortcut: this.shortcut } : { type: this.type, c: this.c, shortcut: this.shortcut };
+  }
+}
+
 /** x / divisor: the course's `DataTransform(Normalizer(divisor=128.0))` maps 0–255 to [0, 1.992]. */
 export class Normalizer implements ActivationTransform {
   readonly type = 'Normalizer';
@@ -136,7 +160,9 @@ export function activationFromConfig(cfg: Record<string, unknown>): ActivationTr
     case 'Tanh': return new Tanh();
     case 'Softmax': return new Softmax({ shortcut: option<boolean>(cfg, 'shortcut', 'boolean') });
     case 'Normalizer': return new Normalizer({ divisor: option<number>(cfg, 'divisor', 'number') });
+    case 'PixelwiseSoftmax':
+      return new PixelwiseSoftmax({ c: option<number>(cfg, 'c', 'number'), shortcut: option<boolean>(cfg, 'shortcut', 'boolean') });
     default:
-      throw new Error(`Unknown activation type ${JSON.stringify(cfg.type)} (known: Identity, Rectlin, Explin, Logistic, Tanh, Softmax, Normalizer)`);
+      throw new Error(`Unknown activation type ${JSON.stringify(cfg.type)} (known: Identity, Rectlin, Explin, Logistic, Tanh, Softmax, Normalizer, PixelwiseSoftmax)`);
   }
 }

@@ -17,6 +17,7 @@ export interface FinalActivation {
 export type CostFunctionConfig =
   | { type: 'CrossEntropyBinary'; scale: number }
   | { type: 'CrossEntropyMulti'; scale: number; usebits: boolean }
+  | { type: 'PixelwiseCrossEntropy'; scale: number }
   | { type: 'SumSquared' }
   | { type: 'MeanSquared' };
 
@@ -70,6 +71,27 @@ export class CrossEntropyMulti implements CostFunction {
   }
 }
 
+/** Cross-entropy per pixel for outputs [C, ...spatial, N] with one-hot targets per pixel: per sample
+ *  Σ over pixels and classes of −t·log y (neon's CrossEntropyMulti after PixelwiseSoftmax: a sum,
+ *  not a mean, over the pixels). Fused with PixelwiseSoftmax({ shortcut: true }) the gradient with
+ *  respect to the pre-softmax maps is exactly y − t. */
+export class PixelwiseCrossEntropy implements CostFunction {
+  readonly type = 'PixelwiseCrossEntropy';
+  readonly scale: number;
+  constructor({ scale = 1 }: { scale?: number } = {}) {
+    this.scale = scale;
+  }
+  get factor(): number {
+    return this.scale;
+  }
+  lossOf(y: Tensor, t: Tensor): Tensor {
+    return ops.crossEntropyMulti(y, t);
+  }
+  config(): CostFunctionConfig {
+    return { type: this.type, scale: this.scale };
+  }
+}
+
 /** Σ (y − t)² / 2. */
 export class SumSquared implements CostFunction {
   readonly type = 'SumSquared';
@@ -104,6 +126,7 @@ export interface CostResult {
 const FUSED: Record<string, { cost: CostFunctionConfig['type']; fix: string }> = {
   Logistic: { cost: 'CrossEntropyBinary', fix: 'Logistic({ shortcut: false })' },
   Softmax: { cost: 'CrossEntropyMulti', fix: 'Softmax({ shortcut: false })' },
+  PixelwiseSoftmax: { cost: 'PixelwiseCrossEntropy', fix: 'PixelwiseSoftmax({ shortcut: false })' },
 };
 
 export class GeneralizedCost {
@@ -151,6 +174,7 @@ export function costFromConfig(cfg: CostConfig): GeneralizedCost {
   switch (c?.type) {
     case 'CrossEntropyBinary': return new GeneralizedCost({ costfunc: new CrossEntropyBinary({ scale: c.scale }) });
     case 'CrossEntropyMulti': return new GeneralizedCost({ costfunc: new CrossEntropyMulti({ scale: c.scale, usebits: c.usebits }) });
+    case 'PixelwiseCrossEntropy': return new GeneralizedCost({ costfunc: new PixelwiseCrossEntropy({ scale: c.scale }) });
     case 'SumSquared': return new GeneralizedCost({ costfunc: new SumSquared() });
     case 'MeanSquared': return new GeneralizedCost({ costfunc: new MeanSquared() });
     default: throw new Error(`costFromConfig: unknown cost function '${String((c as { type?: unknown } | undefined)?.type)}'`);
