@@ -34,6 +34,7 @@ export {
 } from './layers/index.ts';
 
 export { Graph, type GraphNode, type GraphOp, type GraphSpec } from './layers/graph.ts';
+export { Deconvolution, Deconv, type DeconvolutionOptions } from './layers/deconv.ts';
 
 // ONNX interop
 export {
@@ -42,10 +43,10 @@ export {
 } from './onnx/index.ts';
 
 // nn: activations, initializers, costs, metrics, optimizers, schedules, callbacks
-export { Identity, Rectlin, Explin, Logistic, Tanh, Softmax, Normalizer, activationFromConfig, type ActivationTransform } from './nn/activations.ts';
+export { Identity, Rectlin, Explin, Logistic, Tanh, Softmax, PixelwiseSoftmax, Normalizer, activationFromConfig, type ActivationTransform } from './nn/activations.ts';
 export { Constant, Uniform, Gaussian, GlorotUniform, Xavier, Kaiming, initializerFromConfig, type Initializer, type Fan } from './nn/initializers.ts';
 export {
-  GeneralizedCost, CrossEntropyBinary, CrossEntropyMulti, SumSquared, MeanSquared, costFromConfig,
+  GeneralizedCost, CrossEntropyBinary, CrossEntropyMulti, SumSquared, MeanSquared, PixelwiseCrossEntropy, costFromConfig,
   type CostFunction, type CostConfig, type CostFunctionConfig, type CostResult, type FinalActivation,
 } from './nn/costs.ts';
 export {
@@ -63,12 +64,14 @@ export {
   type Callback, type TrainInfo, type EpochLogs, type BatchLogs, type HistoryData, type ProgressStream,
 } from './nn/callbacks/index.ts';
 export { lineChartSvg, type Series, type ChartOptions } from './plot.ts';
+export { PixelConfusion } from './nn/segmentation-metrics.ts';
+export { bottleneckAdvice, stackedConvAdvice } from './summary-advice.ts';
 
 // The course's networks
 export {
   models, modelNames, RECIPE_CHANGES, makeResnetBase, moduleBasic, moduleBottleneck, convParams,
-  fcnn1, fcnn2, fcnn3, cnn1, cnn2, resnet18, resnet34, resnet50, resnet101, resnet152,
-  type ModelName, type NetworkOptions, type Recipe, type ResnetBlock,
+  fcnn1, fcnn2, fcnn3, cnn1, cnn2, resnet18, resnet34, resnet50, resnet101, resnet152, fcn,
+  type ModelName, type NetworkOptions, type Recipe, type ResnetBlock, type FcnOptions,
 } from './models/index.ts';
 
 // Data
@@ -84,3 +87,4 @@ export { resizeBilinear, toGray, toModelInput, type PixelImage } from './data/im
 export { nodeImageSource, type ImageSource } from './data/image-source.ts';
 export { loadMnist, type DigitsData, type LoadMnistOptions } from './data/mnist.ts';
 export { loadFashionMnist, FASHION_MNIST_CLASSES, type LoadFashionMnistOptions } from './data/fashion-mnist.ts';
+export { pixelLabels, FOREGROUND_THRESHOLD, SEGMENTATION_CLASSES, SegmentationIterator, loadFashionMnistSegmentation } from './data/segmentation.ts';

@@ -12,3 +12,4 @@ export {
   sumSquared, meanSquared, crossEntropyBinary, crossEntropyMulti,
   logisticCrossEntropyBinary, softmaxCrossEntropyMulti, type FusedCost,
 } from './cost.ts';
+export { deconv, deconvOutSize, type DeconvOptions } from './deconv.ts';
