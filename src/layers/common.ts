@@ -19,6 +19,18 @@ export type SpatialOption = number | readonly number[] | { readonly d?: number; 
 
 const DIM_KEYS = ['d', 'h', 'w'] as const;
 
+/** A conv-like layer's strides, padding and dilation as given (each a SpatialOption). */
+export interface WindowSpec { strides?: SpatialOption; padding?: SpatialOption; dilation?: SpatialOption }
+
+/** The per-dim stride, padding and dilation of a conv-like layer (defaults 1, 0, 1). */
+export function resolveWindow(spec: WindowSpec, dims: number): { stride: number[]; pad: number[]; dilation: number[] } {
+  return {
+    stride: perDimOption('', 'strides', spec.strides, dims, 1, 1),
+    pad: perDimOption('', 'padding', spec.padding, dims, 0, 0),
+    dilation: perDimOption('', 'dilation', spec.dilation, dims, 1, 1),
+  };
+}
+
 /** Expands a SpatialOption to `dims` values (the last `dims` of depth, height, width); `fallback`
  *  (one value or one per dim) fills what is not given. */
 export function perDimOption(where: string, what: string, value: SpatialOption | undefined, dims: number, fallback: number | readonly number[], min: number): number[] {

@@ -10,7 +10,7 @@ import type { PoolMode } from '../kernels.ts';
 import type { Tensor } from '../tensor.ts';
 import type { BuildContext, LayerConfig, LayerInfo, RunContext } from './layer.ts';
 import {
-  ParamLayer, PlainLayer, baseConfig, perDimOption, spatialPattern,
+  ParamLayer, PlainLayer, baseConfig, perDimOption, resolveWindow, spatialPattern,
   type LayerOptions, type SpatialOption,
 } from './common.ts';
 
@@ -61,11 +61,7 @@ export class Convolution extends ParamLayer {
     if (inShape.length !== dims + 1) this.fail(pattern, inShape);
     if (this.w && this.w.shape[1] !== inShape[0]) this.fail(pattern, inShape);
     try {
-      const geom = {
-        stride: perDimOption('', 'strides', this.opts.strides, dims, 1, 1),
-        pad: perDimOption('', 'padding', this.opts.padding, dims, 0, 0),
-        dilation: perDimOption('', 'dilation', this.opts.dilation, dims, 1, 1),
-      };
+      const geom = resolveWindow(this.opts, dims);
       const g = windowGeometry('', [...inShape, 1], this.window, geom, false);
       this.geom = geom;
       return [this.nout, ...spatialOut(g, dims)];

@@ -8,7 +8,7 @@ import { deconv, deconvOutSize } from '../ops/deconv.ts';
 import { shapeString, sizeOf } from '../shape.ts';
 import type { Tensor } from '../tensor.ts';
 import type { BuildContext, LayerConfig, LayerInfo, RunContext } from './layer.ts';
-import { ParamLayer, baseConfig, perDimOption, spatialPattern, type SpatialOption } from './common.ts';
+import { ParamLayer, baseConfig, resolveWindow, spatialPattern, type SpatialOption } from './common.ts';
 import { Compound, type ConvOptions } from './compound.ts';
 import { jsonOpts, type ConvolutionOptions } from './convolution.ts';
 
@@ -47,11 +47,7 @@ export class Deconvolution extends ParamLayer {
     if (inShape.length !== dims + 1) this.fail(pattern, inShape);
     if (this.w && this.w.shape[0] !== inShape[0]) this.fail(pattern, inShape);
     try {
-      const geom = {
-        stride: perDimOption('', 'strides', this.opts.strides, dims, 1, 1),
-        pad: perDimOption('', 'padding', this.opts.padding, dims, 0, 0),
-        dilation: perDimOption('', 'dilation', this.opts.dilation, dims, 1, 1),
-      };
+      const geom = resolveWindow(this.opts, dims);
       const out = deconvOutSize('', inShape.slice(1), this.window, { stride: geom.stride, pad: geom.pad, dilation: geom.dilation });
       this.geom = geom;
       return [this.nout, ...out];

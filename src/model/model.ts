@@ -1,6 +1,6 @@
 // Model: neon's Model (models/model.py) over Argon's layers — fit / eval / getOutputs / predict /
 // summary / save / load. fit reads like neon's _epoch_fit: forward, cost, backward, optimize.
-// Improvements on neon: any batch size at any time (issue #235), a documented pickle-free file,
+// Improvements on neon: every batch size at every call (issue #235), a documented pickle-free file,
 // intermediate activations (layerOutput), and a training-memory estimate (summary).
 import { noGrad } from '../autograd/index.ts';
 import type { Backend } from '../backends/backend.ts';
