@@ -7,3 +7,4 @@ export * from './elementwise';
 export * from './activation';
 export * from './batchnorm';
 export * from './optimizer';
+export * from './conv-forward';

@@ -32,6 +32,13 @@ export interface KernelArgs<B> {
    *  op(B) is k×n: B is k×n, or n×k when transB. beta = 0 ignores C's old contents (NaN included). */
   gemm: { a: B; b: B; c: B; m: number; n: number; k: number; transA: boolean; transB: boolean; alpha: number; beta: number };
 
+  /** Optional fused inference convolution: y[k, j] = act(scale[k]·(W·im2col(x))[k, j] + shift[k]) for
+   *  every column j = p·N + n, with W [K, C·T·R·S] row-major (k = K rows), scale/shift [K] or null
+   *  (1 and 0), and act Rectlin with `slope` (max(v, 0) + slope·min(v, 0)) or none when slope is
+   *  null. A backend may leave it out (OPTIONAL_KERNEL_NAMES); ops/conv.ts then runs im2col, gemm
+   *  and the separate kernels. */
+  convForward: { x: B; w: B; y: B; g: WindowGeometry; k: number; scale: B | null; shift: B | null; slope: number | null };
+
   /** cols[(c·T + t)·R·S + r·S + s, p·N + n] = x[c, od·sd − pd + t·dd, oh·sh − ph + r·dh, ow·sw − pw + s·dw, n]
    *  with p = (od·OH + oh)·OW + ow, and 0 where the tap falls in the padding. cols is [C·T·R·S, P·N]. */
   im2col: { x: B; cols: B; g: WindowGeometry };
@@ -154,3 +161,6 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   'softmax', 'softmaxGrad', 'batchNormTrain', 'batchNormInfer', 'batchNormGrad',
   'sgdUpdate', 'adamUpdate', 'adagradUpdate', 'rmspropUpdate',
 ];
+
+/** Kernels a backend may omit: fused fast paths whose callers fall back to the kernels above. */
+export const OPTIONAL_KERNEL_NAMES: readonly KernelName[] = ['convForward'];

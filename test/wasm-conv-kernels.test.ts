@@ -1,4 +1,5 @@
-// wasm im2col / col2im against ref-f64 on awkward 1D, 2D and 3D geometries.
+// wasm im2col / col2im and the fused inference convolution against ref-f64 on awkward 1D, 2D and 3D
+// geometries.
 import { test } from 'uvu';
 import type { WindowGeometry } from '../src/kernels.ts';
 import { colsSize, compareWasm, describe, geometry, inputSize, rand } from './wasm-harness.ts';
@@ -29,6 +30,39 @@ cases.forEach(([g, dims], i) => {
     buffers: { cols: rand(colsSize(g), 200 + i), dx: { size: inputSize(g) } },
     args: (b) => ({ cols: b.cols, dx: b.dx, g }),
     check: ['dx'],
+  }));
+  // Alternate the fused extras so every combination of scale, shift and Rectlin slope is covered.
+  const K = [1, 5, 8][i % 3];
+  const rows = g.channels * g.window[0] * g.window[1] * g.window[2], outs = colsSize(g) / rows;
+  const withScale = i % 2 === 0, withShift = i % 3 !== 1, slope = [null, 0, 0.1][i % 3];
+  test(`convForward ${describe(g, dims)} K${K} scale ${withScale} shift ${withShift} slope ${slope}`, () => compareWasm({
+    kernel: 'convForward', label: describe(g, dims),
+    buffers: {
+      x: rand(inputSize(g), 300 + i), w: rand(K * rows, 400 + i), y: { size: K * outs },
+      scale: rand(K, 500 + i, 0.5, 2), shift: rand(K, 600 + i),
+    },
+    args: (b) => ({ x: b.x, w: b.w, y: b.y, g, k: K, scale: withScale ? b.scale : null, shift: withShift ? b.shift : null, slope }),
+    check: ['y'],
+  }));
+});
+
+// Shapes that the wasm kernel cuts into many tiles (rows·N·4 bytes per position against its 512 KiB
+// tile), with a last tile shorter than the others, and a pointwise (1×1) one read straight from x.
+const tiled: [WindowGeometry, number, number | null][] = [
+  [geometry(64, 8, [13, 11], [3, 3], { pad: [1, 1] }), 6, 0],
+  [geometry(40, 33, [9, 10], [3, 3], { stride: [2, 2], pad: [1, 1], dilation: [2, 2] }), 3, 0.2],
+  [geometry(300, 16, [7, 5], [1, 1]), 7, null],
+  [geometry(3, 1, [70, 65], [3, 3], { pad: [2, 2], dilation: [2, 2] }), 4, 0],
+];
+tiled.forEach(([g, K, slope], i) => {
+  const rows = g.channels * g.window[0] * g.window[1] * g.window[2];
+  const outs = colsSize(g) / rows;
+  test(`convForward, many tiles: ${describe(g, 2)} K${K}`, () => compareWasm({
+    kernel: 'convForward', label: describe(g, 2),
+    // Non-negative inputs: sums over hundreds of taps without cancellation keep float32 within F32.
+    buffers: { x: rand(inputSize(g), 700 + i, 0, 1), w: rand(K * rows, 800 + i, 0, 1), y: { size: K * outs }, shift: rand(K, 900 + i) },
+    args: (b) => ({ x: b.x, w: b.w, y: b.y, g, k: K, scale: null, shift: b.shift, slope }),
+    check: ['y'],
   }));
 });
 

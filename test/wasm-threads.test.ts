@@ -127,6 +127,19 @@ test('im2col, col2im and pooling (every mode; max with and without argmax), iden
   }
 });
 
+test('fused inference convolution over many tiles (3×3 and 1×1), identical bytes', () => {
+  for (const [x, win, opts, K] of [
+    [[48, 12, 11, 8], [3, 3], { pad: 1, dilation: 1, stride: 1 }, 6],
+    [[200, 6, 7, 16], [1, 1], { pad: 0, dilation: 1, stride: 1 }, 5],
+  ] as const) {
+    const g = windowGeometry('t', [...x], [...win], opts, false);
+    const rows = x[0] * win[0] * win[1], outs = g.outSize[1] * g.outSize[2] * x[3];
+    checkCase({ label: `convForward ${win.join('x')}`, kernel: 'convForward',
+      buffers: { x: f32(x[0] * x[1] * x[2] * x[3], 11), w: f32(K * rows, 12), y: { size: K * outs }, scale: f32(K, 13), shift: f32(K, 14) },
+      args: (b) => ({ x: b.x, w: b.w, y: b.y, g, k: K, scale: b.scale, shift: b.shift, slope: 0.05 }), out: ['y'] });
+  }
+});
+
 test('batch norm, bias, elementwise, activations and optimizers, identical bytes', () => {
   const C = 7, inner = 53, n = C * inner;
   const stats = { gamma: f32(C, 11, 0.5, 1.5), beta: f32(C, 12), runMean: f32(C, 13), runVar: f32(C, 14, 0.5, 2) };

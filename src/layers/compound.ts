@@ -3,9 +3,12 @@
 // `bias` (an initializer) is given; bias together with batchNorm is an error, as in neon.
 // Names follow neon's CompoundLayer: the base primitive takes the compound's name and the others
 // append `_bias`, `_bnorm` and `_<Activation type>` (e.g. 'Linear_0', 'Linear_0_Logistic').
-import type { ActivationTransform } from '../nn/activations.ts';
+import { needsGrad } from '../autograd/mode.ts';
+import { Rectlin, type ActivationTransform } from '../nn/activations.ts';
 import type { Initializer } from '../nn/initializers.ts';
-import type { Layer, LayerConfig } from './layer.ts';
+import { canFuseConv, type ConvEpilogue } from '../ops/index.ts';
+import type { Tensor } from '../tensor.ts';
+import type { Layer, LayerConfig, RunContext } from './layer.ts';
 import { baseConfig, type LayerOptions, type SpatialOption } from './common.ts';
 import { Chain } from './container.ts';
 import { Convolution, jsonOpts } from './convolution.ts';
@@ -90,6 +93,38 @@ export class Conv extends Compound {
   config(): LayerConfig {
     const c = this.conv;
     return { ...this.compoundConfig(), fshape: [...c.fshape], ...jsonOpts(c.opts), init: c.init.config() };
+  }
+
+  /** Inference runs the convolution, its Bias or BatchNorm (folded into a per-channel affine) and a
+   *  Rectlin as one fused kernel where the backend has it (ops/conv-fused.ts); the same values as
+   *  the chain up to float32 rounding. Training, gradients, and other activations take the chain. */
+  override forward(x: Tensor, ctx: RunContext): Tensor {
+    if (ctx.training || !canFuseConv(x) || needsGrad(x, this.conv.weights)) return super.forward(x, ctx);
+    const ep: ConvEpilogue = {};
+    const temps: Tensor[] = [];
+    const post = this.layers;
+    let i = 1;
+    const affine = post[i];
+    if (affine instanceof Bias) {
+      if (needsGrad(affine.bias)) return super.forward(x, ctx);
+      ep.shift = affine.bias;
+      i++;
+    } else if (affine instanceof BatchNorm) {
+      if (needsGrad(...affine.affineParams)) return super.forward(x, ctx);
+      const { scale, shift } = affine.foldedAffine();
+      temps.push(scale, shift);
+      Object.assign(ep, { scale, shift });
+      i++;
+    }
+    const act = post[i];
+    if (act instanceof Activation && act.transform instanceof Rectlin) {
+      ep.slope = act.transform.slope;
+      i++;
+    }
+    let y = this.conv.forwardFused(x, ep);
+    for (const t of temps) t.dispose();
+    for (; i < post.length; i++) y = post[i].forward(y, ctx);
+    return y;
   }
 }
 

@@ -82,6 +82,17 @@ export class Convolution extends ParamLayer {
     return ops.conv(x, this.need(this.w), { stride: g.stride, pad: g.pad, dilation: g.dilation });
   }
 
+  /** Inference through the fused kernel with what follows in a Conv compound (ops/conv-fused.ts). */
+  forwardFused(x: Tensor, ep: ops.ConvEpilogue): Tensor {
+    const g = this.need(this.geom);
+    return ops.convFused(x, this.need(this.w), { stride: g.stride, pad: g.pad, dilation: g.dilation }, ep);
+  }
+
+  /** The weights [K, C, ...window] (after build). */
+  get weights(): Tensor {
+    return this.need(this.w);
+  }
+
   override dispose(): void {
     super.dispose();
     this.w = null;

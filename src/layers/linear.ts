@@ -2,7 +2,7 @@
 import { Constant, Xavier, type Initializer } from '../nn/initializers.ts';
 import * as ops from '../ops/index.ts';
 import { sizeOf } from '../shape.ts';
-import type { Tensor } from '../tensor.ts';
+import { Tensor } from '../tensor.ts';
 import type { BuildContext, LayerConfig, LayerInfo, RunContext } from './layer.ts';
 import { ParamLayer, baseConfig, type LayerOptions } from './common.ts';
 
@@ -93,6 +93,11 @@ export class Bias extends ParamLayer {
     return ops.biasAdd(x, this.need(this.b));
   }
 
+  /** The bias [C] (after build). */
+  get bias(): Tensor {
+    return this.need(this.b);
+  }
+
   override dispose(): void {
     super.dispose();
     this.b = null;
@@ -141,6 +146,23 @@ export class BatchNorm extends ParamLayer {
     const gamma = this.addParam(ctx, 'gamma', 'gamma', [c], new Constant({ val: 1 }), fan);
     const beta = this.addParam(ctx, 'beta', 'beta', [c], new Constant({ val: 0 }), fan);
     this.t = { gamma, beta, runMean: this.addState(ctx, 'runMean', [c], 0), runVar: this.addState(ctx, 'runVar', [c], 0) };
+  }
+
+  /** Inference BatchNorm as a per-channel affine y = scale·x + shift, scale = gamma/√(runVar + eps),
+   *  shift = beta − runMean·scale, for fusing into the layer before it. Whether any of its tensors
+   *  needs a gradient is `needsGrad()`. */
+  foldedAffine(): { scale: Tensor; shift: Tensor } {
+    const t = this.need(this.t);
+    const [g, b, m, v] = [t.gamma, t.beta, t.runMean, t.runVar].map((x) => x.toArray());
+    const scale = g.map((gi, i) => gi / Math.sqrt(v[i] + this.eps));
+    const shift = b.map((bi, i) => bi - m[i] * scale[i]);
+    return { scale: Tensor.fromArray(t.gamma.backend, scale, t.gamma.shape), shift: Tensor.fromArray(t.gamma.backend, shift, t.gamma.shape) };
+  }
+
+  /** gamma and beta (the tensors a folded affine is made of). */
+  get affineParams(): Tensor[] {
+    const t = this.need(this.t);
+    return [t.gamma, t.beta];
   }
 
   forward(x: Tensor, ctx: RunContext): Tensor {

@@ -1,4 +1,5 @@
-// The reference backend's kernel table, every name of KERNEL_NAMES registered explicitly.
+// The reference backend's kernel table, every name of KERNEL_NAMES and OPTIONAL_KERNEL_NAMES registered
+// explicitly.
 import type { KernelTable } from '../backend.ts';
 import { batchNormGrad, batchNormInfer, batchNormTrain } from './batchnorm.ts';
 import {
@@ -7,11 +8,12 @@ import {
 import { axpby, biasAdd, biasGrad, clip, copy, fill, mul, scale, sum, sumSquares } from './elementwise.ts';
 import { gemm } from './gemm.ts';
 import { col2im, im2col } from './im2col.ts';
+import { convForward } from './conv-forward.ts';
 import { adagradUpdate, adamUpdate, rmspropUpdate, sgdUpdate } from './optimizer.ts';
 import { poolBackward, poolForward } from './pool.ts';
 
 export const refKernels: KernelTable = {
-  gemm, im2col, col2im, poolForward, poolBackward, biasAdd, biasGrad,
+  gemm, im2col, col2im, convForward, poolForward, poolBackward, biasAdd, biasGrad,
   axpby, mul, scale, copy, fill, sum, sumSquares, clip,
   rectlin, rectlinGrad, explin, explinGrad, logistic, logisticGrad, tanh, tanhGrad,
   softmax, softmaxGrad, batchNormTrain, batchNormInfer, batchNormGrad,

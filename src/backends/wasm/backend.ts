@@ -79,7 +79,7 @@ export class WasmBackend implements Backend {
     i32: () => new Int32Array(this.heap.memory.buffer),
     parts: (work) => {
       if (!this.pool || this.closed) return 1;
-      const most = Math.min(MAX_PARTS, PARTS_PER_THREAD * this.threads - 1);
+      const most = Math.min(MAX_PARTS, PARTS_PER_THREAD * this.threads);
       if (this.minPartNs <= 0) return most;
       return Math.max(1, Math.min(most, Math.floor(work / this.minPartNs)));
     },

@@ -2,6 +2,7 @@
 import type { WasmKernelTable } from '../context.ts';
 import { gemm } from './gemm.ts';
 import { im2col } from './im2col.ts';
+import { convForward } from './convForward.ts';
 import { col2im } from './col2im.ts';
 import { poolForward } from './poolForward.ts';
 import { poolBackward } from './poolBackward.ts';
@@ -36,6 +37,7 @@ import { rmspropUpdate } from './rmspropUpdate.ts';
 export const wasmKernels: WasmKernelTable = {
   gemm,
   im2col,
+  convForward,
   col2im,
   poolForward,
   poolBackward,
