@@ -1,0 +1,76 @@
+// Inference through a Conv compound takes the fused kernel (convForward) where the backend has it:
+// the same values as running its primitives one by one, on every backend, for each epilogue the
+// fusion handles (none, Bias, BatchNorm folded with its running statistics, Rectlin with a slope)
+// and for one it does not (Explin, applied after the fused part). Training and gradients never
+// take the fused path.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { backward, noGrad } from '../src/autograd/index.ts';
+import { Conv, buildLayers, type Layer } from '../src/layers/index.ts';
+import { Explin, Rectlin } from '../src/nn/activations.ts';
+import { Constant, Gaussian } from '../src/nn/initializers.ts';
+import { Random } from '../src/random.ts';
+import { Tensor, tidy } from '../src/tensor.ts';
+import { testBackends } from './backends.ts';
+import { expectClose, randomArray } from './helpers.ts';
+
+const cases: [string, () => Conv][] = [
+  ['plain, strided and padded', () => new Conv([3, 3, 5], { strides: 2, padding: 1 })],
+  ['Bias + Rectlin', () => new Conv([3, 3, 4], { padding: 2, dilation: 2, bias: new Gaussian({ scale: 0.5 }), activation: new Rectlin() })],
+  ['BatchNorm + leaky Rectlin', () => new Conv([2, 3, 6], { batchNorm: true, activation: new Rectlin({ slope: 0.1 }) })],
+  ['1×1, BatchNorm, no activation', () => new Conv([1, 1, 7], { batchNorm: true })],
+  ['BatchNorm + Explin (not fused)', () => new Conv([3, 3, 3], { padding: 1, batchNorm: true, activation: new Explin() })],
+  ['Bias, 1D', () => new Conv([3, 4], { padding: 1, bias: new Constant({ val: 0.3 }) })],
+];
+
+/** Gives BatchNorm layers non-trivial running statistics and affine parameters. */
+function perturbStats(layer: Layer, seed: number): void {
+  for (const s of layer.states()) {
+    const v = s.value;
+    const values = randomArray(v.shape.reduce((a, b) => a * b, 1), seed++, 0.2, 1.5);
+    v.backend.write(v.buf, values);
+  }
+  for (const p of layer.params()) {
+    const v = p.value;
+    v.backend.write(v.buf, randomArray(v.shape.reduce((a, b) => a * b, 1), seed++, -1, 1));
+  }
+}
+
+for (const [label, make] of cases) {
+  test(`Conv inference, fused = primitives one by one: ${label}`, async () => {
+    for (const { name, backend, tol } of await testBackends()) {
+      const conv = make();
+      const inShape = label.includes('1D') ? [3, 9] : [3, 9, 8];
+      buildLayers(conv, inShape, { backend, random: new Random(5) });
+      perturbStats(conv, 40);
+      const batch = 5;
+      const data = randomArray(inShape.reduce((a, b) => a * b, 1) * batch, 7, -2, 2);
+      const ctx = { training: false, random: new Random(1) };
+      const [fused, chain] = noGrad(() => tidy(() => {
+        const x = Tensor.fromArray(backend, data, [...inShape, batch]);
+        let y = x;
+        for (const l of conv.children()) y = l.forward(y, ctx);
+        return [conv.forward(x, ctx).toArray(), y.toArray()];
+      }));
+      expectClose(fused, chain, { rtol: Math.max(tol.rtol, 1e-5), atol: Math.max(tol.atol, 1e-5) }, `${label} on ${name}`);
+      conv.dispose();
+    }
+  });
+}
+
+test('a Conv whose input needs a gradient runs the differentiable chain in inference mode', async () => {
+  const { backend } = (await testBackends()).find((b) => b.name === 'wasm')!;
+  const conv = new Conv([3, 3, 4], { batchNorm: true, activation: new Rectlin() });
+  buildLayers(conv, [2, 6, 6], { backend, random: new Random(2) });
+  tidy(() => {
+    const x = Tensor.fromArray(backend, randomArray(2 * 36 * 3, 3), [2, 6, 6, 3], { requiresGrad: true });
+    const y = conv.forward(x, { training: false, random: new Random(1) });
+    backward(y);
+    const g = x.grad?.toArray() ?? [];
+    assert.is(g.length, 2 * 36 * 3);
+    assert.ok(Array.from(g).some((v) => v !== 0), 'the input gradient is not all zero');
+  });
+  conv.dispose();
+});
+
+test.run();
