@@ -130,3 +130,15 @@ export function convForwardPart(
     if (scale != 0 || shift != 0 || act != 0) epilogue(yTile, <usize>ldy << 2, K, n, scale, shift, act, slope);
   }
 }
+
+/** The epilogue alone over rows [partStart(K), partStart(K, part + 1)) of y (K rows of n values, row
+ *  stride ldy): for convolutions whose output positions are too few to tile (the glue then runs
+ *  im2col and sgemmPart over the whole column matrix first). */
+export function convEpiloguePart(
+  y: usize, ldy: i32, K: i32, n: i32, scale: usize, shift: usize, act: i32, slope: f32, part: i32, nparts: i32,
+): void {
+  const k0 = partStart(K, part, nparts, 1), k1 = partStart(K, part + 1, nparts, 1);
+  if (k1 <= k0) return;
+  const off = <usize>k0 << 2;
+  epilogue(y + <usize>k0 * (<usize>ldy << 2), <usize>ldy << 2, k1 - k0, n, scale != 0 ? scale + off : 0, shift != 0 ? shift + off : 0, act, slope);
+}

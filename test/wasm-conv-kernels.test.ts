@@ -47,12 +47,14 @@ cases.forEach(([g, dims], i) => {
 });
 
 // Shapes that the wasm kernel cuts into many tiles (rows·N·4 bytes per position against its 512 KiB
-// tile), with a last tile shorter than the others, and a pointwise (1×1) one read straight from x.
+// tile), with a last tile shorter than the others, and a pointwise (1×1) one read straight from x;
+// and shapes whose tiles would be narrow, which it runs whole (the first and the last 1×1).
 const tiled: [WindowGeometry, number, number | null][] = [
   [geometry(64, 8, [13, 11], [3, 3], { pad: [1, 1] }), 6, 0],
   [geometry(40, 33, [9, 10], [3, 3], { stride: [2, 2], pad: [1, 1], dilation: [2, 2] }), 3, 0.2],
   [geometry(300, 16, [7, 5], [1, 1]), 7, null],
   [geometry(3, 1, [70, 65], [3, 3], { pad: [2, 2], dilation: [2, 2] }), 4, 0],
+  [geometry(1200, 2, [8, 8], [1, 1]), 9, 0.5],
 ];
 tiled.forEach(([g, K, slope], i) => {
   const rows = g.channels * g.window[0] * g.window[1] * g.window[2];

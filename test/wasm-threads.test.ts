@@ -127,10 +127,12 @@ test('im2col, col2im and pooling (every mode; max with and without argmax), iden
   }
 });
 
-test('fused inference convolution over many tiles (3×3 and 1×1), identical bytes', () => {
+test('fused inference convolution, tiled and whole (3×3 and 1×1), identical bytes', () => {
   for (const [x, win, opts, K] of [
     [[48, 12, 11, 8], [3, 3], { pad: 1, dilation: 1, stride: 1 }, 6],
     [[200, 6, 7, 16], [1, 1], { pad: 0, dilation: 1, stride: 1 }, 5],
+    [[1200, 8, 8, 2], [1, 1], { pad: 0, dilation: 1, stride: 1 }, 9],
+    [[64, 13, 11, 8], [3, 3], { pad: 1, dilation: 1, stride: 1 }, 6],
   ] as const) {
     const g = windowGeometry('t', [...x], [...win], opts, false);
     const rows = x[0] * win[0] * win[1], outs = g.outSize[1] * g.outSize[2] * x[3];
