@@ -85,6 +85,11 @@ export { type MeanImage } from './data/image-batch.ts';
 export { decodeImage, type DecodedImage } from './data/image-decode.ts';
 export { resizeBilinear, toGray, toModelInput, type PixelImage } from './data/image-ops.ts';
 export { nodeImageSource, type ImageSource } from './data/image-source.ts';
+export {
+  loadImageFiles, loadImageManifest, imageToChw, decodeImageBlob, utkFaceGender, defaultImageLabel, relativePathOf,
+  type BrowserImages, type BrowserImageOptions, type LoadImageFilesOptions, type LoadImageManifestOptions,
+  type PickedFile, type PickedFiles, type ImageShape,
+} from './data/browser-images.ts';
 export { loadMnist, type DigitsData, type LoadMnistOptions } from './data/mnist.ts';
 export { loadFashionMnist, FASHION_MNIST_CLASSES, type LoadFashionMnistOptions } from './data/fashion-mnist.ts';
 export { pixelLabels, FOREGROUND_THRESHOLD, SEGMENTATION_CLASSES, SegmentationIterator, loadFashionMnistSegmentation } from './data/segmentation.ts';

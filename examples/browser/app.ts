@@ -156,8 +156,10 @@ $<HTMLSelectElement>('dataset').onchange = async (e) => {
 $<HTMLInputElement>('folder').onchange = async (e) => {
   const files = [...((e.target as HTMLInputElement).files ?? [])];
   try {
-    data = await loadPhotos(files, 64, 4000, (done, total) => { $('data-info').textContent = `decoding photos: ${done}/${total}`; });
-    $('data-info').textContent = describeData(data, 'photos');
+    const photos = await loadPhotos(files, 64, 4000, (done, total) => { $('data-info').textContent = `decoding photos: ${done}/${total}`; });
+    data = photos;
+    $('data-info').textContent = describeData(photos, 'photos');
+    if (photos.skipped.length) log(`skipped ${photos.skipped.length} unreadable photo(s): ${photos.skipped.slice(0, 3).join(', ')}`);
     setBusy(false);
   } catch (err) {
     log(err instanceof Error ? err.message : String(err), true);

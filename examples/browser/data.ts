@@ -1,6 +1,8 @@
 // The demo's data on the page side: the MNIST digits prepared by build.ts (build/demo/mnist.bin),
-// or a folder of photos the user picks, labelled by UTKFace file names (age_gender_race_date.jpg →
-// gender) or else by their subfolder.
+// or a folder of photos the user picks, decoded by the library's browser loader
+// (src/data/browser-images.ts): a CSV manifest in the folder if there is one, else labels from
+// UTKFace file names (age_gender_race_date.jpg → gender) or from subfolders.
+import { loadImageFiles, loadImageManifest, relativePathOf, type BrowserImages } from '../../src/data/browser-images.ts';
 import type { Dataset } from './protocol.ts';
 
 /** mnist.json beside mnist.bin: rows of 784 pixels, then one label byte per row. */
@@ -17,57 +19,35 @@ export async function loadMnist(base: URL): Promise<Dataset> {
   };
 }
 
-const UTK = /^(\d+)_([01])_\d+_/;
-
-function labelOf(file: File): string | null {
-  const m = UTK.exec(file.name);
-  if (m) return m[2] === '0' ? 'male' : 'female';
-  const parts = (file.webkitRelativePath || file.name).split('/');
-  return parts.length >= 3 ? parts[parts.length - 2] : null;
+/** The folder's manifest: manifest.csv if present, else the shallowest, then first-named, CSV. */
+function findManifest(files: File[]): File | null {
+  const csvs = files.filter((f) => /\.csv$/i.test(f.name)).map((f) => ({ f, path: relativePathOf(f) }))
+    .sort((a, b) => Number(b.f.name === 'manifest.csv') - Number(a.f.name === 'manifest.csv') ||
+      a.path.split('/').length - b.path.split('/').length || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return csvs[0]?.f ?? null;
 }
 
-/** Pixels of an image drawn at [H, W] as CHW uint8 (RGB, or gray when C = 1). */
-export async function imageToChw(blob: Blob, [C, H, W]: [number, number, number]): Promise<Uint8Array> {
-  const bitmap = await createImageBitmap(blob);
-  const canvas = new OffscreenCanvas(W, H);
-  const ctx = canvas.getContext('2d');
-  if (!ctx) throw new Error('no 2D canvas context');
-  ctx.drawImage(bitmap, 0, 0, W, H);
-  bitmap.close();
-  const rgba = ctx.getImageData(0, 0, W, H).data;
-  const out = new Uint8Array(C * H * W);
-  for (let p = 0; p < H * W; p++) {
-    if (C === 1) out[p] = Math.round((rgba[p * 4] + rgba[p * 4 + 1] + rgba[p * 4 + 2]) / 3);
-    else for (let c = 0; c < 3; c++) out[c * H * W + p] = rgba[p * 4 + c];
-  }
-  return out;
-}
-
-/** A labelled photo folder (up to `limit` images, shuffled, 20 % held out), at 3×size×size. */
-export async function loadPhotos(files: File[], size: number, limit: number, progress: (done: number, total: number) => void): Promise<Dataset> {
-  const labelled = files.filter((f) => f.type.startsWith('image/')).map((f) => ({ f, label: labelOf(f) }))
-    .filter((e): e is { f: File; label: string } => e.label !== null);
-  if (labelled.length < 10) {
-    throw new Error(`found ${labelled.length} labelled images: name them like UTKFace (age_gender_race_date.jpg) or put each class in its own subfolder`);
-  }
-  // A fixed shuffle (LCG), so the same folder gives the same split.
-  let s = 12345;
-  for (let i = labelled.length - 1; i > 0; i--) {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    const j = s % (i + 1);
-    [labelled[i], labelled[j]] = [labelled[j], labelled[i]];
-  }
-  const chosen = labelled.slice(0, limit);
-  const classes = [...new Set(chosen.map((e) => e.label))].sort();
-  if (classes.length < 2) throw new Error(`only one class found (${classes[0]}): a classifier needs at least two`);
+/** A picked photo folder at 3×size×size: up to `limit` images in a fixed shuffle, the last 20 % held out.
+ *  Unreadable images are skipped and listed in `skipped`. */
+export async function loadPhotos(files: File[], size: number, limit: number,
+  progress: (done: number, total: number) => void): Promise<Dataset & { skipped: string[] }> {
   const lshape: [number, number, number] = [3, size, size];
-  const F = 3 * size * size;
-  const X = new Uint8Array(chosen.length * F), y = new Int32Array(chosen.length);
-  for (let i = 0; i < chosen.length; i++) {
-    X.set(await imageToChw(chosen[i].f, lshape), i * F);
-    y[i] = classes.indexOf(chosen[i].label);
-    if (i % 50 === 0) progress(i, chosen.length);
+  const opts = { lshape, skipBad: true, shuffle: 12345, limit, onProgress: progress };
+  const csv = findManifest(files);
+  let d: BrowserImages;
+  if (csv) {
+    d = await loadImageManifest(await csv.text(), files, { ...opts, csvPath: relativePathOf(csv) });
+  } else {
+    d = await loadImageFiles(files, opts);
   }
-  progress(chosen.length, chosen.length);
-  return { X, y, lshape, classes, ntest: Math.max(1, Math.floor(chosen.length * 0.2)), darkBackground: false };
+  if (d.y.length < 10) {
+    throw new Error(`found ${d.y.length} usable labelled images${d.skipped.length ? ` (${d.skipped.length} unreadable)` : ''}: ` +
+      'name them like UTKFace (age_gender_race_date.jpg), put each class in its own subfolder, or add a manifest CSV');
+  }
+  if (new Set(d.y).size < 2) throw new Error(`only one class found (${d.classes[d.y[0]]}): a classifier needs at least two`);
+  if (d.skipped.length) console.warn(`skipped ${d.skipped.length} unreadable image(s): ${d.skipped.slice(0, 5).join(', ')}`);
+  return {
+    X: d.X, y: d.y, lshape, classes: d.classes, skipped: d.skipped,
+    ntest: Math.max(1, Math.floor(d.y.length * 0.2)), darkBackground: false,
+  };
 }
