@@ -1,7 +1,7 @@
 // `npm run bench:compare`: Argon and its peers on the same workloads in one run, as a markdown table
 // of images/s (GFLOP/s for SGEMM) with Argon's ratio to each peer. Every peer runs in its own child
 // process with a time limit (bench/peers/*.ts; PyTorch through bench/pytorch_reference.py with
-// Debian's /usr/bin/python3), printing `RESULT {json}` lines. A peer that cannot run a workload
+// Debian's /usr/bin/python3, or the interpreter in ARGON_PYTHON), printing `RESULT {json}` lines. A peer that cannot run a workload
 // reports why, and the reason is listed under the table.
 //   npm run bench:compare                 every peer, every workload (about 6 minutes here)
 //   npm run bench:compare -- --quick      fewer iterations and images
@@ -20,6 +20,8 @@ const iters = values.quick ? '2' : '3';
 interface PeerRun { id: string; title: string; cmd: string[]; timeoutS: number; prepare?: () => Promise<void> }
 
 const tsx = [process.execPath, '--import', 'tsx'];
+/** The Python with torch: Debian's python3-torch, unless ARGON_PYTHON names another. */
+const PYTHON = process.env.ARGON_PYTHON ?? '/usr/bin/python3';
 const TFJS_BUNDLE = `${root}build/bench/tfjs.mjs`;
 
 /** tfjs-core's ESM files import without extensions and its backends must share its one instance,
@@ -40,7 +42,7 @@ async function bundleTfjs(): Promise<void> {
 const PEERS: PeerRun[] = [
   { id: 'argon', title: 'Argon', cmd: [...tsx, 'bench/peers/argon.ts', '--iters', iters], timeoutS: 180 },
   { id: 'argon1', title: 'Argon 1 thread', cmd: [...tsx, 'bench/peers/argon.ts', '--threads', '1', '--iters', iters, 'sgemm-1024', 'cnn1-d2-train', 'resnet18-train', 'cnn1-d2-infer', 'resnet18-infer'], timeoutS: 150 },
-  { id: 'pytorch', title: 'PyTorch CPU (native)', cmd: ['/usr/bin/python3', 'bench/pytorch_reference.py', '--threads', '2', '--iters', iters], timeoutS: 180 },
+  { id: 'pytorch', title: 'PyTorch CPU (native)', cmd: [PYTHON, 'bench/pytorch_reference.py', '--threads', '2', '--iters', iters], timeoutS: 180 },
   { id: 'tfjs-wasm', title: 'TF.js wasm', cmd: [process.execPath, TFJS_BUNDLE, '--backend', 'wasm', '--iters', iters], timeoutS: 150, prepare: bundleTfjs },
   { id: 'tfjs-cpu', title: 'TF.js cpu', cmd: [process.execPath, TFJS_BUNDLE, '--backend', 'cpu', '--iters', '1', '--train-batch', '2', '--infer-batch', '16'], timeoutS: 150, prepare: bundleTfjs },
   { id: 'ort', title: 'ORT Web (wasm)', cmd: [...tsx, 'bench/peers/ort.ts', '--threads', '2', '--iters', iters], timeoutS: 150 },
@@ -50,8 +52,8 @@ const PEERS: PeerRun[] = [
 
 function runPeer(p: PeerRun): Promise<{ results: Result[]; error: string | null }> {
   return new Promise((resolve) => {
-    if (p.id === 'pytorch' && !existsSync('/usr/bin/python3')) {
-      resolve({ results: [], error: 'skipped: /usr/bin/python3 not found (install Debian python3-torch)' });
+    if (p.id === 'pytorch' && !existsSync(PYTHON)) {
+      resolve({ results: [], error: `skipped: ${PYTHON} not found (install Debian python3-torch, or set ARGON_PYTHON)` });
       return;
     }
     const child = spawn(p.cmd[0], p.cmd.slice(1), { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -135,7 +137,7 @@ async function main(): Promise<void> {
   const text = [
     `Images/s (GFLOP/s for SGEMM), float32; in parentheses Argon's speed divided by the peer's (higher is better for Argon); ` +
       '"b2" marks a peer timed at a smaller batch because it is too slow for the full one.',
-    `${cpu}, ${os.cpus().length} cores, Node ${process.version}; load average ${load0.toFixed(2)} at the start, ` +
+    `${cpu}, ${os.availableParallelism()} of its ${os.cpus().length} cores, Node ${process.version}; load average ${load0.toFixed(2)} at the start, ` +
       `${os.loadavg()[0].toFixed(2)} at the end; ${((Date.now() - started) / 1000).toFixed(0)} s.`,
     '',
     ...lines,
