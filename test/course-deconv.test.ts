@@ -143,6 +143,9 @@ test('PixelwiseSoftmax: a softmax over the channels of every pixel; config round
       expectClose(Array.from({ length: C }, (_, k) => y[k * inner + j]), z.map((e) => e / s), F64, `pixel ${j}`);
     }
     assert.throws(() => new PixelwiseSoftmax({ c: 3 }).apply(Tensor.zeros(ref, [4, 1, 1, 1])), /expected 3 channels/);
+    // The fused cost never calls apply(); it checks c itself.
+    const fused = new GeneralizedCost({ costfunc: new PixelwiseCrossEntropy() });
+    assert.throws(() => fused.loss(Tensor.zeros(ref, [4, 1, 1, 1]), new PixelwiseSoftmax({ c: 3 }), Tensor.zeros(ref, [4, 1, 1, 1])), /expected 3 channels/);
     const cfg = new PixelwiseSoftmax({ c: 11 }).config();
     assert.equal(activationFromConfig(cfg).config(), cfg);
   });

@@ -112,10 +112,15 @@ export class PixelwiseSoftmax implements ActivationTransform {
     this.shortcut = shortcut;
   }
   apply(x: Tensor): Tensor {
-    if (this.c !== undefined && x.shape[0] !== this.c) {
-      throw new Error(`PixelwiseSoftmax: expected ${this.c} channels (c), got input [${x.shape.join(', ')}]`);
-    }
+    this.checkShape(x.shape);
     return ops.softmax(x);
+  }
+  /** Throws unless the input's channels equal `c` (when given); also used where the cost fuses the
+   *  softmax away and at build time. */
+  checkShape(shape: readonly number[]): void {
+    if (this.c !== undefined && shape[0] !== this.c) {
+      throw new Error(`PixelwiseSoftmax: expected ${this.c} channels (c), got input [${shape.join(', ')}]`);
+    }
   }
   config(): Record<string, unknown> {
     return this.c === undefined ? { type: this.type, shortcut: this.shortcut } : { type: this.type, c: this.c, shortcut: this.shortcut };

@@ -3,6 +3,7 @@
 // the shortcut y − t, correct only when the output activation is Logistic/Softmax with its shortcut
 // (neon §2.4–2.5): here those pairs run the fused ops, whose derivative with respect to the
 // pre-activation is exactly y − t, and every other pairing uses the cost's true derivative.
+import { PixelwiseSoftmax } from './activations.ts';
 import * as ops from '../ops/index.ts';
 import type { Tensor } from '../tensor.ts';
 
@@ -35,8 +36,9 @@ export interface CostFunction {
   config(): CostFunctionConfig;
 }
 
-export class CrossEntropyBinary implements CostFunction {
-  readonly type = 'CrossEntropyBinary';
+/** What CrossEntropyBinary and PixelwiseCrossEntropy share: neon's `scale` multiplier is the factor. */
+abstract class ScaledCost implements CostFunction {
+  abstract readonly type: 'CrossEntropyBinary' | 'PixelwiseCrossEntropy';
   readonly scale: number;
   constructor({ scale = 1 }: { scale?: number } = {}) {
     this.scale = scale;
@@ -44,11 +46,16 @@ export class CrossEntropyBinary implements CostFunction {
   get factor(): number {
     return this.scale;
   }
-  lossOf(y: Tensor, t: Tensor): Tensor {
-    return ops.crossEntropyBinary(y, t);
-  }
+  abstract lossOf(y: Tensor, t: Tensor): Tensor;
   config(): CostFunctionConfig {
     return { type: this.type, scale: this.scale };
+  }
+}
+
+export class CrossEntropyBinary extends ScaledCost {
+  readonly type = 'CrossEntropyBinary';
+  lossOf(y: Tensor, t: Tensor): Tensor {
+    return ops.crossEntropyBinary(y, t);
   }
 }
 
@@ -75,20 +82,10 @@ export class CrossEntropyMulti implements CostFunction {
  *  Σ over pixels and classes of −t·log y (neon's CrossEntropyMulti after PixelwiseSoftmax: a sum,
  *  not a mean, over the pixels). Fused with PixelwiseSoftmax({ shortcut: true }) the gradient with
  *  respect to the pre-softmax maps is exactly y − t. */
-export class PixelwiseCrossEntropy implements CostFunction {
+export class PixelwiseCrossEntropy extends ScaledCost {
   readonly type = 'PixelwiseCrossEntropy';
-  readonly scale: number;
-  constructor({ scale = 1 }: { scale?: number } = {}) {
-    this.scale = scale;
-  }
-  get factor(): number {
-    return this.scale;
-  }
   lossOf(y: Tensor, t: Tensor): Tensor {
     return ops.crossEntropyMulti(y, t);
-  }
-  config(): CostFunctionConfig {
-    return { type: this.type, scale: this.scale };
   }
 }
 
@@ -148,6 +145,7 @@ export class GeneralizedCost {
         throw new Error(`${final.type} with shortcut (its derivative is taken as 1) needs the ${want.cost} cost, ` +
           `but the cost is ${cf.type}: use ${want.cost}, or ${want.fix} to train ${cf.type} through the activation's true derivative`);
       }
+      if (final instanceof PixelwiseSoftmax) final.checkShape(pre.shape);
       result = final.type === 'Logistic' ? ops.logisticCrossEntropyBinary(pre, t) : ops.softmaxCrossEntropyMulti(pre, t);
     } else {
       const y = final ? final.apply(pre) : pre;
