@@ -7,10 +7,8 @@ import type { Tensor } from '../tensor.ts';
 import type { LayerConfig, LayerInfo, RunContext } from './layer.ts';
 import { PlainLayer, baseConfig, type LayerOptions } from './common.ts';
 
-/** y = f(x). The Model's forwardPre skips a FINAL Activation so the cost can fuse it (Logistic or
- *  Softmax with cross-entropy). */
-export class Activation extends PlainLayer {
-  readonly type = 'Activation';
+/** y = transform(x), shape-preserving: what Activation and DataTransform share. */
+abstract class TransformLayer extends PlainLayer {
   constructor(readonly transform: ActivationTransform, opts: LayerOptions = {}) {
     super(opts);
   }
@@ -25,23 +23,17 @@ export class Activation extends PlainLayer {
   }
 }
 
+/** y = f(x). The Model's forwardPre skips a FINAL Activation so the cost can fuse it (Logistic or
+ *  Softmax with cross-entropy). */
+export class Activation extends TransformLayer {
+  readonly type = 'Activation';
+}
+
 /** x ↦ f(x) on the input, e.g. DataTransform(new Normalizer({ divisor: 128 })). neon meant it as the
  *  first layer only (its bprop returns nothing); here the transform is an ordinary op, so gradients
  *  would still flow if it sat deeper. */
-export class DataTransform extends PlainLayer {
+export class DataTransform extends TransformLayer {
   readonly type = 'DataTransform';
-  constructor(readonly transform: ActivationTransform, opts: LayerOptions = {}) {
-    super(opts);
-  }
-  protected infer(inShape: readonly number[]): readonly number[] {
-    return inShape;
-  }
-  forward(x: Tensor, _ctx: RunContext): Tensor {
-    return this.transform.apply(x);
-  }
-  config(): LayerConfig {
-    return { ...baseConfig(this), transform: this.transform.config() };
-  }
 }
 
 export interface DropoutOptions extends LayerOptions {

@@ -26,16 +26,10 @@ export class Adagrad extends BaseOptimizer {
 
   optimize(params: readonly Param[], batchSize: number, epoch: number): void {
     const lr = this.schedule.getLearningRate(this.learningRate, epoch);
-    const active = this.active(params, batchSize);
-    const s = this.normFactor(active, batchSize);
-    for (const { param, grad } of active) {
+    this.updateAll(params, batchSize, (param, s) => {
       const w = param.value, acc = this.slot(param, 'acc');
-      this.withGrad(grad, batchSize, (g) => {
-        w.backend.run('adagradUpdate', { w: w.buf, g, acc, n: w.size, lr: lr * s, eps: this.epsilon, gradScale: 1 / batchSize });
-      });
-      this.clipParam(param);
-    }
-    this.step++;
+      return (g) => w.backend.run('adagradUpdate', { w: w.buf, g, acc, n: w.size, lr: lr * s, eps: this.epsilon, gradScale: 1 / batchSize });
+    });
   }
 
   config(): OptimizerConfig {

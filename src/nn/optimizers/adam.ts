@@ -34,20 +34,14 @@ export class Adam extends BaseOptimizer {
 
   optimize(params: readonly Param[], batchSize: number, epoch: number): void {
     const lr = this.schedule.getLearningRate(this.learningRate, epoch);
-    const active = this.active(params, batchSize);
-    const s = this.normFactor(active, batchSize);
     const step = this.step + 1;
-    for (const { param, grad } of active) {
+    this.updateAll(params, batchSize, (param, s) => {
       const w = param.value, m = this.slot(param, 'm'), v = this.slot(param, 'v');
-      this.withGrad(grad, batchSize, (g) => {
-        w.backend.run('adamUpdate', {
-          w: w.buf, g, m, v, n: w.size, lr: lr * s, beta1: this.beta1, beta2: this.beta2, eps: this.epsilon,
-          gradScale: 1 / batchSize, step,
-        });
+      return (g) => w.backend.run('adamUpdate', {
+        w: w.buf, g, m, v, n: w.size, lr: lr * s, beta1: this.beta1, beta2: this.beta2, eps: this.epsilon,
+        gradScale: 1 / batchSize, step,
       });
-      this.clipParam(param);
-    }
-    this.step = step;
+    });
   }
 
   config(): OptimizerConfig {

@@ -34,23 +34,17 @@ export class GradientDescentMomentum extends BaseOptimizer {
 
   optimize(params: readonly Param[], batchSize: number, epoch: number): void {
     const lr = this.schedule.getLearningRate(this.learningRate, epoch);
-    const active = this.active(params, batchSize);
-    const s = this.normFactor(active, batchSize);
     const momentum = this.momentumCoef;
-    for (const { param, grad } of active) {
+    // neon computes but never writes back the parameter clip when momentum is 0 (optimizer.py:523);
+    // here paramClipValue always applies (updateAll clips after every update).
+    this.updateAll(params, batchSize, (param, s) => {
       const w = param.value;
       // With momentum 0 the kernel neither reads nor writes v; neon keeps no state then.
       const v = momentum !== 0 ? this.slot(param, 'velocity') : w.buf;
-      this.withGrad(grad, batchSize, (g) => {
-        w.backend.run('sgdUpdate', {
-          w: w.buf, g, v, n: w.size, lr, momentum, wdecay: this.wdecay, gradScale: s / batchSize, nesterov: this.nesterov,
-        });
+      return (g) => w.backend.run('sgdUpdate', {
+        w: w.buf, g, v, n: w.size, lr, momentum, wdecay: this.wdecay, gradScale: s / batchSize, nesterov: this.nesterov,
       });
-      // neon computes but never writes back the parameter clip when momentum is 0 (optimizer.py:523);
-      // here paramClipValue always applies.
-      this.clipParam(param);
-    }
-    this.step++;
+    });
   }
 
   config(): OptimizerConfig {

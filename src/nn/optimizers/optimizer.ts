@@ -142,6 +142,19 @@ export abstract class BaseOptimizer implements Optimizer {
     }
   }
 
+  /** One step over the parameters that have a gradient: for each, `prepare(param, s)` (s the
+   *  norm-clip factor) takes its state slots and returns the update to run on its gradient buffer
+   *  (see withGrad); the parameter clip follows each update, and the step count advances once. */
+  protected updateAll(params: readonly Param[], batchSize: number, prepare: (param: Param, s: number) => (g: DeviceBuffer) => void): void {
+    const active = this.active(params, batchSize);
+    const s = this.normFactor(active, batchSize);
+    for (const { param, grad } of active) {
+      this.withGrad(grad, batchSize, prepare(param, s));
+      this.clipParam(param);
+    }
+    this.step++;
+  }
+
   /** neon's param_clip_value, applied in place after the update. */
   protected clipParam(param: Param): void {
     if (this.paramClip === null) return;

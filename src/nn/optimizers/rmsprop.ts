@@ -30,18 +30,12 @@ export class RMSProp extends BaseOptimizer {
 
   optimize(params: readonly Param[], batchSize: number, epoch: number): void {
     const lr = this.schedule.getLearningRate(this.learningRate, epoch);
-    const active = this.active(params, batchSize);
-    const s = this.normFactor(active, batchSize);
-    for (const { param, grad } of active) {
+    this.updateAll(params, batchSize, (param, s) => {
       const w = param.value, m = this.slot(param, 'ms');
-      this.withGrad(grad, batchSize, (g) => {
-        w.backend.run('rmspropUpdate', {
-          w: w.buf, g, m, n: w.size, lr: lr * s, decay: this.decayRate, eps: this.epsilon, gradScale: 1 / batchSize,
-        });
+      return (g) => w.backend.run('rmspropUpdate', {
+        w: w.buf, g, m, n: w.size, lr: lr * s, decay: this.decayRate, eps: this.epsilon, gradScale: 1 / batchSize,
       });
-      this.clipParam(param);
-    }
-    this.step++;
+    });
   }
 
   config(): OptimizerConfig {
