@@ -3,6 +3,7 @@
 // Affine). Nested lists flatten, as neon's Sequential flattens compound layers (which are lists).
 import type { ActivationTransform } from '../nn/activations.ts';
 import type { Tensor } from '../tensor.ts';
+import { isRecording } from '../autograd/mode.ts';
 import { Layer, type BuildContext, type LayerConfig, type LayerInfo, type Param, type RunContext, type StateTensor } from './layer.ts';
 import { baseConfig, type LayerOptions } from './common.ts';
 import { Activation } from './transform.ts';
@@ -88,8 +89,16 @@ export abstract class Chain extends Container {
   }
 
   forward(x: Tensor, ctx: RunContext): Tensor {
+    // Inference off the tape: an intermediate output is dead once the next layer has read it, so it
+    // is freed at once (peak memory: a layer's input and output, not every output of the chain).
+    // The chain's own input is the caller's (MergeSum hands it to every branch) and stays.
+    const free = !ctx.training && !isRecording();
     let y = x;
-    for (const l of this.layers) y = l.forward(y, ctx);
+    for (const l of this.layers) {
+      const next = l.forward(y, ctx);
+      if (free && y !== x && next !== y) y.dispose();
+      y = next;
+    }
     return y;
   }
 
