@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { backward, noGrad } from '../src/autograd/index.ts';
-import { Conv, buildLayers, type Layer } from '../src/layers/index.ts';
+import { Activation, Affine, Conv, Pooling, Sequential, buildLayers, type Layer } from '../src/layers/index.ts';
 import { Explin, Rectlin } from '../src/nn/activations.ts';
 import { Constant, Gaussian } from '../src/nn/initializers.ts';
 import { Random } from '../src/random.ts';
@@ -71,6 +71,42 @@ test('a Conv whose input needs a gradient runs the differentiable chain in infer
     assert.ok(Array.from(g).some((v) => v !== 0), 'the input gradient is not all zero');
   });
   conv.dispose();
+});
+
+test('training runs Rectlin → max pooling as pooling → Rectlin: same loss and gradients as layer by layer', async () => {
+  for (const { name, backend, tol } of await testBackends()) {
+    for (const slope of [0, 0.2]) {
+      const root = new Sequential([
+        new Conv([3, 3, 4], { padding: 1, activation: new Rectlin({ slope }) }),
+        new Pooling(3, { strides: 2, padding: 1 }),
+        new Conv([3, 3, 5], { padding: 1 }),
+        new Activation(new Rectlin({ slope })),
+        new Pooling('all'),
+        new Affine(2),
+      ]);
+      buildLayers(root, [2, 7, 6], { backend, random: new Random(9) });
+      const params = root.params().map((p) => p.value);
+      const data = randomArray(2 * 7 * 6 * 3, 12, -2, 2);
+      const run = (layerByLayer: boolean): number[][] => tidy(() => {
+        const ctx = { training: true, random: new Random(1) };
+        const x = Tensor.fromArray(backend, data, [2, 7, 6, 3]);
+        let y = x;
+        if (layerByLayer) {
+          const flat = (l: Layer): Layer[] => (l instanceof Conv ? l.children() : [l]);
+          for (const l of root.children().flatMap(flat)) y = l.forward(y, ctx);
+        } else {
+          y = root.forward(x, ctx);
+        }
+        backward(y);
+        const out = [y.toArray(), ...params.map((p) => p.grad!.toArray())].map((a) => Array.from(a));
+        for (const p of params) { p.grad!.dispose(); p.grad = null; }
+        return out;
+      });
+      const swapped = run(false), plain = run(true);
+      swapped.forEach((v, i) => expectClose(v, plain[i], tol, `${name} slope ${slope}: ${i === 0 ? 'output' : `gradient ${i}`}`));
+      root.dispose();
+    }
+  }
 });
 
 test.run();

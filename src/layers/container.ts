@@ -1,12 +1,13 @@
 // Containers (neon container.py): a Container owns child layers and forwards params, states and
 // summary rows from them; a Chain runs its children in order (Sequential and the compound Conv and
 // Affine). Nested lists flatten, as neon's Sequential flattens compound layers (which are lists).
-import type { ActivationTransform } from '../nn/activations.ts';
+import { Rectlin, type ActivationTransform } from '../nn/activations.ts';
 import type { Tensor } from '../tensor.ts';
 import { isRecording } from '../autograd/mode.ts';
 import { Layer, type BuildContext, type LayerConfig, type LayerInfo, type Param, type RunContext, type StateTensor } from './layer.ts';
 import { baseConfig, type LayerOptions } from './common.ts';
 import { Activation } from './transform.ts';
+import { Pooling } from './convolution.ts';
 
 /** Layers, possibly nested in lists: `[conv, [bn, act], pool]` is the same as the flat list. */
 export type LayerList = readonly (Layer | LayerList)[];
@@ -89,31 +90,53 @@ export abstract class Chain extends Container {
   }
 
   forward(x: Tensor, ctx: RunContext): Tensor {
-    // Inference off the tape: an intermediate output is dead once the next layer has read it, so it
-    // is freed at once (peak memory: a layer's input and output, not every output of the chain).
-    // The chain's own input is the caller's (MergeSum hands it to every branch) and stays.
-    const free = !ctx.training && !isRecording();
-    let y = x;
-    for (const l of this.layers) {
-      const next = l.forward(y, ctx);
-      if (free && y !== x && next !== y) y.dispose();
-      y = next;
-    }
-    return y;
+    return this.run(0, this.layers.length, x, ctx);
   }
 
   /** Runs everything except a FINAL Activation (looking into a trailing compound or Sequential,
    *  e.g. Affine(2, { activation: Logistic })), returning that activation's input and transform so
    *  the cost can fuse Logistic/Softmax with cross-entropy. Without one, `final` is null. */
   forwardPre(x: Tensor, ctx: RunContext): ForwardPre {
-    let y = x;
     const n = this.layers.length;
-    for (let i = 0; i < n - 1; i++) y = this.layers[i].forward(y, ctx);
     const last = this.layers[n - 1];
-    if (last instanceof Activation) return { pre: y, final: last.transform };
-    if (last instanceof Chain) return last.forwardPre(y, ctx);
-    return { pre: last.forward(y, ctx), final: null };
+    if (last instanceof Activation) return { pre: this.run(0, n - 1, x, ctx), final: last.transform };
+    if (last instanceof Chain) return last.forwardPre(this.run(0, n - 1, x, ctx), ctx);
+    return { pre: this.run(0, n, x, ctx), final: null };
   }
+
+  /** Runs layers [from, to) on x.
+   *  - Training: Rectlin (alone or ending a compound) followed by max pooling runs as max pooling
+   *    then Rectlin. Same values and gradients — Rectlin is monotone (leaky too), so the window's
+   *    maximum is the same cell, and max pooling never picks a padded cell — but the activation and
+   *    its gradient touch only the pooled values (a quarter for CNN-1's 3×3 stride-2 pools).
+   *  - Inference off the tape: an intermediate output is dead once the next layer has read it, so
+   *    it is freed at once (peak memory: a layer's input and output, not every output). The chain's
+   *    own input is the caller's (MergeSum hands it to every branch) and stays. */
+  private run(from: number, to: number, x: Tensor, ctx: RunContext): Tensor {
+    const free = !ctx.training && !isRecording();
+    let y = x;
+    for (let i = from; i < to; i++) {
+      const l = this.layers[i], after = i + 1 < to ? this.layers[i + 1] : null;
+      let next: Tensor;
+      if (ctx.training && after instanceof Pooling && after.op === 'max' && endsInRectlin(l)) {
+        const split = l instanceof Chain ? l.forwardPre(y, ctx) : { pre: y, final: (l as Activation).transform };
+        next = (split.final as ActivationTransform).apply(after.forward(split.pre, ctx)); // endsInRectlin: not null
+        i++;
+      } else {
+        next = l.forward(y, ctx);
+      }
+      if (free && y !== x && next !== y) y.dispose();
+      y = next;
+    }
+    return y;
+  }
+}
+
+/** Whether a layer's output is a Rectlin's: an Activation(Rectlin), or a chain whose last layer is. */
+function endsInRectlin(l: Layer): boolean {
+  if (l instanceof Activation) return l.transform instanceof Rectlin;
+  if (l instanceof Chain) return endsInRectlin(l.children()[l.children().length - 1]);
+  return false;
 }
 
 /** neon's Sequential: the model's root and every MergeSum branch. */
