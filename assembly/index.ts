@@ -8,3 +8,4 @@ export * from './activation';
 export * from './batchnorm';
 export * from './optimizer';
 export * from './conv-forward';
+export * from './gemm-ksplit';

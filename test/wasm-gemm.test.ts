@@ -9,10 +9,11 @@ import { F32, randomArray } from './helpers.ts';
 
 type Shape = [m: number, n: number, k: number];
 
-/** Awkward shapes: 1s, primes, k above the 384 k-block, m above the 128 m-block, n above 512. */
+/** Awkward shapes: 1s, primes, k above the 384 k-block, m above the 128 m-block, n above 512, and
+ *  a small C over a k long enough to be split into chunks (9 chunks of 16,384, the last one short). */
 const SHAPES: Shape[] = [
   [1, 1, 1], [3, 5, 7], [17, 33, 9], [64, 1, 64], [1, 64, 64], [65, 67, 129], [128, 96, 300],
-  [131, 21, 800], [9, 530, 20],
+  [131, 21, 800], [9, 530, 20], [5, 3, 8 * 16384 + 77],
 ];
 const SCALES: [alpha: number, beta: number][] = [[1, 0], [0.75, 1], [-1.5, 0.5], [2, 0]];
 const TRANSPOSES: [boolean, boolean][] = [[false, false], [false, true], [true, false], [true, true]];

@@ -90,7 +90,7 @@ test('thread counts, shared memory and the CPU backend by thread count', async (
 });
 
 test('gemm: every transpose and awkward shapes, identical bytes', () => {
-  const shapes: [number, number, number][] = [[1, 1, 1], [5, 3, 7], [37, 21, 19], [4, 130, 70], [130, 9, 33], [64, 600, 400], [300, 40, 9]];
+  const shapes: [number, number, number][] = [[1, 1, 1], [5, 3, 7], [37, 21, 19], [4, 130, 70], [130, 9, 33], [64, 600, 400], [300, 40, 9], [6, 5, 9 * 16384 + 3]];
   for (const [m, n, k] of shapes) {
     for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]]) {
       checkCase({
