@@ -8,9 +8,9 @@
 // count; wasm memory never shrinks, so its final length is its peak). It includes what the
 // allocator adds: size classes (≤ 12.5 % per block) and amortised growth (≥ 1/8 of the memory per
 // grow). The heap's own live peak (bytes held by buffers at the worst moment) is shown beside it.
-// Estimate: summary()'s training memory (momentum SGD) for training rows; for inference rows its
-// parameters + state + input + activations (inference keeps every layer's output until the
-// pass ends, and drops im2col columns at once).
+// Estimate: summary()'s training memory (momentum SGD) for training rows; for inference rows an
+// upper bound, its parameters + state + input + every layer's output (inference frees each output
+// once the next layer has read it, and tiles im2col into a cache-sized buffer per thread).
 //   npm run bench:scaling [-- --quick] [-- --threads N]
 import { parseArgs } from 'node:util';
 import { createWasmBackend } from '../src/backends/wasm/backend.ts';
@@ -77,7 +77,7 @@ const setup = `${be.threads} thread${be.threads > 1 ? 's' : ''}, ${be.variant ==
 await be.close();
 console.log(`ResNet-18 (course variant, 2 classes) on the wasm backend, ${setup}; ${((Date.now() - started) / 1000).toFixed(0)} s.`);
 console.log('Memory in MiB: measured = growth of the WebAssembly.Memory (DESIGN.md §4); live = peak bytes held by buffers; ' +
-  'estimate = summary() (training: its total; inference: parameters + state + input + activations).\n');
+  'estimate = summary() (training: its total; inference, an upper bound: parameters + state + input + all activations).\n');
 console.log('| mode | input | batch | ms / image | images/s | measured | live peak | estimate | estimate vs measured |');
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) {
