@@ -28,7 +28,7 @@ import { partStart } from './parts';
 }
 
 /** cols[q, (p − p0)·N + n] = im2col(x)[q, p·N + n] for positions p in [p0, p1); ld = (p1 − p0)·N. */
-function im2colTile(x: usize, cols: usize, g: usize, p0: i32, p1: i32): void {
+export function im2colTile(x: usize, cols: usize, g: usize, p0: i32, p1: i32): void {
   const C = gi(g, 0), N = gi(g, 1), D = gi(g, 2), H = gi(g, 3), W = gi(g, 4);
   const T = gi(g, 5), R = gi(g, 6), S = gi(g, 7);
   const sd = gi(g, 8), sh = gi(g, 9), sw = gi(g, 10);

@@ -9,3 +9,4 @@ export * from './batchnorm';
 export * from './optimizer';
 export * from './conv-forward';
 export * from './gemm-ksplit';
+export * from './conv-backward';

@@ -39,6 +39,13 @@ export interface KernelArgs<B> {
    *  and the separate kernels. */
   convForward: { x: B; w: B; y: B; g: WindowGeometry; k: number; scale: B | null; shift: B | null; slope: number | null };
 
+  /** Optional: a convolution's weight gradient without materialising the column matrix:
+   *  dw[K, C·T·R·S] = dy[K, P·N] · im2col(x)ᵀ (overwrites dw). */
+  convWeightGrad: { x: B; dy: B; dw: B; g: WindowGeometry; k: number };
+  /** Optional: a convolution's input gradient without the column matrix: dx = col2im(wᵀ · dy) with
+   *  w [K, C·T·R·S] (overwrites dx). */
+  convInputGrad: { dy: B; w: B; dx: B; g: WindowGeometry; k: number };
+
   /** cols[(c·T + t)·R·S + r·S + s, p·N + n] = x[c, od·sd − pd + t·dd, oh·sh − ph + r·dh, ow·sw − pw + s·dw, n]
    *  with p = (od·OH + oh)·OW + ow, and 0 where the tap falls in the padding. cols is [C·T·R·S, P·N]. */
   im2col: { x: B; cols: B; g: WindowGeometry };
@@ -163,4 +170,4 @@ export const KERNEL_NAMES: readonly KernelName[] = [
 ];
 
 /** Kernels a backend may omit: fused fast paths whose callers fall back to the kernels above. */
-export const OPTIONAL_KERNEL_NAMES: readonly KernelName[] = ['convForward'];
+export const OPTIONAL_KERNEL_NAMES: readonly KernelName[] = ['convForward', 'convWeightGrad', 'convInputGrad'];

@@ -19,6 +19,7 @@
 //
 // with B the batch size. Backend overheads (allocator slack, wasm memory growth) are not included.
 import { walkLayers } from './layers/build.ts';
+import { columnFreePays } from './ops/conv.ts';
 import type { Layer, LayerInfo } from './layers/layer.ts';
 import { sameShape, shapeString, sizeOf } from './shape.ts';
 import { bottleneckAdvice, stackedConvAdvice } from './summary-advice.ts';
@@ -31,6 +32,9 @@ export interface SummaryOptions {
   batchSize: number;
   /** Optimizer state values per trainable parameter (default 1: GradientDescentMomentum's velocity). */
   optimizerStateFactor?: number;
+  /** Whether the backend runs large convolutions without keeping their column matrix (default
+   *  true: the wasm CPU backend does; the webgl backend does not). */
+  columnFreeConv?: boolean;
 }
 
 export interface SummaryRow extends LayerInfo {
@@ -96,6 +100,14 @@ function outputValues(r: LayerInfo): number {
   return r.type === 'SkipNode' ? 0 : sizeOf(r.outShape);
 }
 
+/** Workspace values a layer keeps at this batch size: a convolution that runs column-free
+ *  (ops/conv.ts) keeps none. */
+function keptWorkspace(r: LayerInfo, batchSize: number, columnFree: boolean): number {
+  const c = r.columns;
+  if (columnFree && c && columnFreePays(c.rows, c.positions * batchSize, c.k)) return 0;
+  return r.workspace * batchSize;
+}
+
 /** Rows, totals and the memory estimate for a configured layer tree (the Model's root). */
 export function summarize(root: Layer, opts: SummaryOptions): Summary {
   const { inputShape, batchSize } = opts;
@@ -121,7 +133,7 @@ export function summarize(root: Layer, opts: SummaryOptions): Summary {
     optimizer: FLOAT_BYTES * factor * trainableParams,
     input: perSample(sizeOf(inputShape)),
     activations: perSample(infos.reduce((s, r) => s + outputValues(r), 0)),
-    workspace: perSample(infos.reduce((s, r) => s + r.workspace, 0)),
+    workspace: infos.reduce((s, r) => s + FLOAT_BYTES * keptWorkspace(r, batchSize, opts.columnFreeConv ?? true), 0),
     backwardPeak: perSample(2 * maxOut),
     total: 0,
   };

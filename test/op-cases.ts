@@ -2,6 +2,7 @@
 // check (ops-grad.test.ts) and the cross-backend comparison (ops-backends.test.ts).
 import type { Backend } from '../src/backends/backend.ts';
 import * as ops from '../src/ops/index.ts';
+import { withColumnFreeConv } from '../src/ops/conv.ts';
 import { Random } from '../src/random.ts';
 import { Tensor } from '../src/tensor.ts';
 import { randomArray } from './helpers.ts';
@@ -65,6 +66,17 @@ export const OP_CASES: OpCase[] = [
     f: ([x, w]) => ops.conv(x, w, { stride: 2 }) },
   { name: 'conv 3d 2×2×2 pad 1 (C2 3×3×4 N2, K2)', inputs: [{ shape: [2, 3, 3, 4, 2] }, { shape: [2, 2, 2, 2, 2] }],
     f: ([x, w]) => ops.conv(x, w, { pad: 1 }) },
+  // The same convolutions without a column matrix (tiled kernels where the backend has them).
+  { name: 'conv column-free 1d stride 2 pad 1 (C2 W7 N3, K3 S3)', inputs: [{ shape: [2, 7, 3] }, { shape: [3, 2, 3] }],
+    f: ([x, w]) => withColumnFreeConv(() => ops.conv(x, w, { stride: 2, pad: 1 })) },
+  { name: 'conv column-free 2d 3×3 pad 2 dilation 2 (C3 6×5 N2, K4)', inputs: [{ shape: [3, 6, 5, 2] }, { shape: [4, 3, 3, 3] }],
+    f: ([x, w]) => withColumnFreeConv(() => ops.conv(x, w, { pad: 2, dilation: 2 })) },
+  { name: 'conv column-free 2d stride 3 > kernel 2, pad [1, 0] (C2 7×8 N1, K2)', inputs: [{ shape: [2, 7, 8, 1] }, { shape: [2, 2, 2, 2] }],
+    f: ([x, w]) => withColumnFreeConv(() => ops.conv(x, w, { stride: 3, pad: [1, 0] })) },
+  { name: 'conv column-free 1×1 (C5 3×3 N3, K2)', inputs: [{ shape: [5, 3, 3, 3] }, { shape: [2, 5, 1, 1] }],
+    f: ([x, w]) => withColumnFreeConv(() => ops.conv(x, w)) },
+  { name: 'conv column-free 3d 2×2×2 pad 1 (C2 3×3×4 N2, K2)', inputs: [{ shape: [2, 3, 3, 4, 2] }, { shape: [2, 2, 2, 2, 2] }],
+    f: ([x, w]) => withColumnFreeConv(() => ops.conv(x, w, { pad: 1 })) },
   ...(['max', 'avg', 'l2'] as const).flatMap((op): OpCase[] => [
     { name: `pool ${op} 2d course: 3×3 pad 1 stride 2 (C2 7×6 N3)`, inputs: [{ shape: [2, 7, 6, 3], awayFromZero: 0.05 }],
       f: ([x]) => ops.pool(x, { window: 3, pad: 1, stride: 2, op }) },

@@ -35,6 +35,20 @@ cases.forEach(([g, dims], i) => {
   const K = [1, 5, 8][i % 3];
   const rows = g.channels * g.window[0] * g.window[1] * g.window[2], outs = colsSize(g) / rows;
   const withScale = i % 2 === 0, withShift = i % 3 !== 1, slope = [null, 0, 0.1][i % 3];
+  test(`convWeightGrad and convInputGrad ${describe(g, dims)} K${K}`, async () => {
+    await compareWasm({
+      kernel: 'convWeightGrad', label: describe(g, dims),
+      buffers: { x: rand(inputSize(g), 310 + i), dy: rand(K * outs, 320 + i), dw: { size: K * rows } },
+      args: (b) => ({ x: b.x, dy: b.dy, dw: b.dw, g, k: K }),
+      check: ['dw'],
+    });
+    await compareWasm({
+      kernel: 'convInputGrad', label: describe(g, dims),
+      buffers: { dy: rand(K * outs, 330 + i), w: rand(K * rows, 340 + i), dx: { size: inputSize(g) } },
+      args: (b) => ({ dy: b.dy, w: b.w, dx: b.dx, g, k: K }),
+      check: ['dx'],
+    });
+  });
   test(`convForward ${describe(g, dims)} K${K} scale ${withScale} shift ${withShift} slope ${slope}`, () => compareWasm({
     kernel: 'convForward', label: describe(g, dims),
     buffers: {
@@ -57,6 +71,20 @@ const tiled: [WindowGeometry, number, number | null][] = [
   [geometry(1200, 2, [8, 8], [1, 1]), 9, 0.5],
 ];
 tiled.forEach(([g, K, slope], i) => {
+  const rowsT = g.channels * g.window[0] * g.window[1] * g.window[2];
+  const outsT = colsSize(g) / rowsT;
+  test(`convWeightGrad, many tiles: ${describe(g, 2)} K${K}`, () => compareWasm({
+    kernel: 'convWeightGrad', label: describe(g, 2),
+    buffers: { x: rand(inputSize(g), 1000 + i, 0, 1), dy: rand(K * outsT, 1100 + i, 0, 1), dw: { size: K * rowsT } },
+    args: (b) => ({ x: b.x, dy: b.dy, dw: b.dw, g, k: K }),
+    check: ['dw'],
+  }));
+  test(`convInputGrad, many tiles: ${describe(g, 2)} K${K}`, () => compareWasm({
+    kernel: 'convInputGrad', label: describe(g, 2),
+    buffers: { dy: rand(K * outsT, 1200 + i, 0, 1), w: rand(K * rowsT, 1300 + i, 0, 1), dx: { size: inputSize(g) } },
+    args: (b) => ({ dy: b.dy, w: b.w, dx: b.dx, g, k: K }),
+    check: ['dx'],
+  }));
   const rows = g.channels * g.window[0] * g.window[1] * g.window[2];
   const outs = colsSize(g) / rows;
   test(`convForward, many tiles: ${describe(g, 2)} K${K}`, () => compareWasm({

@@ -127,7 +127,7 @@ test('im2col, col2im and pooling (every mode; max with and without argmax), iden
   }
 });
 
-test('fused inference convolution, tiled and whole (3×3 and 1×1), identical bytes', () => {
+test('fused inference convolution and the column-free conv gradients, tiled and whole (3×3 and 1×1), identical bytes', () => {
   for (const [x, win, opts, K] of [
     [[48, 12, 11, 8], [3, 3], { pad: 1, dilation: 1, stride: 1 }, 6],
     [[200, 6, 7, 16], [1, 1], { pad: 0, dilation: 1, stride: 1 }, 5],
@@ -139,6 +139,12 @@ test('fused inference convolution, tiled and whole (3×3 and 1×1), identical by
     checkCase({ label: `convForward ${win.join('x')}`, kernel: 'convForward',
       buffers: { x: f32(x[0] * x[1] * x[2] * x[3], 11), w: f32(K * rows, 12), y: { size: K * outs }, scale: f32(K, 13), shift: f32(K, 14) },
       args: (b) => ({ x: b.x, w: b.w, y: b.y, g, k: K, scale: b.scale, shift: b.shift, slope: 0.05 }), out: ['y'] });
+    checkCase({ label: `convWeightGrad ${win.join('x')}`, kernel: 'convWeightGrad',
+      buffers: { x: f32(x[0] * x[1] * x[2] * x[3], 15), dy: f32(K * outs, 16), dw: { size: K * rows } },
+      args: (b) => ({ x: b.x, dy: b.dy, dw: b.dw, g, k: K }), out: ['dw'] });
+    checkCase({ label: `convInputGrad ${win.join('x')}`, kernel: 'convInputGrad',
+      buffers: { dy: f32(K * outs, 17), w: f32(K * rows, 18), dx: { size: x[0] * x[1] * x[2] * x[3] } },
+      args: (b) => ({ dy: b.dy, w: b.w, dx: b.dx, g, k: K }), out: ['dx'] });
   }
 });
 

@@ -61,6 +61,9 @@ export interface LayerInfo {
   /** Extra float values per sample the forward keeps for backward besides the output
    *  (im2col columns, argmax, masks); the memory estimate adds them. */
   workspace: number;
+  /** A convolution's column matrix (its workspace): rows C·T·R·S, output positions per sample and
+   *  output channels, so summary() can tell whether a backend with column-free kernels keeps it. */
+  columns?: { rows: number; positions: number; k: number };
 }
 
 export abstract class Layer {

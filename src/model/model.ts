@@ -195,7 +195,9 @@ export class Model {
     } else if (!sameShape(this.root.inShape, opts.inputShape)) {
       throw new Error(`summary: the model was built for input ${shapeString(this.root.inShape)}, not ${shapeString(opts.inputShape)}`);
     }
-    const s = summarize(this.root, { inputShape: opts.inputShape, batchSize: opts.batchSize });
+    // A built model knows whether its backend runs large convolutions without column matrices.
+    const columnFreeConv = this.backendInstance ? this.backendInstance.has('convWeightGrad') : undefined;
+    const s = summarize(this.root, { inputShape: opts.inputShape, batchSize: opts.batchSize, columnFreeConv });
     if (opts.print !== false) console.log(formatSummary(s));
     return s;
   }

@@ -21,7 +21,15 @@ const MAX_WHOLE_BYTES = 16 * 1024 * 1024;
 /** The thread pool's limit on parts per call (threads.ts MAX_PARTS). */
 const MAX_TILE_PARTS = 255;
 
-const align64 = (n: number): number => (n + 63) & ~63;
+export const align64 = (n: number): number => (n + 63) & ~63;
+
+/** Output positions per tile: CONV_TILE_BYTES of columns, at least MIN_TILE_COLUMNS columns, at
+ *  most all positions. A function of the shapes alone (the kernels' results depend on it). */
+export function convTile(g: Args['g']): number {
+  const z = windowSizes(g), N = g.batch, positions = z.columns / N;
+  const fit = Math.floor(CONV_TILE_BYTES / (z.rows * N * 4));
+  return Math.min(positions, Math.max(Math.ceil(MIN_TILE_COLUMNS / N), fit, 1));
+}
 
 export const convForward: WasmKernel<'convForward'> = (ctx, args) => {
   const { x, w, y, g, k, scale, shift } = args;
@@ -34,8 +42,7 @@ export const convForward: WasmKernel<'convForward'> = (ctx, args) => {
   if (shift) needFloat('convForward', 'shift', shift, k);
   if (z.columns === 0) return;
   const N = g.batch, positions = z.columns / N;
-  const fit = Math.floor(CONV_TILE_BYTES / (z.rows * N * 4));
-  const tile = Math.min(positions, Math.max(Math.ceil(MIN_TILE_COLUMNS / N), fit, 1));
+  const tile = convTile(g);
   const whole = tile < positions && tile * N < MIN_EFFICIENT_TILE_COLUMNS && z.rows * z.columns * 4 <= MAX_WHOLE_BYTES;
   if (whole) runWhole(ctx, args);
   else runTiled(ctx, args, tile);

@@ -3,6 +3,8 @@ import type { WasmKernelTable } from '../context.ts';
 import { gemm } from './gemm.ts';
 import { im2col } from './im2col.ts';
 import { convForward } from './convForward.ts';
+import { convWeightGrad } from './convWeightGrad.ts';
+import { convInputGrad } from './convInputGrad.ts';
 import { col2im } from './col2im.ts';
 import { poolForward } from './poolForward.ts';
 import { poolBackward } from './poolBackward.ts';
@@ -38,6 +40,8 @@ export const wasmKernels: WasmKernelTable = {
   gemm,
   im2col,
   convForward,
+  convWeightGrad,
+  convInputGrad,
   col2im,
   poolForward,
   poolBackward,
