@@ -11,14 +11,16 @@
 // Estimate: summary()'s training memory (momentum SGD) for training rows; for inference rows an
 // upper bound, its parameters + state + input + every layer's output (inference frees each output
 // once the next layer has read it, and tiles im2col into a cache-sized buffer per thread).
-//   npm run bench:scaling [-- --quick] [-- --threads N]
+//   npm run bench:scaling [-- --quick] [-- --training] [-- --threads N]   (--training: its rows only)
 import { parseArgs } from 'node:util';
 import { createWasmBackend } from '../src/backends/wasm/backend.ts';
 import { summarize } from '../src/summary.ts';
 import { argonRunner } from './argon-workloads.ts';
 import { medianMs } from './timing.ts';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, threads: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, training: { type: 'boolean', default: false }, threads: { type: 'string' } },
+});
 const threads = values.threads === undefined ? undefined : Number(values.threads);
 const MIB = 2 ** 20;
 
@@ -61,7 +63,7 @@ const pct = (a: number, b: number) => `${a >= b ? '+' : ''}${(((a - b) / b) * 10
 
 const rows: Row[] = [];
 const started = Date.now();
-const inferPx = values.quick ? [32, 64] : [32, 64, 128, 224];
+const inferPx = values.training ? [] : values.quick ? [32, 64] : [32, 64, 128, 224];
 const inferBatch = values.quick ? [1, 32] : [1, 8, 32, 128];
 for (const px of inferPx) {
   for (const batch of inferBatch) {
