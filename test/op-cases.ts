@@ -73,8 +73,8 @@ export const OP_CASES: OpCase[] = [
     f: ([x, w]) => withColumnFreeConv(() => ops.conv(x, w, { pad: 2, dilation: 2 })) },
   { name: 'conv column-free 2d stride 3 > kernel 2, pad [1, 0] (C2 7×8 N1, K2)', inputs: [{ shape: [2, 7, 8, 1] }, { shape: [2, 2, 2, 2] }],
     f: ([x, w]) => withColumnFreeConv(() => ops.conv(x, w, { stride: 3, pad: [1, 0] })) },
-  { name: 'conv column-free 1×1 (C5 3×3 N3, K2)', inputs: [{ shape: [5, 3, 3, 3] }, { shape: [2, 5, 1, 1] }],
-    f: ([x, w]) => withColumnFreeConv(() => ops.conv(x, w)) },
+  { name: 'conv column-free 1×1 stride 2 (C3 5×5 N2, K2)', inputs: [{ shape: [3, 5, 5, 2] }, { shape: [2, 3, 1, 1] }],
+    f: ([x, w]) => withColumnFreeConv(() => ops.conv(x, w, { stride: 2 })) },
   { name: 'conv column-free 3d 2×2×2 pad 1 (C2 3×3×4 N2, K2)', inputs: [{ shape: [2, 3, 3, 4, 2] }, { shape: [2, 2, 2, 2, 2] }],
     f: ([x, w]) => withColumnFreeConv(() => ops.conv(x, w, { pad: 1 })) },
   ...(['max', 'avg', 'l2'] as const).flatMap((op): OpCase[] => [

@@ -67,7 +67,9 @@ const tiled: [WindowGeometry, number, number | null][] = [
   [geometry(64, 8, [13, 11], [3, 3], { pad: [1, 1] }), 6, 0],
   [geometry(40, 33, [9, 10], [3, 3], { stride: [2, 2], pad: [1, 1], dilation: [2, 2] }), 3, 0.2],
   [geometry(300, 16, [7, 5], [1, 1]), 7, null],
-  [geometry(3, 1, [70, 65], [3, 3], { pad: [2, 2], dilation: [2, 2] }), 4, 0],
+  [geometry(3, 3, [70, 65], [3, 3], { pad: [2, 2], dilation: [2, 2] }), 4, 0],
+  // 21 tiles: more than the 16 weight-gradient groups, so a group sums two tiles.
+  [geometry(128, 1, [48, 48], [3, 3], { pad: [1, 1] }), 4, 0],
   [geometry(1200, 2, [8, 8], [1, 1]), 9, 0.5],
 ];
 tiled.forEach(([g, K, slope], i) => {

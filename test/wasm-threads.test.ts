@@ -148,6 +148,32 @@ test('fused inference convolution and the column-free conv gradients, tiled and 
   }
 });
 
+test('a split call with fewer parts than threads keeps every thread inside its own scratch slot', async () => {
+  // Each thread writes the slot of its fixed index, whichever part it runs: 2 parts on 4 threads
+  // must still reserve 4 slots, or a worker writes past the scratch region into the next buffer.
+  const four = await createWasmBackend({ threads: 4, minPartNs: 0 });
+  const g = windowGeometry('t', [2, 64, 64, 1], [3, 3], { pad: 1, dilation: 1, stride: 1 }, false);
+  const K = 4, outs = 64 * 64, inN = 2 * 64 * 64;
+  const run = (be: WasmBackend): Float32Array => {
+    const dy = be.alloc(K * outs), w = be.alloc(K * 18), dx = be.alloc(inN);
+    be.write(dy, f32(K * outs, 21));
+    be.write(w, f32(K * 18, 22));
+    be.run('convInputGrad', { dy, w, dx, g, k: K });
+    const out = be.read(dx) as Float32Array;
+    for (const b of [dy, w, dx]) be.dispose(b);
+    return out;
+  };
+  const want = run(one);
+  sameBytes(run(four), want, 'first call');
+  const guard = four.alloc(1 << 18);
+  four.write(guard, new Float32Array(1 << 18).fill(7));
+  for (let i = 0; i < 3; i++) sameBytes(run(four), want, `call ${i + 2}`);
+  const after = four.read(guard);
+  assert.ok(after.every((v) => v === 7), 'a buffer allocated after the scratch region is untouched');
+  four.dispose(guard);
+  await four.close();
+});
+
 test('batch norm, bias, elementwise, activations and optimizers, identical bytes', () => {
   const C = 7, inner = 53, n = C * inner;
   const stats = { gamma: f32(C, 11, 0.5, 1.5), beta: f32(C, 12), runMean: f32(C, 13), runVar: f32(C, 14, 0.5, 2) };

@@ -120,7 +120,12 @@ export async function decodeImageBlob(blob: Blob, name: string): Promise<Decoded
 export async function imageToChw(blob: Blob, lshape: ImageShape, name?: string): Promise<Uint8Array> {
   checkShape(lshape);
   const label = name ?? ((blob as PickedFile).name || 'blob');
-  return toModelInput(await decodeImageBlob(blob, label), lshape);
+  const image = await decodeImageBlob(blob, label);
+  try {
+    return toModelInput(image, lshape);
+  } catch (e) {
+    throw new Error(`image '${label}' (${image.width}×${image.height}): ${errorText(e)}`);
+  }
 }
 
 /**
@@ -136,7 +141,12 @@ export async function loadImageFiles(files: PickedFiles, opts: LoadImageFilesOpt
   for (const file of Array.from(files)) {
     const path = relativePathOf(file);
     const base = path.slice(path.lastIndexOf('/') + 1);
-    const cls = file.type.startsWith('image/') || IMAGE_EXT.test(base) ? labelOf(base, path) : null;
+    let cls: string | null = null;
+    try {
+      cls = file.type.startsWith('image/') || IMAGE_EXT.test(base) ? labelOf(base, path) : null;
+    } catch (e) {
+      throw new Error(`loadImageFiles: labelOf failed for '${path}': ${errorText(e)}`);
+    }
     if (cls === null) ignored.push(path);
     else found.push({ file, name: path, cls });
   }
@@ -232,6 +242,9 @@ async function decodeEntries(all: Entry[], opts: BrowserImageOptions): Promise<O
   if (opts.limit !== undefined) entries = entries.slice(0, Math.max(0, opts.limit));
   const [C, H, W] = opts.lshape;
   const F = C * H * W, n = entries.length;
+  if (n * F > 2 ** 31 - 1) {
+    throw new Error(`loadImageFiles: ${n} images of ${C}×${H}×${W} need ${(n * F / 2 ** 30).toFixed(1)} GiB; pass a smaller limit`);
+  }
   const X = new Uint8Array(n * F), y = new Int32Array(n);
   const names: string[] = [], skipped: string[] = [];
   const pending = new Map<number, Promise<Uint8Array | Error>>();

@@ -105,10 +105,12 @@ export abstract class Chain extends Container {
   }
 
   /** Runs layers [from, to) on x.
-   *  - Training: Rectlin (alone or ending a compound) followed by max pooling runs as max pooling
-   *    then Rectlin. Same values and gradients — Rectlin is monotone (leaky too), so the window's
-   *    maximum is the same cell, and max pooling never picks a padded cell — but the activation and
-   *    its gradient touch only the pooled values (a quarter for CNN-1's 3×3 stride-2 pools).
+   *  - Training: Rectlin with slope ≥ 0 (alone or ending a compound) followed by max pooling runs
+   *    as max pooling then Rectlin. The same values, and the same gradients — Rectlin is
+   *    non-decreasing, so the window's maximum is the same cell, and max pooling never picks a
+   *    padded cell; the one exception is a leaky slope rounding two different negative inputs to
+   *    the same output, where the gradient may go to the other of the tied cells — while the
+   *    activation and its gradient touch only the pooled values (a quarter in CNN-1).
    *  - Inference off the tape: an intermediate output is dead once the next layer has read it, so
    *    it is freed at once (peak memory: a layer's input and output, not every output). The chain's
    *    own input is the caller's (MergeSum hands it to every branch) and stays. */
@@ -132,9 +134,10 @@ export abstract class Chain extends Container {
   }
 }
 
-/** Whether a layer's output is a Rectlin's: an Activation(Rectlin), or a chain whose last layer is. */
+/** Whether a layer's output is a non-decreasing Rectlin's (slope ≥ 0): an Activation(Rectlin), or
+ *  a chain whose last layer is. A negative slope is not monotone and may not swap with max pooling. */
 function endsInRectlin(l: Layer): boolean {
-  if (l instanceof Activation) return l.transform instanceof Rectlin;
+  if (l instanceof Activation) return l.transform instanceof Rectlin && l.transform.slope >= 0;
   if (l instanceof Chain) return endsInRectlin(l.children()[l.children().length - 1]);
   return false;
 }

@@ -84,9 +84,9 @@ export function conv(x: Tensor, w: Tensor, opts: ConvOptions = {}): Tensor {
   const k = w.shape[0];
   const rows = sizeOf(w.shape.slice(1)); // C·T·R·S
   const cols = sizeOf(g.outSize) * g.batch; // P·N
-  if (columnFree(backend, rows, cols, k)) return convColumnFree(x, w, g, k, dims);
   // A 1×1 window with stride 1 and no padding reads x exactly as its own column matrix.
   const pointwise = g.window.every((v) => v === 1) && g.stride.every((v) => v === 1) && g.pad.every((v) => v === 0);
+  if (!pointwise && columnFree(backend, rows, cols, k)) return convColumnFree(x, w, g, k, dims);
   // y before the columns: in inference the columns are freed right after the GEMM, and a heap
   // block freed last-in-first-out goes back to the top of the wasm heap for any later size.
   const y = Tensor.empty(backend, [k, ...spatialOut(g, dims), g.batch]);

@@ -83,7 +83,9 @@ export class WasmBackend implements Backend {
       if (this.minPartNs <= 0) return most;
       return Math.max(1, Math.min(most, Math.floor(work / this.minPartNs)));
     },
-    slots: (nparts) => (this.pool && !this.closed ? Math.min(nparts, this.threads) : 1),
+    // Every thread of the pool may run a part of a split call and writes its own slot (its fixed
+    // index, not the part), so a split call needs all the slots even with fewer parts than threads.
+    slots: (nparts) => (this.pool && !this.closed && nparts > 1 ? this.threads : 1),
     call: (name, nparts, args) => {
       if (this.pool && !this.closed) this.pool.run(name, args, nparts);
       else this.fn(name)(...args, 0, 1, 0);

@@ -29,7 +29,8 @@ export interface WasmContext {
    *  pay, otherwise up to a few per thread. `work` is the call's single-thread cost in
    *  nanoseconds, roughly (MIN_PART_NS in backend.ts). */
   parts(work: number): number;
-  /** Threads that run a call of `nparts` parts: the per-thread scratch slots the glue reserves. */
+  /** Per-thread scratch slots a call of `nparts` parts must reserve: every thread of the pool when
+   *  the call is split (a thread writes the slot of its own index, whatever part it runs), else 1. */
   slots(nparts: number): number;
   /** Runs export `name(...args, part, nparts, thread)` for every part, on this thread and the
    *  workers, and returns when all are done. */

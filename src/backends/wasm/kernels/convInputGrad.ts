@@ -11,6 +11,7 @@ export const convInputGrad: WasmKernel<'convInputGrad'> = (ctx, { dy, w, dx, g, 
   needFloat('convInputGrad', 'dy', dy, k * z.columns);
   needFloat('convInputGrad', 'w', w, k * z.rows);
   needFloat('convInputGrad', 'dx', dx, z.input);
+  if (z.input === 0) return;
   if (z.columns === 0) {
     ctx.fn('fill')(ctx.out(dx, z.input), z.input, 0, 0, 1);
     return;
