@@ -21,6 +21,8 @@ export const MAX_PARTS = 255;
 const MAX_ARGS = 48;
 const ERROR_OFFSET = 512, ERROR_CHARS = 512;
 
+/** A split call whose parts stop completing for this long fails instead of hanging (ms). */
+const STALL_MS = 120_000;
 /** How long workers and the caller spin before sleeping, in microseconds. */
 export const DEFAULT_SPIN_MICROS = 200;
 
@@ -144,22 +146,33 @@ export class ThreadPool {
       }
       Atomics.add(c, DONE, 1);
     }
-    this.waitForParts(nparts);
+    this.waitForParts(nparts, name);
     if (failure) throw failure;
     const failed = Atomics.load(c, ERROR);
     if (failed !== 0) throw new Error(`argon: kernel '${name}' failed in worker ${failed - 1}: ${this.readError()}`);
   }
 
-  /** Waits until every part is done (parts still running on workers). */
-  private waitForParts(nparts: number): void {
+  /** Waits until every part is done (parts still running on workers). A worker that died
+   *  mid-part never counts it, so the wait wakes now and then to check; and since no part runs
+   *  for minutes, a call whose count stops moving for STALL_MS fails with what it waited for
+   *  instead of hanging (the pool is unusable after that). */
+  private waitForParts(nparts: number, name: string): void {
     const c = this.ctrl;
     const end = performance.now() + this.spinMicros / 1000;
     let v = Atomics.load(c, DONE);
     for (let k = 1; v !== nparts && ((k & 255) !== 0 || performance.now() < end); k++) v = Atomics.load(c, DONE);
+    let last = v, since = performance.now();
     while ((v = Atomics.load(c, DONE)) !== nparts) {
-      // A worker that died mid-part never counts it: wake up now and then to check.
-      if (Atomics.wait(c, DONE, v, 1000) === 'timed-out' && this.broken) {
-        throw new Error(`argon: a kernel worker stopped: ${this.broken.message}`, { cause: this.broken });
+      if (v !== last) {
+        last = v;
+        since = performance.now();
+      }
+      if (Atomics.wait(c, DONE, v, 1000) !== 'timed-out') continue;
+      if (this.broken) throw new Error(`argon: a kernel worker stopped: ${this.broken.message}`, { cause: this.broken });
+      if (performance.now() - since > STALL_MS) {
+        this.broken = new Error(`kernel '${name}' made no progress for ${STALL_MS / 1000} s ` +
+          `(${v} of ${nparts} parts done, ${Atomics.load(c, CLAIM) & 255} claimed)`);
+        throw new Error(`argon: ${this.broken.message}; a kernel worker may have died — please report this`);
       }
     }
   }
