@@ -10,22 +10,7 @@
 import { sgemm } from './gemm';
 import { im2colTile } from './conv-forward';
 import { partStart } from './parts';
-
-@inline function gi(g: usize, i: i32): i32 {
-  return load<i32>(g + (<usize>i << 2));
-}
-
-@inline function addF32(dst: usize, src: usize, n: i32): void {
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const o = <usize>i << 2;
-    v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
-  }
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
-  }
-}
+import { addF32, endValid, firstValid, gi } from './window-util';
 
 /** dx[c, cell, n] += dcols[q − q0, (p − p0)·N + n] for the rows q of channels [c0, c1) and the
  *  positions p of [p0, p1): col2im restricted to a tile (the adjoint of im2colTile). */
@@ -42,8 +27,8 @@ function col2imTile(dcols: usize, dx: usize, g: usize, c0: i32, c1: i32, p0: i32
   for (let q = c0 * taps; q < c1 * taps; q++) {
     const c = q / taps, t = (q / (R * S)) % T, r = (q / S) % R, s = q % S;
     const base = s * dw - pw;
-    const lo = base >= 0 ? 0 : min((sw - 1 - base) / sw, OW);
-    const hi = max(base >= W ? 0 : min((W - 1 - base) / sw + 1, OW), lo);
+    const lo = firstValid(base, sw, OW);
+    const hi = endValid(base, sw, W, OW, lo);
     const rowStart = dcols + <usize>(q - c0 * taps) * rowBytes;
     let p = p0;
     while (p < p1) {

@@ -10,22 +10,7 @@
 // Geometry block `g`: the 20 i32 of assembly/im2col.ts.
 import { sgemm } from './gemm';
 import { partStart } from './parts';
-
-@inline function gi(g: usize, i: i32): i32 {
-  return load<i32>(g + (<usize>i << 2));
-}
-
-@inline function copyF32(dst: usize, src: usize, n: i32): void {
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const o = <usize>i << 2;
-    v128.store(dst + o, v128.load(src + o));
-  }
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    store<f32>(dst + o, load<f32>(src + o));
-  }
-}
+import { copyF32, endValid, firstValid, gi } from './window-util';
 
 /** cols[q, (p − p0)·N + n] = im2col(x)[q, p·N + n] for positions p in [p0, p1); ld = (p1 − p0)·N. */
 export function im2colTile(x: usize, cols: usize, g: usize, p0: i32, p1: i32): void {
@@ -42,8 +27,8 @@ export function im2colTile(x: usize, cols: usize, g: usize, p0: i32, p1: i32): v
     const c = q / (T * R * S), t = (q / (R * S)) % T, r = (q / S) % R, s = q % S;
     const base = s * dw - pw;
     // Valid output columns ow ∈ [lo, hi): ow·sw + base inside [0, W).
-    const lo = base >= 0 ? 0 : min((sw - 1 - base) / sw, OW);
-    const hi = max(base >= W ? 0 : min((W - 1 - base) / sw + 1, OW), lo);
+    const lo = firstValid(base, sw, OW);
+    const hi = endValid(base, sw, W, OW, lo);
     const rowStart = cols + <usize>q * rowBytes;
     let p = p0;
     while (p < p1) {

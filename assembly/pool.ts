@@ -13,13 +13,10 @@
 // N-wide work) and normalised over the window's valid cells.
 // Threads split the channels (assembly/parts.ts).
 import { partStart } from './parts';
+import { gi } from './window-util';
 import {
   absMaxStep, intExponent, lpStep, maxInit, maxStep, reciprocal, spreadScaled, spreadStep, sumStep, weightedStep,
 } from './pool-steps';
-
-@inline function gi(g: usize, i: i32): i32 {
-  return load<i32>(g + (<usize>i << 2));
-}
 
 /** avg: y /= count; l2: y = √y; lp: y = m·y^(1/p) (m at `m`); weighted: y /= wsum. */
 function finish(y: usize, n: i32, mode: i32, count: i32, m: usize, p: f32, wsum: f32): void {
