@@ -343,6 +343,14 @@ test('a shared memory stops at its maximum with a clear error', async () => {
   assert.is(small.read(buf)[999], 3, 'kernels still run on one thread after close()');
 });
 
+test('back-to-back split calls with changing part counts never hang or return early', () => {
+  const script = new URL('./fixtures/threads-race.ts', import.meta.url).pathname;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script, '3'], { encoding: 'utf8', timeout: 60_000 });
+  assert.is(r.signal, null, 'the child hung (killed after 60 s)');
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, /pairs \d+, results identical/);
+});
+
 test('kernel workers do not keep a Node process alive', () => {
   const script = new URL('./fixtures/threads-exit.ts', import.meta.url).pathname;
   const started = Date.now();

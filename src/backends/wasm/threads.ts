@@ -18,6 +18,8 @@ export const CONTROL_BYTES = 1536;
 const SEQ = 0, DONE = 1, FN = 2, NARGS = 3, NPARTS = 4, ERROR = 5, STOP = 6, SPIN = 7, CLAIM = 8;
 /** Parts per call are counted in the low 8 bits of CLAIM. */
 export const MAX_PARTS = 255;
+/** CLAIM's part field of a finished job: ≥ every nparts, so no thread claims a part of it. */
+const SEALED = 255;
 const MAX_ARGS = 48;
 const ERROR_OFFSET = 512, ERROR_CHARS = 512;
 
@@ -123,6 +125,12 @@ export class ThreadPool {
     if (args.length > MAX_ARGS) throw new Error(`argon: ${args.length} kernel arguments (at most ${MAX_ARGS})`);
     if (nparts > MAX_PARTS) throw new Error(`argon: ${nparts} parts (at most ${MAX_PARTS})`);
     const c = this.ctrl;
+    // Seal the previous job first: its claim word then says "no part left" whatever NPARTS says.
+    // Without it a worker could read the previous job's exhausted claim word (part = its nparts),
+    // then this job's larger NPARTS, and win the compare-exchange before the new claim word is
+    // stored: it would run a phantom part and count it in this job's DONE, so DONE overshoots
+    // (the caller waits forever) or arrives early (the caller returns while a part still runs).
+    Atomics.store(c, CLAIM, (this.tag << 8) | SEALED);
     c[FN] = fn;
     c[NARGS] = args.length;
     c[ERROR] = 0;
