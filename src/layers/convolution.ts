@@ -24,23 +24,21 @@ export interface ConvolutionOptions extends LayerOptions {
 
 interface Resolved { stride: number[]; pad: number[]; dilation: number[] }
 
-function checkFshape(where: string, fshape: readonly number[], minLen: number): void {
-  if (!Array.isArray(fshape) || fshape.length < minLen || fshape.length > 4 || fshape.some((v) => !Number.isInteger(v) || v < 1)) {
-    throw new Error(`${where}: fshape must be [S, K], [R, S, K] or [T, R, S, K] with positive integers, got ${JSON.stringify(fshape)}`);
-  }
-}
-
-export class Convolution extends ParamLayer {
-  readonly type = 'Convolution';
+/** What Convolution and Deconvolution share: the neon fshape (window, then output maps), the
+ *  initializer, stride/padding/dilation options, and the weights and resolved geometry once built. */
+export abstract class WindowedParamLayer extends ParamLayer {
   readonly fshape: readonly number[];
   readonly init: Initializer;
   readonly opts: { strides?: SpatialOption; padding?: SpatialOption; dilation?: SpatialOption };
-  private geom: Resolved | null = null;
-  private w: Tensor | null = null;
+  protected geom: Resolved | null = null;
+  protected w: Tensor | null = null;
 
-  constructor(fshape: readonly number[], opts: ConvolutionOptions = {}) {
+  /** `fshapeHint` names the accepted fshape forms in the error for a bad one. */
+  constructor(type: string, fshape: readonly number[], opts: ConvolutionOptions, fshapeHint: string) {
     super(opts);
-    checkFshape('Convolution', fshape, 2);
+    if (!Array.isArray(fshape) || fshape.length < 2 || fshape.length > 4 || fshape.some((v) => !Number.isInteger(v) || v < 1)) {
+      throw new Error(`${type}: fshape must be ${fshapeHint} with positive integers, got ${JSON.stringify(fshape)}`);
+    }
     this.fshape = [...fshape];
     this.init = opts.init ?? new Kaiming();
     this.opts = { strides: opts.strides, padding: opts.padding, dilation: opts.dilation };
@@ -50,9 +48,22 @@ export class Convolution extends ParamLayer {
     return this.fshape.slice(0, -1);
   }
 
-  /** K, the output feature maps. */
+  /** The output feature maps (the last entry of fshape). */
   get nout(): number {
     return this.fshape[this.fshape.length - 1];
+  }
+
+  override dispose(): void {
+    super.dispose();
+    this.w = null;
+  }
+}
+
+export class Convolution extends WindowedParamLayer {
+  readonly type = 'Convolution';
+
+  constructor(fshape: readonly number[], opts: ConvolutionOptions = {}) {
+    super('Convolution', fshape, opts, '[S, K], [R, S, K] or [T, R, S, K]');
   }
 
   protected infer(inShape: readonly number[]): readonly number[] {
@@ -91,11 +102,6 @@ export class Convolution extends ParamLayer {
   /** The weights [K, C, ...window] (after build). */
   get weights(): Tensor {
     return this.need(this.w);
-  }
-
-  override dispose(): void {
-    super.dispose();
-    this.w = null;
   }
 
   override info(): LayerInfo[] {

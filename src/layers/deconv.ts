@@ -3,42 +3,21 @@
 // C = OUTPUT maps; the input's channel count K comes from the input shape. W is stored as
 // [K, C, T?, R?, S] (ops/deconv.ts); neon's fan for it is its dimF2 (C·T·R·S, K).
 // Output size per spatial dim: (in − 1)·stride − 2·pad + dil·(k − 1) + 1.
-import { Kaiming, type Initializer } from '../nn/initializers.ts';
 import { deconv, deconvOutSize } from '../ops/deconv.ts';
 import { shapeString, sizeOf } from '../shape.ts';
 import type { Tensor } from '../tensor.ts';
 import type { BuildContext, LayerConfig, LayerInfo, RunContext } from './layer.ts';
-import { ParamLayer, baseConfig, resolveWindow, spatialPattern, type SpatialOption } from './common.ts';
+import { baseConfig, resolveWindow, spatialPattern } from './common.ts';
 import { Compound, type ConvOptions } from './compound.ts';
-import { jsonOpts, type ConvolutionOptions } from './convolution.ts';
+import { WindowedParamLayer, jsonOpts, type ConvolutionOptions } from './convolution.ts';
 
 export type DeconvolutionOptions = ConvolutionOptions;
 
-export class Deconvolution extends ParamLayer {
+export class Deconvolution extends WindowedParamLayer {
   readonly type = 'Deconvolution';
-  readonly fshape: readonly number[];
-  readonly init: Initializer;
-  readonly opts: { strides?: SpatialOption; padding?: SpatialOption; dilation?: SpatialOption };
-  private geom: { stride: number[]; pad: number[]; dilation: number[] } | null = null;
-  private w: Tensor | null = null;
 
   constructor(fshape: readonly number[], opts: DeconvolutionOptions = {}) {
-    super(opts);
-    if (!Array.isArray(fshape) || fshape.length < 2 || fshape.length > 4 || fshape.some((v) => !Number.isInteger(v) || v < 1)) {
-      throw new Error(`Deconvolution: fshape must be [S, C], [R, S, C] or [T, R, S, C] with positive integers (C = output maps), got ${JSON.stringify(fshape)}`);
-    }
-    this.fshape = [...fshape];
-    this.init = opts.init ?? new Kaiming();
-    this.opts = { strides: opts.strides, padding: opts.padding, dilation: opts.dilation };
-  }
-
-  get window(): number[] {
-    return this.fshape.slice(0, -1);
-  }
-
-  /** C, the output feature maps. */
-  get nout(): number {
-    return this.fshape[this.fshape.length - 1];
+    super('Deconvolution', fshape, opts, '[S, C], [R, S, C] or [T, R, S, C] (C = output maps)');
   }
 
   protected infer(inShape: readonly number[]): readonly number[] {
@@ -65,11 +44,6 @@ export class Deconvolution extends ParamLayer {
   forward(x: Tensor, _ctx: RunContext): Tensor {
     const g = this.need(this.geom);
     return deconv(x, this.need(this.w), { stride: g.stride, pad: g.pad, dilation: g.dilation });
-  }
-
-  override dispose(): void {
-    super.dispose();
-    this.w = null;
   }
 
   /** Multiply–adds: every input value meets C·T·R·S weights. The column matrix of the forward is
