@@ -104,9 +104,16 @@ export class WebglBackend implements Backend {
     this.peakBytes = this.bytesInUse;
   }
 
-  /** Compiled kernels (one per kernel and shape) and kernel calls so far. */
-  stats(): { compiled: number; calls: number } {
-    return { compiled: this.rt.compiled, calls: this.rt.calls };
+  /** Compiled kernels (one per kernel and shape), kernel calls, and the texture fetches and
+   *  multiply-adds of the GEMM and convolution passes so far. */
+  stats(): { compiled: number; calls: number; fetches: number; macs: number } {
+    return { compiled: this.rt.compiled, calls: this.rt.calls, ...this.rt.work };
+  }
+
+  /** Starts or stops timing each kernel call (each call then waits for the GPU); returns the
+   *  milliseconds and calls per shader since profiling started. */
+  profile(on: boolean): Map<string, { calls: number; ms: number }> {
+    return this.rt.profile(on);
   }
 
   /** Releases every kernel, texture and the context. The backend is unusable afterwards. */
@@ -161,7 +168,7 @@ export async function createWebglBackend(opts: WebglBackendOptions = {}): Promis
     }
     info.maxTextureSize = cap;
   }
-  const rt = new GpuRuntime(gpu, info.maxTextureSize);
+  const rt = new GpuRuntime(gpu, info.maxTextureSize, () => gl.finish());
   const backend = new WebglBackend(rt, info);
   try {
     selfTest(backend);

@@ -39,11 +39,31 @@ export class GpuRuntime {
   private readonly layouts = new Map<number, PackedLayout>();
   /** Kernel calls since creation, for tests and benchmarks. */
   calls = 0;
+  /** Texture fetches and multiply-adds of the GEMM and convolution passes run so far, as their
+   *  kernels count them (gemmCost, convPassCost): the benchmark prints fetches per multiply-add. */
+  readonly work = { fetches: 0, macs: 0 };
 
-  constructor(private readonly gpu: GpuInstance, readonly maxTextureSize: number) {}
+  /** Per-shader call counts and milliseconds while profiling (see profile()), else null. */
+  private times: Map<string, { calls: number; ms: number }> | null = null;
+
+  /** `finish` waits until the GPU has done all queued work (gl.finish), for profiling. */
+  constructor(private readonly gpu: GpuInstance, readonly maxTextureSize: number, private readonly finish: () => void = () => {}) {}
+
+  /** Starts (true) or stops (false) timing every kernel call: each call then waits for the GPU,
+   *  which slows a pipeline down but shows where its time goes. Returns the times so far. */
+  profile(on: boolean): Map<string, { calls: number; ms: number }> {
+    const before = this.times ?? new Map<string, { calls: number; ms: number }>();
+    this.times = on ? new Map() : null;
+    return before;
+  }
 
   get compiled(): number {
     return this.kernels.size;
+  }
+
+  count(c: { fetches: number; macs: number }): void {
+    this.work.fetches += c.fetches;
+    this.work.macs += c.macs;
   }
 
   /** The packed layout of a buffer of `size` values; throws past MAX_TEXTURE_SIZE, naming it. */
@@ -128,7 +148,15 @@ export class GpuRuntime {
       this.kernels.set(key, kernel);
     }
     this.calls++;
+    const t0 = this.times ? performance.now() : 0;
     const out = kernel(...args);
+    if (this.times) {
+      this.finish();
+      const entry = this.times.get(shader.name) ?? { calls: 0, ms: 0 };
+      entry.calls++;
+      entry.ms += performance.now() - t0;
+      this.times.set(shader.name, entry);
+    }
     if (!isTextureMap(out)) return [out];
     const targets = [out.result];
     for (let i = 1; i < targetsOf(shader); i++) targets.push(out[`out${i}`]);

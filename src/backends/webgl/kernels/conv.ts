@@ -66,6 +66,7 @@ export const convForward: WebglKernel<'convForward'> = (rt, { x, w, y, g, k, sca
     return;
   }
   const T = blockRows(k), KB = Math.ceil(k / T);
+  rt.count(convPassCost('forward', g, k));
   const wt = repack(rt, PACK_WT, W, c.CRS * c.KQ4, c);
   try {
     storePrefix(rt, Y, blocked(rt, convForwardCore(T), T, KB * c.PNQ, { ...c, KB }, [X, wt],
@@ -91,6 +92,7 @@ export const convWeightGrad: WebglKernel<'convWeightGrad'> = (rt, { x, dy, dw, g
     return;
   }
   const T = blockRows(k), KB = Math.ceil(k / T), JQ = Math.ceil(c.CRS / 4);
+  rt.count(convPassCost('weightGrad', g, k));
   // Slices of at least 16 positions, enough of them for 4,096 blocks in all.
   const S = Math.max(1, Math.min(Math.ceil(4096 / (KB * JQ)), Math.ceil(c.P / 16)));
   const PL = Math.ceil(c.P / S), SL = Math.ceil(c.P / PL);
@@ -113,6 +115,7 @@ export const convInputGrad: WebglKernel<'convInputGrad'> = (rt, { dy, w, dx, g, 
     return;
   }
   const T = blockRows(g.channels), CB = Math.ceil(g.channels / T), CNQ = c.cells * c.NQ;
+  rt.count(convPassCost('inputGrad', g, k));
   const wi = repack(rt, PACK_WI, W, k * c.taps * c.CQ4, c);
   try {
     storePrefix(rt, DX, blocked(rt, convInputGradCore(T), T, CB * CNQ, { ...c, CB, CNQ }, [DY, wi],
@@ -122,15 +125,24 @@ export const convInputGrad: WebglKernel<'convInputGrad'> = (rt, { dy, w, dx, g, 
   }
 };
 
-/** Texture fetches and multiply-adds of the three passes of a conv training step on this backend
- *  (implicit path), for the benchmark: forward, input gradient, weight gradient. */
-export function convCost(g: WindowGeometry, k: number): { fetches: number; macs: number } {
+export interface PassCost { fetches: number; macs: number }
+
+/** Texture fetches and multiply-adds of one implicit-GEMM pass (batch a multiple of 4), counted
+ *  from the shaders' loops: forward and input gradient fetch 1 + T/4 texels per (block, tap,
+ *  channel) — at most, as taps in the padding are skipped — and the weight gradient 4 + T per
+ *  (block, position, batch quad). The gather pass adds one fetch per output texel and slice. */
+export function convPassCost(pass: 'forward' | 'inputGrad' | 'weightGrad', g: WindowGeometry, k: number): PassCost {
   const c = sizes(g, k);
   const macs = k * c.CRS * c.P * g.batch;
-  const Tk = blockRows(k), Tc = blockRows(g.channels);
-  // Each pass: per (block, tap, channel) 1 + T/4 fetches (forward, dx) or 4 + T per (block, position, quad) (dW).
-  const fwd = Math.ceil(k / Tk) * c.PNQ * c.taps * g.channels * (1 + Tk / 4);
-  const dx = Math.ceil(g.channels / Tc) * c.cells * c.NQ * c.taps * k * (1 + Tc / 4);
-  const dw = Math.ceil(k / Tk) * Math.ceil(c.CRS / 4) * c.P * c.NQ * (4 + Tk);
-  return { fetches: fwd + dx + dw, macs: 3 * macs };
+  if (pass === 'forward') {
+    const T = blockRows(k);
+    return { fetches: Math.ceil(k / T) * c.PNQ * c.taps * g.channels * (1 + T / 4) + k * c.PNQ, macs };
+  }
+  if (pass === 'inputGrad') {
+    const T = blockRows(g.channels);
+    return { fetches: Math.ceil(g.channels / T) * c.cells * c.NQ * c.taps * k * (1 + T / 4) + g.channels * c.cells * c.NQ, macs };
+  }
+  const T = blockRows(k), JQ = Math.ceil(c.CRS / 4);
+  const S = Math.max(1, Math.min(Math.ceil(4096 / (Math.ceil(k / T) * JQ)), Math.ceil(c.P / 16)));
+  return { fetches: Math.ceil(k / T) * JQ * c.P * c.NQ * (4 + T) + k * JQ * S, macs };
 }

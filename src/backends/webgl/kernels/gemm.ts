@@ -60,6 +60,7 @@ export function gemmCost(m: number, n: number, k: number, transA: boolean, trans
 export function gemmTexture(rt: GpuRuntime, A: WebglBuffer | GpuTexture, B: WebglBuffer | GpuTexture, m: number, n: number, k: number,
   transA: boolean, transB: boolean, alpha: number, beta: number, C: WebglBuffer | null, epi: Epilogue | null = null): GpuTexture {
   const p = gemmPlan(m, n, k);
+  rt.count(gemmCost(m, n, k, transA, transB));
   const a = transA ? operand(rt, A, k, m) : operand(rt, A, m, k);
   const b = transB ? operand(rt, B, n, k) : operand(rt, B, k, n);
   let targets: GpuTexture[] = [];
