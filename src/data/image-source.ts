@@ -2,7 +2,7 @@
 // fast-png; a browser source (a later issue) reads File/URL bytes and decodes with
 // createImageBitmap + OffscreenCanvas, and plugs in through the `source` option of the loaders.
 import { decodeImage, type DecodedImage } from './image-decode.ts';
-import { errorText, nodeFs } from './node-lazy.ts';
+import { readRegularFile } from '../io/regular-file.ts';
 
 export interface ImageSource {
   /** The bytes of one image; `path` is whatever the data set lists (a file path in Node). */
@@ -13,14 +13,8 @@ export interface ImageSource {
 
 /** Node: files read with fs, decoded in pure JS. */
 export const nodeImageSource: ImageSource = {
-  async read(path: string): Promise<Uint8Array> {
-    const fs = await nodeFs();
-    try {
-      const buf = await fs.readFile(path);
-      return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-    } catch (e) {
-      throw new Error(`cannot read image '${path}': ${errorText(e)}`);
-    }
+  read(path: string): Promise<Uint8Array> {
+    return readRegularFile(path, 'image');
   },
   decode: decodeImage,
 };

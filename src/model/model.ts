@@ -19,6 +19,7 @@ import { Tensor, keep, tidy } from '../tensor.ts';
 import { forwardRecorded } from './forward.ts';
 import { batchToRows, checkRows, imageToChw, rowsToBatch, type ImageDataLike } from './inputs.ts';
 import { evaluateModel, fitModel, prepareFor, type EvalResult, type FitOptions } from './training.ts';
+import { checkAgainstFile, filePreset, resolveActivationLimit } from './load-check.ts';
 import { decodeModel, encodeModel, readFileBytes, writeFileAtomic } from './persist.ts';
 import type { NamedValues } from './state-file.ts';
 
@@ -32,6 +33,20 @@ export interface ModelOptions {
 /** Restored by Model.fromBytes and applied when the model is first built. */
 export interface PendingState {
   tensors: Map<string, { shape: number[]; values: Float32Array }>;
+  /** Names the file in errors. */
+  source?: string;
+  /** The file's RNG state, restored again after the build (load-check.ts). */
+  rng?: number[];
+  /** Values per sample an activation may hold (load-check.ts). */
+  maxActivationValues?: number;
+}
+
+/** How Model.load, fromBytes and fromOnnx treat the file. */
+export interface LoadOptions {
+  backend?: BackendName;
+  /** Refuse a file whose input or any layer output exceeds this many values per sample
+   *  (default 2²⁸, or ARGON_MAX_ACTIVATION_VALUES). */
+  maxActivationValues?: number;
 }
 
 export type { EvalResult, FitOptions };
@@ -94,24 +109,24 @@ export class Model {
       return;
     }
     const backend = await getBackend(resolveBackendName(this.backendOption));
-    buildLayers(this.root, inputShape, { backend, random: this.random });
+    const pending = this.pending;
+    if (!pending) {
+      buildLayers(this.root, inputShape, { backend, random: this.random });
+    } else {
+      // A loaded model: checked against its file before anything is allocated, values taken from
+      // the file (nothing drawn), the file's RNG state kept (load-check.ts).
+      const file = { tensors: pending.tensors, source: pending.source ?? 'model file', maxActivationValues: resolveActivationLimit(pending.maxActivationValues) };
+      try {
+        buildLayers(this.root, inputShape, { backend, random: this.random, preset: filePreset(file) }, (root) => checkAgainstFile(root, file, this.pendingShape));
+      } catch (e) {
+        this.root.dispose();
+        throw e;
+      }
+      if (pending.rng) this.random.setState(pending.rng);
+      this.pending = null;
+    }
     this.shape = [...inputShape];
     this.backendInstance = backend;
-    if (this.pending) this.applyPending();
-  }
-
-  private applyPending(): void {
-    const tensors = this.pending!.tensors;
-    const named = [...this.root.params(), ...this.root.states()];
-    for (const p of named) {
-      const t = tensors.get(p.name);
-      if (!t) throw new Error(`model file: no values for '${p.name}'`);
-      if (!sameShape(t.shape, p.value.shape)) {
-        throw new Error(`model file: '${p.name}' has shape ${shapeString(t.shape)}, the layer needs ${shapeString(p.value.shape)}`);
-      }
-      this.backend.write(p.value.buf, t.values);
-    }
-    this.pending = null;
   }
 
   params(): Param[] {
@@ -228,7 +243,7 @@ export class Model {
 
   /** Rebuilds a model from toBytes() output; it reloads with any batch size. A truncated or corrupt
    *  file is an error, never a half-loaded model. */
-  static fromBytes(bytes: Uint8Array, opts: { backend?: BackendName; source?: string } = {}): Model {
+  static fromBytes(bytes: Uint8Array, opts: LoadOptions & { source?: string } = {}): Model {
     const d = decodeModel(bytes, opts.source);
     const m = new Model(d.root, { seed: d.header.seed, name: d.header.name, backend: opts.backend });
     m.random.setState(d.header.rng);
@@ -236,7 +251,7 @@ export class Model {
     m.optimizer = d.optimizer;
     m.history = d.history;
     m.dataState = d.header.dataState ?? null;
-    m.pending = { tensors: d.tensors };
+    m.pending = { tensors: d.tensors, source: opts.source, rng: d.header.rng, maxActivationValues: opts.maxActivationValues };
     m.pendingShape = d.header.inputShape;
     return m;
   }
@@ -247,10 +262,10 @@ export class Model {
   }
 
   /** A model from ONNX bytes (src/onnx/import.ts); like fromBytes, its weights are uploaded at build. */
-  static fromOnnx(bytes: Uint8Array, opts: OnnxImportOptions & { backend?: BackendName; seed?: number } = {}): Model {
+  static fromOnnx(bytes: Uint8Array, opts: OnnxImportOptions & LoadOptions & { seed?: number } = {}): Model {
     const r = importOnnx(bytes, opts);
     const m = new Model(r.root, { name: r.name, backend: opts.backend, seed: opts.seed });
-    m.pending = { tensors: r.tensors };
+    m.pending = { tensors: r.tensors, source: 'ONNX model', maxActivationValues: opts.maxActivationValues };
     m.pendingShape = r.inputShape;
     return m;
   }
@@ -261,8 +276,8 @@ export class Model {
   }
 
   /** Node: reads a model file and builds the model for its recorded input shape. */
-  static async load(path: string, opts: { backend?: BackendName } = {}): Promise<Model> {
-    const m = Model.fromBytes(await readFileBytes(path), { backend: opts.backend, source: path });
+  static async load(path: string, opts: LoadOptions = {}): Promise<Model> {
+    const m = Model.fromBytes(await readFileBytes(path), { ...opts, source: path });
     if (m.pendingShape) await m.build(m.pendingShape);
     return m;
   }
