@@ -6,13 +6,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeModelFile } from '../../src/io/model-file.ts';
-import { Affine, Conv, Dropout, Pooling, type Layer } from '../../src/layers/index.ts';
-import { Logistic, Rectlin } from '../../src/nn/activations.ts';
+import { Affine, Conv, DataTransform, Dropout, Pooling, type Layer } from '../../src/layers/index.ts';
+import { Logistic, Normalizer, Rectlin } from '../../src/nn/activations.ts';
 import { Kaiming, Xavier } from '../../src/nn/initializers.ts';
 
-/** Conv → pool → Affine head on [3, 8, 8]: 108 + 2·4·16 = 236 parameters. */
+/** Pixels/128 → Conv → pool (→ Dropout) → Affine head on [3, 8, 8]: 108 + 2·4·16 = 236 parameters. */
 export function smallNet(opts: { dropout?: boolean } = {}): Layer[] {
   return [
+    new DataTransform(new Normalizer({ divisor: 128 })),
     new Conv([3, 3, 4], { padding: 1, init: new Kaiming(), activation: new Rectlin() }),
     new Pooling(2, { op: 'max' }),
     ...(opts.dropout ? [new Dropout({ keep: 0.7 })] : []),
