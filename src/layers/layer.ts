@@ -47,6 +47,8 @@ export interface RunContext {
   readonly training: boolean;
   /** Dropout masks. */
   readonly random: Random;
+  /** Reports a problem worth a warning (fit passes it on once per key). */
+  readonly warn?: (key: string, message: string) => void;
 }
 
 /** A JSON-able description of a layer, enough to rebuild it (the model file's topology). */

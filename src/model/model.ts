@@ -12,6 +12,7 @@ import type { GeneralizedCost } from '../nn/costs.ts';
 import type { Metric } from '../nn/metrics.ts';
 import type { Optimizer } from '../nn/optimizers/optimizer.ts';
 import { importOnnx, modelToOnnx, type OnnxImportOptions } from '../onnx/index.ts';
+import { checkRowsFinite, firstNonFinite } from '../finite.ts';
 import { Random } from '../random.ts';
 import { sameShape, shapeString, sizeOf } from '../shape.ts';
 import { formatSummary, summarize, type Summary } from '../summary.ts';
@@ -160,6 +161,7 @@ export class Model {
       if (!shape) throw new Error('getOutputs: the model is not built yet; pass { inputShape }');
       await this.build(shape);
       const n = checkRows('getOutputs', data, shape);
+      checkRowsFinite('getOutputs', data, sizeOf(shape));
       const features = sizeOf(shape), nout = sizeOf(this.outputShape), step = opts.batchSize ?? 128;
       const out = new Float32Array(n * nout);
       for (let start = 0; start < n; start += step) {
@@ -173,6 +175,8 @@ export class Model {
     const out = new Float32Array(data.ndata * nout);
     let row = 0;
     for await (const batch of (data.plain?.() ?? data).batches()) {
+      const bad = firstNonFinite(batch.x);
+      if (bad >= 0) throw new Error(`getOutputs: sample ${row + (bad % batch.n)} holds ${batch.x[bad]}; inputs must be finite numbers`);
       batchToRows(this.infer(batch.x, batch.n), batch.n, nout, out, row);
       row += batch.n;
     }
@@ -223,6 +227,7 @@ export class Model {
     if (!shape) throw new Error('predict: the model is not built yet (train it, or load a saved model)');
     await this.build(shape);
     const chw = await imageToChw(image, shape);
+    checkRowsFinite('predict', chw, sizeOf(shape));
     return this.infer(Float32Array.from(chw), 1);
   }
 

@@ -11,6 +11,8 @@ import type { Optimizer } from '../nn/optimizers/optimizer.ts';
 import { shapeString } from '../shape.ts';
 import { Tensor, tidy } from '../tensor.ts';
 import type { Model } from './model.ts';
+import { firstNonFinite } from '../finite.ts';
+import { TrainingGuard } from './numerics-guard.ts';
 
 export interface FitOptions {
   cost: GeneralizedCost;
@@ -22,6 +24,8 @@ export interface FitOptions {
   /** Evaluate on `valid` every this many epochs (default 1). */
   evalEvery?: number;
   callbacks?: Callback[];
+  /** Receives each warning of the numerics guard once per fit (default: console.warn). */
+  onWarning?: (message: string) => void;
 }
 
 export interface EvalResult { loss: number | null; metrics: number[] }
@@ -41,20 +45,22 @@ function batchTensors(model: Model, batch: Batch): { x: Tensor; t: Tensor } {
   return { x, t };
 }
 
-/** One minibatch: forward, cost, backward, update. Returns the batch's mean cost. A NaN or
- *  infinite cost stops training before the weights are touched. */
-function trainStep(model: Model, batch: Batch, opts: FitOptions, params: Param[], epoch: number, index: number): number {
+/** One minibatch: forward, cost, backward, update. Returns the batch's mean cost. Non-finite inputs
+ *  or cost stop training before the weights are touched; an update that makes them non-finite
+ *  stops it naming this batch (numerics-guard.ts). */
+function trainStep(model: Model, batch: Batch, opts: FitOptions, params: Param[], guard: TrainingGuard, epoch: number, index: number): number {
+  guard.checkBatch(batch.x, batch.n, model.inputShape, epoch, index);
   return tidy(() => {
     const { x, t } = batchTensors(model, batch);
-    const { pre, final } = model.root.forwardPre(x, { training: true, random: model.random });
-    const { loss } = opts.cost.loss(pre, final, t);
+    const { pre, final } = model.root.forwardPre(x, { training: true, random: model.random, warn: guard.warn });
+    const { loss, y } = opts.cost.loss(pre, final, t);
     const value = opts.cost.mean(loss, batch.n);
-    if (!Number.isFinite(value)) {
-      throw new Error(`training stopped: the cost is ${value} at epoch ${epoch}, batch ${index} (try a lower learning rate)`);
-    }
+    if (!Number.isFinite(value)) throw guard.costNotFinite(value, epoch, index);
+    guard.observe(y.toArray(), batch.targets, batch.n, epoch, index);
     backward(loss);
     opts.optimizer.optimize(params, batch.n, epoch);
     for (const p of params) { p.value.grad?.dispose(); p.value.grad = null; }
+    guard.checkWeights(params, epoch, index);
     return value;
   });
 }
@@ -69,6 +75,7 @@ export async function fitModel(model: Model, data: DataIterator, opts: FitOption
   if (model.dataState !== null) data.setState?.(model.dataState);
   model.optimizer = opts.optimizer;
   const params = model.params();
+  const guard = new TrainingGuard(opts.cost, opts.onWarning ?? ((m) => console.warn(`warning: ${m}`)));
   const runner = new CallbackRunner(opts.callbacks ?? [], { history: model.history ?? undefined });
   model.history = runner.history;
   let stopped = false;
@@ -80,7 +87,7 @@ export async function fitModel(model: Model, data: DataIterator, opts: FitOption
     await runner.epochBegin(epoch);
     let total = 0, batches = 0;
     for await (const batch of data.batches()) {
-      const loss = trainStep(model, batch, opts, params, epoch, batches);
+      const loss = trainStep(model, batch, opts, params, guard, epoch, batches);
       total += loss;
       await runner.batchEnd(batches++, { loss, size: batch.n });
     }
@@ -104,7 +111,11 @@ export async function evaluateModel(model: Model, data: DataIterator, opts: { co
   const source = data.plain?.() ?? data;
   opts.metric?.reset();
   let total = 0, count = 0;
+  let index = 0;
   for await (const batch of source.batches()) {
+    const bad = firstNonFinite(batch.x);
+    if (bad >= 0) throw new Error(`evaluate: batch ${index} holds ${batch.x[bad]} in sample ${bad % batch.n} of the batch; inputs must be finite numbers`);
+    index++;
     const { y, loss } = noGrad(() => tidy(() => {
       const { x, t } = batchTensors(model, batch);
       const { pre, final } = model.root.forwardPre(x, { training: false, random: model.random });
