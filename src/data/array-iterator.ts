@@ -52,7 +52,7 @@ export class ArrayIterator implements DataIterator {
       throw new Error(`${OWNER}: X has ${X.length} values but N·prod(lshape) = ${N}·${F} = ${N * F} ` +
         `(N = ${N} labels, lshape [${opts.lshape.join(', ')}])`);
     }
-    checkBatchSize(opts.batchSize, N, OWNER);
+    checkBatchSize(opts.batchSize, N, OWNER, !(opts.shuffle ?? false));
     checkLabels(y, opts.nclass, OWNER);
     if (X instanceof Float32Array) checkRowsFinite(OWNER, X, F);
     this.X = X;
