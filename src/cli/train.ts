@@ -7,6 +7,7 @@ import { checkpoint, historyPlot, progressBar, type Callback } from '../nn/callb
 import { Accuracy } from '../nn/metrics.ts';
 import { UsageError, type FlagSpecs, type Parsed } from './args.ts';
 import { BUILTIN_DATA, defaultInputShape, loadData, parseShape } from './data.ts';
+import { DATA_SAFETY_FLAGS, dataSafety } from './data-flags.ts';
 import { recipeChanges, trainingPlan } from './recipe.ts';
 
 export const TRAIN_FLAGS: FlagSpecs = {
@@ -24,6 +25,8 @@ export const TRAIN_FLAGS: FlagSpecs = {
   input: { type: 'string', placeholder: 'CxHxW', help: 'input shape images are resized to (default 3x64x64; 1x28x28 for the digit sets)' },
   limit: { type: 'int', min: 1, help: 'use only the first N training samples (quick runs)' },
   'skip-bad': { type: 'boolean', help: 'skip unreadable images (and count them) instead of failing' },
+  classes: { type: 'int', min: 1, help: 'number of classes (default: the distinct labels of --data; labels must be 0..N-1)' },
+  ...DATA_SAFETY_FLAGS,
   resume: { type: 'string', placeholder: 'DIR', help: 'continue the run saved in DIR exactly where it left off (its settings are reused)' },
   out: { type: 'string', placeholder: 'DIR', help: 'where model.argon, history.json and curves.svg go (default runs/<model>)' },
   quiet: { type: 'boolean', help: 'no progress bar' },
@@ -41,7 +44,7 @@ export function trainHelp(): string {
 /** The settings a run is started with; saved as run.json so --resume needs no other flags. */
 interface RunSettings {
   model: ModelName; data: string; test?: string; batchSize: number; lr: number; seed: number;
-  recipe: Recipe; input: number[]; limit?: number; skipBad: boolean;
+  recipe: Recipe; input: number[]; limit?: number; skipBad: boolean; classes?: number; allowOutside?: boolean;
 }
 
 async function readSettings(dir: string): Promise<RunSettings> {
@@ -75,13 +78,18 @@ export async function train(args: Parsed): Promise<void> {
     input: f.has('input') ? parseShape(f.get('input') as string, 'input') : saved?.input ?? defaultInputShape(data),
     limit: (f.get('limit') as number | undefined) ?? saved?.limit,
     skipBad: f.has('skip-bad') || (saved?.skipBad ?? false),
+    classes: (f.get('classes') as number | undefined) ?? saved?.classes,
+    allowOutside: f.has('allow-outside') || (saved?.allowOutside ?? false),
   };
   const epochs = (f.get('epochs') as number | undefined) ?? plan.epochs;
   const backend = f.has('backend') ? checkBackendName(f.get('backend') as string, '--backend') : undefined;
   const out = resume ?? (f.get('out') as string | undefined) ?? `runs/${settings.model}`;
   if (f.has('threads')) await setBackend(backend ?? 'auto', { threads: f.get('threads') as number });
 
-  const loaded = await loadData({ data: settings.data, test: settings.test, inputShape: settings.input, batchSize: settings.batchSize, seed: settings.seed, skipBad: settings.skipBad, limit: settings.limit });
+  const loaded = await loadData({
+    data: settings.data, test: settings.test, inputShape: settings.input, batchSize: settings.batchSize, seed: settings.seed,
+    skipBad: settings.skipBad, limit: settings.limit, nclass: settings.classes, safety: { ...dataSafety(args), allowOutside: settings.allowOutside ?? false },
+  });
   const skipped = (loaded.train as { skipped?: number }).skipped;
   if (skipped) console.log(`skipped ${skipped} unreadable image(s) (--skip-bad)`);
 
