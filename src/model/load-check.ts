@@ -20,6 +20,8 @@ export interface FileValues {
   /** Names the file in errors. */
   source: string;
   maxActivationValues: number;
+  /** How the file states its input shape (default: its field 'inputShape'). */
+  inputField?: string;
 }
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
@@ -48,7 +50,7 @@ export function checkAgainstFile(root: Layer, f: FileValues, fileShape: readonly
   const input = root.inShape;
   const inSize = sizeOf(input);
   if (inSize > f.maxActivationValues) {
-    const what = fileShape && sameShape(fileShape, input) ? `field 'inputShape' ${shapeString(input)}` : `the input shape ${shapeString(input)}`;
+    const what = fileShape && sameShape(fileShape, input) ? `${f.inputField ?? "field 'inputShape'"} ${shapeString(input)}` : `the input shape ${shapeString(input)}`;
     throw new Error(`${f.source}: ${what} has ${fmt(inSize)} values per sample, ${limitHint(f)}`);
   }
   const rows = root.info();

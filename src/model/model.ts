@@ -40,6 +40,8 @@ export interface PendingState {
   rng?: number[];
   /** Values per sample an activation may hold (load-check.ts). */
   maxActivationValues?: number;
+  /** How the source states the input shape, for errors (default: the model file's field). */
+  inputField?: string;
 }
 
 /** How Model.load, fromBytes and fromOnnx treat the file. */
@@ -116,7 +118,7 @@ export class Model {
     } else {
       // A loaded model: checked against its file before anything is allocated, values taken from
       // the file (nothing drawn), the file's RNG state kept (load-check.ts).
-      const file = { tensors: pending.tensors, source: pending.source ?? 'model file', maxActivationValues: resolveActivationLimit(pending.maxActivationValues) };
+      const file = { ...pending, source: pending.source ?? 'model file', maxActivationValues: resolveActivationLimit(pending.maxActivationValues) };
       try {
         buildLayers(this.root, inputShape, { backend, random: this.random, preset: filePreset(file) }, (root) => checkAgainstFile(root, file, this.pendingShape));
       } catch (e) {
@@ -270,7 +272,7 @@ export class Model {
   static fromOnnx(bytes: Uint8Array, opts: OnnxImportOptions & LoadOptions & { seed?: number } = {}): Model {
     const r = importOnnx(bytes, opts);
     const m = new Model(r.root, { name: r.name, backend: opts.backend, seed: opts.seed });
-    m.pending = { tensors: r.tensors, source: 'ONNX model', maxActivationValues: opts.maxActivationValues };
+    m.pending = { tensors: r.tensors, source: 'ONNX model', inputField: "the graph input's shape", maxActivationValues: opts.maxActivationValues };
     m.pendingShape = r.inputShape;
     return m;
   }

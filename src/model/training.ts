@@ -13,6 +13,7 @@ import { Tensor, tidy } from '../tensor.ts';
 import type { Model } from './model.ts';
 import { firstNonFinite } from '../finite.ts';
 import { TrainingGuard } from './numerics-guard.ts';
+import { yieldSometimes } from './yield.ts';
 
 export interface FitOptions {
   cost: GeneralizedCost;
@@ -90,6 +91,7 @@ export async function fitModel(model: Model, data: DataIterator, opts: FitOption
       const loss = trainStep(model, batch, opts, params, guard, epoch, batches);
       total += loss;
       await runner.batchEnd(batches++, { loss, size: batch.n });
+      await yieldSometimes();
     }
     const logs: EpochLogs = { loss: total / batches };
     if (opts.valid && (epoch + 1) % evalEvery === 0) {
@@ -127,6 +129,7 @@ export async function evaluateModel(model: Model, data: DataIterator, opts: { co
     }));
     total += loss * batch.n;
     count += batch.n;
+    await yieldSometimes();
     opts.metric?.update(y, batch.targets, batch.n);
   }
   return { loss: opts.cost ? total / count : null, metrics: opts.metric?.values() ?? [] };

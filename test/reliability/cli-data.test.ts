@@ -3,27 +3,14 @@
 // and test/eval sets smaller than the batch size.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { encode } from 'fast-png';
-import { randomArray } from '../helpers.ts';
+import { makeCliData } from './cli-data-fixture.ts';
 import { argon, tempDir } from './fixtures.ts';
 
 const { dir, cleanup } = tempDir('clidata');
-const data = join(dir, 'data');
-mkdirSync(join(data, 'img'), { recursive: true });
-const noise = randomArray(40 * 192, 3, 0, 255);
-for (let i = 0; i < 40; i++) {
-  const px = Uint8Array.from(noise.subarray(i * 192, (i + 1) * 192), (v) => Math.floor(v) | (i % 2 ? 128 : 0));
-  writeFileSync(join(data, 'img', `${i}.png`), encode({ width: 8, height: 8, channels: 3, depth: 8, data: px }));
-}
-writeFileSync(join(dir, 'outside.png'), encode({ width: 8, height: 8, channels: 3, depth: 8, data: new Uint8Array(192) }));
-const csv = (name: string, rows: string[]) => {
-  writeFileSync(join(data, name), `path,label\n${rows.join('\n')}\n`);
-  return join(data, name);
-};
-const rows = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => `img/${from + k}.png,${(from + k) % 2}`);
-const train = csv('train.csv', rows(0, 32));
+const { data, train, csv, rows } = makeCliData(dir);
+writeFileSync(join(dir, 'outside.png'), readFileSync(join(data, 'img', '0.png')));
 const held = csv('test.csv', rows(32, 37)); // 5 rows, fewer than the batch size
 const cacheDir = join(dir, 'cache');
 const env = { ARGON_CACHE_DIR: cacheDir };

@@ -25,11 +25,12 @@ async function loadEdited(edit: (h: Header) => void): Promise<Model> {
 
 type Topo = { layers: Record<string, unknown>[] };
 const topo = (h: Header) => h.topology as Topo;
+const layer = (h: Header, type: string) => topo(h).layers.find((l) => l.type === type)!;
 
 test('a Conv with 3×10⁷ filters in a small file is refused before anything is allocated', async () => {
-  await rejects(() => loadEdited((h) => { topo(h).layers[0].fshape = [3, 3, 30_000_000]; }), 'crafted.argon', 'Convolution_0');
+  await rejects(() => loadEdited((h) => { layer(h, 'Conv').fshape = [3, 3, 30_000_000]; }), 'crafted.argon', 'Convolution_0');
   // 3×10⁶ filters fit the activation limit; the file's tensor table is what refuses them.
-  const msg = await rejects(() => loadEdited((h) => { topo(h).layers[0].fshape = [3, 3, 3_000_000]; }),
+  const msg = await rejects(() => loadEdited((h) => { layer(h, 'Conv').fshape = [3, 3, 3_000_000]; }),
     'crafted.argon', 'Convolution_0', '81,000,000 parameter values', 'holds 108');
   assert.match(msg, /Convolution_0\.W/, msg);
 });
@@ -37,10 +38,10 @@ test('a Conv with 3×10⁷ filters in a small file is refused before anything is
 test('inputShape [3, 100000, 100000] and Affine nout 2e9 exceed the activation limit, named', async () => {
   const big = await rejects(() => loadEdited((h) => { h.inputShape = [3, 100000, 100000]; }), 'crafted.argon', 'inputShape');
   assert.match(big, /maxActivationValues/);
-  const wide = await rejects(() => loadEdited((h) => { topo(h).layers[2].nout = 2e9; }), 'crafted.argon', 'Linear_0');
+  const wide = await rejects(() => loadEdited((h) => { layer(h, 'Affine').nout = 2e9; }), 'crafted.argon', 'Linear_0');
   assert.match(wide, /2,000,000,000/);
   // The limit is stated and can be raised: then the file's own tensors are what refuses it.
-  writeFileSync(FILE, editHeader(base, (h) => { topo(h).layers[2].nout = 2e9; }));
+  writeFileSync(FILE, editHeader(base, (h) => { layer(h, 'Affine').nout = 2e9; }));
   await rejects(() => Model.load(FILE, { maxActivationValues: 4e9 }), 'crafted.argon', 'Linear_0', 'parameter values');
 });
 
@@ -59,7 +60,7 @@ test('malformed header fields name the file and the field', async () => {
     ['inputShape', (h) => { h.inputShape = [3, 0, 8]; }, ["'inputShape'", '[3,0,8]']],
     ['history', (h) => { h.history = { epoch: [0], loss: 'x' }; }, ["'history'"]],
     ['optimizer', (h) => { h.optimizer = { config: { type: 'Adam' }, state: { type: 'Adam', step: 1, slots: 'x' } }; }, ["'optimizer.state.slots'"]],
-    ['topology', (h) => { topo(h).layers[0].padding = 'wide'; }, ['topology', "'padding'"]],
+    ['topology', (h) => { layer(h, 'Conv').padding = 'wide'; }, ['topology', "'padding'"]],
     ['missing tensor', (h) => { h.tensors.pop(); }, ['Linear_0', '128', 'holds 0']],
   ];
   for (const [what, edit, parts] of cases) {
