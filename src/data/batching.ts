@@ -70,13 +70,6 @@ export function checkLabels(labels: ArrayLike<number>, nclass: number, owner: st
   }
 }
 
-/** max label + 1 (labels are checked separately). */
-export function inferNclass(labels: ArrayLike<number>): number {
-  let m = -1;
-  for (let i = 0; i < labels.length; i++) if (labels[i] > m) m = labels[i];
-  return m + 1;
-}
-
 /**
  * The per-epoch randomness of an iterator. Every draw for an epoch happens when the epoch starts
  * (its order, then a seed for its augmentation), so the state saved between epochs replays the

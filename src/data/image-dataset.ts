@@ -1,5 +1,5 @@
 // The machinery behind ImageManifest, ImageFolder and ImageList: decode every listed image once
-// into a compact 8-bit [C, H, W] cache (optionally persisted, see image-cache.ts), then serve
+// into a compact 8-bit [C, H, W] cache (persisted in the cache directory, image-cache-store.ts), then serve
 // batches with mean subtraction and seeded training augmentation.
 import type { Batch, DataIterator } from './iterator.ts';
 import { checkBatchSize, checkEntryLabels, checkPositiveInt, checkShape, EpochRng, oneHot, type IteratorState } from './batching.ts';
@@ -208,7 +208,11 @@ export abstract class ImageDataset implements DataIterator {
 
   /** The decoded images: from a valid cache file, else decoded (and cached when enabled). */
   private async readOrDecode(listing: ImageListing, entries: ImageEntry[], variant: string): Promise<CachedImages> {
-    Object.assign(this, { fromCache: false, cachePath: null, cacheBytes: 0, cacheWritten: false, cacheNote: null });
+    this.fromCache = false;
+    this.cachePath = null;
+    this.cacheBytes = 0;
+    this.cacheWritten = false;
+    this.cacheNote = null;
     const persist = this.opts.cache ?? this.opts.source === undefined;
     const plan = persist ? await planCache({
       cacheDir: this.opts.cacheDir ?? await defaultCacheDir(), location: listing.location, listingKey: listing.key,
@@ -221,7 +225,9 @@ export abstract class ImageDataset implements DataIterator {
           throw new Error(`${this.owner}: cannot read or decode image '${hit.cache.skipped[0]}' ` +
             `(${hit.cache.skipped.length} bad, recorded in ${plan.path}); pass skipBad to skip them`);
         }
-        Object.assign(this, { fromCache: true, cachePath: plan.path, cacheBytes: hit.bytes });
+        this.fromCache = true;
+        this.cachePath = plan.path;
+        this.cacheBytes = hit.bytes;
         this.opts.onProgress?.(entries.length, entries.length);
         return hit.cache;
       }
@@ -232,8 +238,13 @@ export abstract class ImageDataset implements DataIterator {
     this.decoded += entries.length - cache.skipped.length;
     if (plan !== null) {
       const written = await writeCache(plan, cache);
-      if ('bytes' in written) Object.assign(this, { cachePath: plan.path, cacheBytes: written.bytes, cacheWritten: true });
-      else this.cacheNote = `could not write the image cache ${plan.path}: ${written.error}`;
+      if ('error' in written) {
+        this.cacheNote = `could not write the image cache ${plan.path}: ${written.error}`;
+      } else {
+        this.cachePath = plan.path;
+        this.cacheBytes = written.bytes;
+        this.cacheWritten = true;
+      }
     }
     return cache;
   }

@@ -5,7 +5,8 @@
 // file) is an error instead of gigabytes of throw-away random weights. The values then come
 // straight from the file (ParamPreset): nothing is drawn from the model's Random, so its restored
 // state, and with it dropout masks, replay exactly.
-import type { Layer, ParamPreset } from '../layers/index.ts';
+import type { BackendName } from '../backends/select.ts';
+import { buildLayers, type BuildContext, type Layer, type ParamPreset } from '../layers/index.ts';
 import { sameShape, shapeString, sizeOf } from '../shape.ts';
 
 /** Values per sample any one activation (the input included) of a loaded model may hold:
@@ -14,6 +15,27 @@ import { sameShape, shapeString, sizeOf } from '../shape.ts';
 export const DEFAULT_MAX_ACTIVATION_VALUES = 2 ** 28;
 
 export type FileTensors = ReadonlyMap<string, { shape: readonly number[]; values: Float32Array }>;
+
+/** How Model.load, fromBytes and fromOnnx treat the file. */
+export interface LoadOptions {
+  backend?: BackendName;
+  /** Refuse a file whose input or any layer output exceeds this many values per sample
+   *  (default 2²⁸, or ARGON_MAX_ACTIVATION_VALUES). */
+  maxActivationValues?: number;
+}
+
+/** What Model.fromBytes and fromOnnx keep until the model is first built. */
+export interface PendingState {
+  tensors: Map<string, { shape: number[]; values: Float32Array }>;
+  /** Names the file in errors. */
+  source?: string;
+  /** The file's RNG state, restored again after the build. */
+  rng?: number[];
+  /** Values per sample an activation may hold. */
+  maxActivationValues?: number;
+  /** How the source states the input shape, for errors (default: the model file's field). */
+  inputField?: string;
+}
 
 export interface FileValues {
   tensors: FileTensors;
@@ -95,4 +117,18 @@ export function filePreset(f: FileValues): ParamPreset {
       return t.values;
     },
   };
+}
+
+/** Builds a loaded model: checked against its file before anything is allocated, values taken from
+ *  the file, the file's RNG state restored afterwards. On failure nothing stays allocated. */
+export function buildFromFile(root: Layer, inputShape: readonly number[], ctx: BuildContext, pending: PendingState,
+  fileShape: readonly number[] | null): void {
+  const file: FileValues = { ...pending, source: pending.source ?? 'model file', maxActivationValues: resolveActivationLimit(pending.maxActivationValues) };
+  try {
+    buildLayers(root, inputShape, { ...ctx, preset: filePreset(file) }, (r) => checkAgainstFile(r, file, fileShape));
+  } catch (e) {
+    root.dispose();
+    throw e;
+  }
+  if (pending.rng) ctx.random.setState(pending.rng);
 }

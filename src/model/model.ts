@@ -20,7 +20,7 @@ import { Tensor, keep, tidy } from '../tensor.ts';
 import { forwardRecorded } from './forward.ts';
 import { batchToRows, checkRows, imageToChw, rowsToBatch, type ImageDataLike } from './inputs.ts';
 import { evaluateModel, fitModel, prepareFor, type EvalResult, type FitOptions } from './training.ts';
-import { checkAgainstFile, filePreset, resolveActivationLimit } from './load-check.ts';
+import { buildFromFile, type LoadOptions, type PendingState } from './load-check.ts';
 import { decodeModel, encodeModel, readFileBytes, writeFileAtomic } from './persist.ts';
 import type { NamedValues } from './state-file.ts';
 
@@ -31,28 +31,7 @@ export interface ModelOptions {
   name?: string;
 }
 
-/** Restored by Model.fromBytes and applied when the model is first built. */
-export interface PendingState {
-  tensors: Map<string, { shape: number[]; values: Float32Array }>;
-  /** Names the file in errors. */
-  source?: string;
-  /** The file's RNG state, restored again after the build (load-check.ts). */
-  rng?: number[];
-  /** Values per sample an activation may hold (load-check.ts). */
-  maxActivationValues?: number;
-  /** How the source states the input shape, for errors (default: the model file's field). */
-  inputField?: string;
-}
-
-/** How Model.load, fromBytes and fromOnnx treat the file. */
-export interface LoadOptions {
-  backend?: BackendName;
-  /** Refuse a file whose input or any layer output exceeds this many values per sample
-   *  (default 2²⁸, or ARGON_MAX_ACTIVATION_VALUES). */
-  maxActivationValues?: number;
-}
-
-export type { EvalResult, FitOptions };
+export type { EvalResult, FitOptions, LoadOptions, PendingState };
 
 export class Model {
   readonly root: Sequential;
@@ -112,21 +91,11 @@ export class Model {
       return;
     }
     const backend = await getBackend(resolveBackendName(this.backendOption));
-    const pending = this.pending;
-    if (!pending) {
-      buildLayers(this.root, inputShape, { backend, random: this.random });
-    } else {
-      // A loaded model: checked against its file before anything is allocated, values taken from
-      // the file (nothing drawn), the file's RNG state kept (load-check.ts).
-      const file = { ...pending, source: pending.source ?? 'model file', maxActivationValues: resolveActivationLimit(pending.maxActivationValues) };
-      try {
-        buildLayers(this.root, inputShape, { backend, random: this.random, preset: filePreset(file) }, (root) => checkAgainstFile(root, file, this.pendingShape));
-      } catch (e) {
-        this.root.dispose();
-        throw e;
-      }
-      if (pending.rng) this.random.setState(pending.rng);
+    if (this.pending) {
+      buildFromFile(this.root, inputShape, { backend, random: this.random }, this.pending, this.pendingShape);
       this.pending = null;
+    } else {
+      buildLayers(this.root, inputShape, { backend, random: this.random });
     }
     this.shape = [...inputShape];
     this.backendInstance = backend;
