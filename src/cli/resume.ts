@@ -9,6 +9,10 @@ import { UsageError } from './args.ts';
 
 export async function loadResumed(dir: string, opts: { requested?: string; runJson: string; backend?: BackendName }): Promise<{ model: Model; name: ModelName }> {
   const path = `${dir}/model.argon`;
+  const { stat } = await import('node:fs/promises');
+  if (!(await stat(path).then((s) => s.isFile(), () => false))) {
+    throw new UsageError(`--resume: ${dir} holds no checkpoint yet (no model.argon: the run stopped before its first epoch ended); start it again without --resume`);
+  }
   const model = await Model.load(path, { backend: opts.backend });
   const held = model.name;
   if (!(modelNames as readonly string[]).includes(held)) {

@@ -1,6 +1,6 @@
 // The machinery behind ImageManifest, ImageFolder and ImageList: decode every listed image once
-// into a compact 8-bit [C, H, W] cache (persisted in the cache directory, image-cache-store.ts), then serve
-// batches with mean subtraction and seeded training augmentation.
+// into a compact 8-bit [C, H, W] cache (persisted in the cache directory, image-cache-store.ts),
+// then serve batches with mean subtraction and seeded training augmentation.
 import type { Batch, DataIterator } from './iterator.ts';
 import { checkBatchSize, checkEntryLabels, checkPositiveInt, checkShape, EpochRng, oneHot, type IteratorState } from './batching.ts';
 import { computeMean, fillImageBatch, meanPerFeature, type Augment, type MeanImage } from './image-batch.ts';

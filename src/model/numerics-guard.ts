@@ -14,6 +14,7 @@ import type { Param } from '../layers/index.ts';
 import type { GeneralizedCost } from '../nn/costs.ts';
 import { firstNonFinite } from '../finite.ts';
 import { shapeString } from '../shape.ts';
+import type { Tensor } from '../tensor.ts';
 
 /** Probabilities below this are clipped by the cross-entropy costs (ops/cost.ts LOG_FLOOR). */
 const CLIP_FLOOR = Math.exp(-50);
@@ -75,9 +76,10 @@ export class TrainingGuard {
 
   /** Watches the outputs y against targets t ([..., n], batch innermost) for a loss stuck at the
    *  cross-entropy clip: most samples with a clipped term, STUCK_BATCHES batches in a row. */
-  observe(y: ArrayLike<number>, t: ArrayLike<number>, n: number, epoch: number, batch: number): void {
+  observe(output: Tensor, t: ArrayLike<number>, n: number, epoch: number, batch: number): void {
     const type = this.cost.costfunc.type;
     if (this.warned.has('clip') || (type !== 'CrossEntropyBinary' && type !== 'CrossEntropyMulti')) return;
+    const y = output.toArray();
     const clipped = new Uint8Array(n);
     for (let i = 0; i < y.length; i++) {
       const p = y[i], q = t[i];

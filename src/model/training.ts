@@ -57,7 +57,7 @@ function trainStep(model: Model, batch: Batch, opts: FitOptions, params: Param[]
     const { loss, y } = opts.cost.loss(pre, final, t);
     const value = opts.cost.mean(loss, batch.n);
     if (!Number.isFinite(value)) throw guard.costNotFinite(value, epoch, index);
-    guard.observe(y.toArray(), batch.targets, batch.n, epoch, index);
+    guard.observe(y, batch.targets, batch.n, epoch, index);
     backward(loss);
     opts.optimizer.optimize(params, batch.n, epoch);
     for (const p of params) { p.value.grad?.dispose(); p.value.grad = null; }
@@ -73,7 +73,13 @@ export async function fitModel(model: Model, data: DataIterator, opts: FitOption
   await prepareFor(model, data);
   if (opts.valid) await prepareFor(model, opts.valid);
   if (data.seeded === false) data.reseed?.(model.seed);
-  if (model.dataState !== null) data.setState?.(model.dataState);
+  if (model.dataState !== null) {
+    try {
+      data.setState?.(model.dataState);
+    } catch (e) {
+      throw new Error(`fit: the model's saved dataState (its iterator's shuffling state) does not fit this iterator: ${(e as Error).message}`);
+    }
+  }
   model.optimizer = opts.optimizer;
   const params = model.params();
   const guard = new TrainingGuard(opts.cost, opts.onWarning ?? ((m) => console.warn(`warning: ${m}`)));

@@ -48,13 +48,14 @@ test('written to the cache directory, nothing beside the data; a second load dec
   assert.is(b.decoded, 0);
   assert.equal(b.images.pixels, a.images.pixels);
   // ARGON_CACHE_DIR is the default when no cacheDir is given.
-  const envDir = join(dir, 'env-cache');
+  const envDir = join(dir, 'env-cache'), saved = process.env.ARGON_CACHE_DIR;
   process.env.ARGON_CACHE_DIR = envDir;
   try {
     const c = await ImageManifest.open(csv, { inputShape: [3, 8, 8], batchSize: 2 });
     assert.ok(c.cachePath!.startsWith(envDir), `cache at ${c.cachePath}`);
   } finally {
-    delete process.env.ARGON_CACHE_DIR;
+    if (saved === undefined) delete process.env.ARGON_CACHE_DIR;
+    else process.env.ARGON_CACHE_DIR = saved;
   }
   const f = new ImageFolder(data, { inputShape: [3, 8, 8], batchSize: 2, cacheDir });
   await f.load();

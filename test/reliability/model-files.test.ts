@@ -6,9 +6,12 @@ import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ArrayIterator } from '../../src/data/array-iterator.ts';
 import { decodeModelFile } from '../../src/io/model-file.ts';
 import { Model } from '../../src/model/model.ts';
+import { CrossEntropyBinary, GeneralizedCost } from '../../src/nn/costs.ts';
 import { Constant, Kaiming, Xavier } from '../../src/nn/initializers.ts';
+import { GradientDescentMomentum } from '../../src/nn/optimizers/index.ts';
 import { editHeader, reencode, rejects, smallNet, tempDir, type Header } from './fixtures.ts';
 
 const { dir, cleanup } = tempDir('files');
@@ -67,6 +70,15 @@ test('malformed header fields name the file and the field', async () => {
     const msg = await rejects(() => loadEdited(edit), 'crafted.argon', ...parts);
     assert.not.match(msg, /is not a function|Cannot read prop|Invalid typed array/, `${what}: ${msg}`);
   }
+});
+
+test('a malformed dataState is named when training resumes from the file', async () => {
+  const m = await loadEdited((h) => { h.dataState = { epoch: 1, rng: 'zzz' }; });
+  const X = new Float32Array(4 * 192).fill(100), y = Int32Array.from([0, 1, 0, 1]);
+  const data = new ArrayIterator(X, y, { nclass: 2, lshape: [3, 8, 8], batchSize: 2, shuffle: true, seed: 1 });
+  await rejects(() => m.fit(data, { cost: new GeneralizedCost({ costfunc: new CrossEntropyBinary() }), optimizer: new GradientDescentMomentum(0.01), epochs: 1 }),
+    'dataState', '"zzz"');
+  m.dispose();
 });
 
 test('a topology nested thousands of levels deep is refused without a stack overflow', async () => {
