@@ -30,17 +30,17 @@ export class RunFolder {
   private readonly removeInterrupt: () => void;
   private readonly exitCleanup = () => this.cleanupSync();
 
-  private constructor(readonly dir: string, private readonly lock: RunLock, private readonly title: string) {
+  private constructor(readonly dir: string, private readonly lock: RunLock, private readonly title: string, private readonly epochs: number) {
     this.removeInterrupt = onInterrupt(() => this.interrupt());
     process.on('exit', this.exitCleanup);
   }
 
   /** Locks `dir` and makes it consistent: stale temporary files removed; for a new run the earlier
    *  run's files removed, for a resumed one history.json and curves.svg rewritten from `resumed`. */
-  static async open(dir: string, opts: { title: string; resumed: Model | null; say: (m: string) => void }): Promise<RunFolder> {
+  static async open(dir: string, opts: { title: string; epochs: number; resumed: Model | null; say: (m: string) => void }): Promise<RunFolder> {
     await mkdir(dir, { recursive: true });
     const lock = await acquireRunLock(dir, opts.say);
-    const folder = new RunFolder(dir, lock, opts.title);
+    const folder = new RunFolder(dir, lock, opts.title, opts.epochs);
     try {
       await folder.removeStaleTemps(opts.say);
       if (opts.resumed) {
@@ -95,18 +95,18 @@ export class RunFolder {
   /** Where the last complete checkpoint is, for messages. */
   describeCheckpoint(): string {
     return this.committedEpoch > 0
-      ? `the last complete checkpoint is ${join(this.dir, 'model.argon')} (epoch ${this.committedEpoch}); continue with: argon train --resume ${this.dir}`
+      ? `the last complete checkpoint is ${join(this.dir, 'model.argon')} (epoch ${this.committedEpoch}); continue with: argon train --resume ${this.dir} --epochs ${this.epochs}`
       : 'no checkpoint was written yet';
   }
 
-  /** Removes temporary files and the lock (normal end or error). */
+  /** Waits for a commit in progress, then removes temporary files and the lock (normal end, error
+   *  or interrupt). The removal is synchronous: an interrupt must not hand the event loop back to a
+   *  training loop that would run on meanwhile. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.commitInProgress?.catch(() => undefined);
-    for (const t of this.temps) await rm(t, { force: true });
-    this.temps.clear();
-    await this.lock.release();
+    if (this.commitInProgress) await this.commitInProgress.catch(() => undefined);
+    this.cleanupSync();
     this.removeInterrupt();
     process.off('exit', this.exitCleanup);
   }
@@ -118,6 +118,7 @@ export class RunFolder {
 
   private cleanupSync(): void {
     for (const t of this.temps) rmSync(t, { force: true });
+    this.temps.clear();
     this.lock.releaseSync();
   }
 

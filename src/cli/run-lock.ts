@@ -16,9 +16,7 @@ interface LockInfo { pid: number; host: string; started: string }
 
 export interface RunLock {
   path: string;
-  /** Removes the lock if it is still ours. */
-  release(): Promise<void>;
-  /** The same, synchronously (process exit). */
+  /** Removes the lock if it is still ours (synchronous: also at process exit). */
   releaseSync(): void;
 }
 
@@ -62,12 +60,8 @@ export async function acquireRunLock(dir: string, say: (message: string) => void
   } finally {
     await rm(draft, { force: true });
   }
-  const ours = async () => parse(await readFile(path, 'utf8').catch(() => ''))?.pid === process.pid;
   return {
     path,
-    async release() {
-      if (await ours()) await rm(path, { force: true });
-    },
     releaseSync() {
       try {
         if (parse(readFileSync(path, 'utf8'))?.pid === process.pid) rmSync(path, { force: true });

@@ -99,7 +99,7 @@ export async function train(args: Parsed): Promise<void> {
       if (model.epoch >= epochs) throw new UsageError(`--resume: the run in ${resume} already has ${model.epoch} epoch(s); pass --epochs above that`);
     }
     const title = `${settings.model} on ${settings.data}`;
-    folder = await RunFolder.open(out, { title, resumed: model, say: (m) => console.log(m) });
+    folder = await RunFolder.open(out, { title, epochs, resumed: model, say: (m) => console.log(m) });
     await folder.writeAtomic('run.json', `${JSON.stringify(settings, null, 2)}\n`);
 
     const loaded = await loadData({
