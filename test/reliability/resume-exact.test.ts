@@ -41,8 +41,9 @@ test('Dropout: 2 epochs straight == 1 + save/load + 1, bit for bit', async () =>
     async () => new ArrayIterator(X, y, { nclass: 2, lshape: [3, 8, 8], batchSize: 16, shuffle: true, seed: 4 }));
 });
 
+const { dir, cleanup } = tempDir('resume');
+
 test('augmentation (random crop and flip): 2 epochs straight == 1 + save/load + 1, bit for bit', async () => {
-  const { dir, cleanup } = tempDir('resume');
   const rows = ['path,label'];
   const noise = randomArray(32 * 100 * 3, 9, 0, 255);
   for (let i = 0; i < 32; i++) {
@@ -55,7 +56,7 @@ test('augmentation (random crop and flip): 2 epochs straight == 1 + save/load + 
   const open = () => ImageManifest.open(csv, { inputShape: [3, 8, 8], batchSize: 8, shuffle: true, seed: 2, randomCrop: 2, flip: true, cache: false });
   await straightVsResumed(() => smallNet(), open);
   await straightVsResumed(() => smallNet({ dropout: true }), open);
-  cleanup();
 });
 
+test.after(cleanup);
 test.run();
