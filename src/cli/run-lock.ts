@@ -2,7 +2,9 @@
 // small JSON file with its pid, host and start time. The file is created complete and atomically
 // (written under a private name, then hard-linked into place: link fails if the lock exists), so
 // another process never reads a half-written lock. A lock whose process no longer runs on this host
-// is stale and taken over with a message; a live one is refused with an error naming it.
+// is stale and taken over with a message; a live one is refused with an error naming it. (Two runs
+// taking over the same stale lock in the same millisecond could both remove it; the link that
+// follows lets only one of them create the new lock, and the other then meets a live lock.)
 import { hostname } from 'node:os';
 import { link, readFile, rm, writeFile } from 'node:fs/promises';
 import { readFileSync, rmSync } from 'node:fs';
