@@ -18,7 +18,7 @@ export { autoChoice, type AutoChoice } from './backends/webgl/select.ts';
 export type { WebglBackend, WebglInfo } from './backends/webgl/backend.ts';
 
 // Model
-export { Model, type ModelOptions, type FitOptions, type EvalResult } from './model/model.ts';
+export { Model, type ModelOptions, type FitOptions, type EvalResult, type LoadOptions } from './model/model.ts';
 export { summarize, formatSummary, formatBytes, adviceRules, type Summary, type SummaryRow, type MemoryEstimate, type SummaryOptions, type AdviceRule } from './summary.ts';
 export { encodeModelFile, decodeModelFile, FORMAT_VERSION } from './io/model-file.ts';
 

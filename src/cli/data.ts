@@ -7,6 +7,7 @@ import { ImageManifest } from '../data/image-manifest.ts';
 import type { DataIterator } from '../data/iterator.ts';
 import { loadMnist } from '../data/mnist.ts';
 import { UsageError } from './args.ts';
+import { reportCache, type DataSafety } from './data-flags.ts';
 
 export interface DataSpec {
   data: string;
@@ -17,6 +18,12 @@ export interface DataSpec {
   skipBad: boolean;
   /** Use only this many training samples (quick runs). */
   limit?: number;
+  /** The class count (--classes, or the model's for eval); default: the distinct labels of the data. */
+  nclass?: number;
+  /** Manifest paths outside the manifest's folder, and the image cache (data-flags.ts). */
+  safety?: DataSafety;
+  /** `data` is scored, not trained on: in file order, any batch size (its last batch may be partial). */
+  evaluation?: boolean;
 }
 
 export interface LoadedData {
@@ -53,6 +60,7 @@ export async function loadData(spec: DataSpec): Promise<LoadedData> {
     const cut = <T extends { X: Float32Array | Uint8Array; y: Int32Array }>(a: T): T =>
       spec.limit && spec.limit < a.y.length ? { ...a, X: a.X.subarray(0, spec.limit * 784), y: a.y.subarray(0, spec.limit) } : a;
     const train = cut(d.train);
+    if (spec.nclass !== undefined && spec.nclass !== 10) throw new UsageError(`${spec.data} has 10 classes, not ${spec.nclass} (the model's outputs or --classes)`);
     return {
       train: new ArrayIterator(train.X, train.y, { nclass: 10, lshape, batchSize, shuffle: true, seed }),
       held: new ArrayIterator(d.test.X, d.test.y, { nclass: 10, lshape, batchSize }),
@@ -61,14 +69,16 @@ export async function loadData(spec: DataSpec): Promise<LoadedData> {
       inputShape: lshape,
     };
   }
-  const common = { inputShape: spec.inputShape, batchSize, seed, skipBad: spec.skipBad };
+  const safety = spec.safety ?? { allowOutside: false, cache: true };
+  const common = { inputShape: spec.inputShape, batchSize, seed, skipBad: spec.skipBad, ...safety };
   const open = async (path: string, training: boolean, nclass?: number): Promise<ImageManifest | ImageFolder> => {
     const opts = { ...common, shuffle: training, nclass, limit: training ? spec.limit : undefined };
     const it = (await isDirectory(path)) ? new ImageFolder(path, opts) : new ImageManifest(path, opts);
     await it.load();
+    reportCache(path, it);
     return it;
   };
-  const train = await open(spec.data, true);
+  const train = await open(spec.data, !spec.evaluation, spec.nclass);
   const held = spec.test ? await open(spec.test, false, train.nclass) : null;
   return { train, held, heldName: spec.test ? spec.test : '', nclass: train.nclass, inputShape: spec.inputShape };
 }

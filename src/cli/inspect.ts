@@ -4,6 +4,7 @@ import { modelNames, models, type ModelName } from '../models/index.ts';
 import { confusionMatrix } from '../nn/metrics.ts';
 import { UsageError, type FlagSpecs, type Parsed } from './args.ts';
 import { loadData, parseShape } from './data.ts';
+import { DATA_SAFETY_FLAGS, dataSafety } from './data-flags.ts';
 
 const common: FlagSpecs = {
   debug: { type: 'boolean', help: 'show stack traces' },
@@ -15,6 +16,7 @@ export const EVAL_FLAGS: FlagSpecs = {
   data: { type: 'string', placeholder: 'csv|folder|mnist|fashion-mnist', help: 'labelled data to evaluate on (built-in sets: their held-out part)' },
   'batch-size': { type: 'int', min: 1, help: 'minibatch size (default 128)' },
   'skip-bad': { type: 'boolean', help: 'skip unreadable images (and count them) instead of failing' },
+  ...DATA_SAFETY_FLAGS,
   ...common,
 };
 
@@ -44,7 +46,7 @@ export async function evaluateCommand(args: Parsed): Promise<void> {
   if (!data) throw new UsageError('--data is required (labelled data to evaluate on)');
   const loaded = await loadData({
     data, test: undefined, inputShape: model.inputShape, batchSize: (f.get('batch-size') as number | undefined) ?? 128,
-    seed: 1, skipBad: f.has('skip-bad'),
+    seed: 1, skipBad: f.has('skip-bad'), nclass: model.outputShape[0], safety: dataSafety(args), evaluation: true,
   });
   const set = loaded.held ?? loaded.train;
   const nclass = model.outputShape[0];

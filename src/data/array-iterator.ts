@@ -6,6 +6,7 @@ import {
   checkBatchSize, checkLabels, checkPositiveInt, checkShape, EpochRng, gatherRows, oneHot,
   type IteratorState,
 } from './batching.ts';
+import { checkRowsFinite } from '../finite.ts';
 
 export interface ArrayIteratorOptions {
   nclass: number;
@@ -16,6 +17,8 @@ export interface ArrayIteratorOptions {
   shuffle?: boolean;
   /** Seed of the shuffling Random; without one a Model may reseed the iterator from its own seed. */
   seed?: number;
+  /** Where the rows came from (a file name), named in errors. */
+  source?: string;
 }
 
 /** Row-major samples as they come from a loader: X is N × prod(lshape), y has N labels. */
@@ -23,8 +26,6 @@ export interface ArrayData {
   X: Float32Array;
   y: Int32Array;
 }
-
-const OWNER = 'ArrayIterator';
 
 export class ArrayIterator implements DataIterator {
   readonly inputShape: readonly number[];
@@ -39,6 +40,7 @@ export class ArrayIterator implements DataIterator {
   private readonly rng: EpochRng;
 
   constructor(X: Float32Array | Uint8Array, y: Int32Array, opts: ArrayIteratorOptions) {
+    const OWNER = opts.source === undefined ? 'ArrayIterator' : `ArrayIterator(${opts.source})`;
     checkShape(opts.lshape, 'lshape', OWNER);
     checkPositiveInt(opts.nclass, 'nclass', OWNER);
     const N = y.length;
@@ -50,8 +52,9 @@ export class ArrayIterator implements DataIterator {
       throw new Error(`${OWNER}: X has ${X.length} values but N·prod(lshape) = ${N}·${F} = ${N * F} ` +
         `(N = ${N} labels, lshape [${opts.lshape.join(', ')}])`);
     }
-    checkBatchSize(opts.batchSize, N, OWNER);
+    checkBatchSize(opts.batchSize, N, OWNER, !(opts.shuffle ?? false));
     checkLabels(y, opts.nclass, OWNER);
+    if (X instanceof Float32Array) checkRowsFinite(OWNER, X, F);
     this.X = X;
     this.y = y;
     this.F = F;

@@ -3,22 +3,31 @@
 // folder and second the integer label; a column named `split` (any case) selects rows.
 import { parseCsv } from './csv.ts';
 import { ImageDataset, type ImageDatasetOptions, type ImageListing } from './image-dataset.ts';
-import { errorText, nodeFs, nodePath } from './node-lazy.ts';
+import { readRegularFile } from '../io/regular-file.ts';
+import { errorText, nodePath } from './node-lazy.ts';
+
+/** Manifests larger than this are refused before reading (a million rows take about 50 MB). */
+const MAX_MANIFEST_BYTES = 2 ** 30;
 
 export interface ImageManifestOptions extends ImageDatasetOptions {
   /** Keep rows whose `split` column equals this (needs such a column). */
   split?: string;
+  /** Let rows name images outside the CSV's folder (`../x.jpg`, absolute paths); default false, so
+   *  a manifest from elsewhere cannot make Argon read arbitrary files (CLI: --allow-outside). */
+  allowOutside?: boolean;
 }
 
 export class ImageManifest extends ImageDataset {
   readonly csvPath: string;
   readonly split: string | undefined;
+  readonly allowOutside: boolean;
   protected readonly owner: string;
 
   constructor(csvPath: string, opts: ImageManifestOptions) {
     super(opts);
     this.csvPath = csvPath;
     this.split = opts.split;
+    this.allowOutside = opts.allowOutside ?? false;
     this.owner = `ImageManifest(${csvPath}${opts.split === undefined ? '' : `, split '${opts.split}'`})`;
   }
 
@@ -30,26 +39,30 @@ export class ImageManifest extends ImageDataset {
   }
 
   protected async list(): Promise<ImageListing> {
-    const [fs, path] = await Promise.all([nodeFs(), nodePath()]);
+    const path = await nodePath();
     let bytes: Uint8Array;
     try {
-      const b = await fs.readFile(this.csvPath);
-      bytes = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+      bytes = await readRegularFile(this.csvPath, 'the CSV file', { maxBytes: MAX_MANIFEST_BYTES });
     } catch (e) {
-      throw new Error(`${this.owner}: cannot read the CSV file: ${errorText(e)}`);
+      throw new Error(`${this.owner}: ${errorText(e)}`);
     }
-    const base = path.dirname(this.csvPath);
+    const base = path.resolve(path.dirname(this.csvPath));
     const entries = parseManifest(new TextDecoder().decode(bytes), this.split, this.owner)
-      .map(({ file, label }) => {
-        const p = path.isAbsolute(file) ? file : path.join(base, file);
-        return { path: p, label, name: p };
+      .map(({ file, label, line }) => {
+        const p = path.resolve(base, file);
+        const rel = path.relative(base, p);
+        if (!this.allowOutside && (rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel))) {
+          throw new Error(`${this.owner}: line ${line} names '${file}', which resolves outside the manifest's folder ${base}; ` +
+            'images must sit inside it (pass allowOutside: true, or --allow-outside to the argon command, to allow this)');
+        }
+        return { path: p, label, name: p, row: `line ${line} ('${file}')` };
       });
     return { entries, location: this.csvPath, key: bytes, variant: this.split === undefined ? '' : `-${safe(this.split)}` };
   }
 }
 
 /** The (file, label) rows of a manifest, after the split filter; errors name the line. */
-export function parseManifest(text: string, split: string | undefined, owner: string): { file: string; label: number }[] {
+export function parseManifest(text: string, split: string | undefined, owner: string): { file: string; label: number; line: number }[] {
   let rows;
   try {
     rows = parseCsv(text);
@@ -65,7 +78,7 @@ export function parseManifest(text: string, split: string | undefined, owner: st
   if (split !== undefined && splitCol < 0) {
     throw new Error(`${owner}: split '${split}' asked for, but the CSV has no 'split' column (header: ${header.join(',')})`);
   }
-  const out: { file: string; label: number }[] = [];
+  const out: { file: string; label: number; line: number }[] = [];
   for (const { fields, line } of rows.slice(1)) {
     if (fields.length < Math.max(2, splitCol + 1)) {
       throw new Error(`${owner}: line ${line} has ${fields.length} field(s), expected ${header.length}`);
@@ -78,7 +91,7 @@ export function parseManifest(text: string, split: string | undefined, owner: st
     if (raw === '' || !Number.isInteger(label) || label < 0) {
       throw new Error(`${owner}: line ${line} ('${file}') has label '${raw}'; labels must be integers ≥ 0`);
     }
-    out.push({ file, label });
+    out.push({ file, label, line });
   }
   return out;
 }

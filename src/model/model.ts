@@ -12,6 +12,7 @@ import type { GeneralizedCost } from '../nn/costs.ts';
 import type { Metric } from '../nn/metrics.ts';
 import type { Optimizer } from '../nn/optimizers/optimizer.ts';
 import { importOnnx, modelToOnnx, type OnnxImportOptions } from '../onnx/index.ts';
+import { checkRowsFinite, firstNonFinite } from '../finite.ts';
 import { Random } from '../random.ts';
 import { sameShape, shapeString, sizeOf } from '../shape.ts';
 import { formatSummary, summarize, type Summary } from '../summary.ts';
@@ -19,6 +20,7 @@ import { Tensor, keep, tidy } from '../tensor.ts';
 import { forwardRecorded } from './forward.ts';
 import { batchToRows, checkRows, imageToChw, rowsToBatch, type ImageDataLike } from './inputs.ts';
 import { evaluateModel, fitModel, prepareFor, type EvalResult, type FitOptions } from './training.ts';
+import { buildFromFile, type LoadOptions, type PendingState } from './load-check.ts';
 import { decodeModel, encodeModel, readFileBytes, writeFileAtomic } from './persist.ts';
 import type { NamedValues } from './state-file.ts';
 
@@ -29,12 +31,7 @@ export interface ModelOptions {
   name?: string;
 }
 
-/** Restored by Model.fromBytes and applied when the model is first built. */
-export interface PendingState {
-  tensors: Map<string, { shape: number[]; values: Float32Array }>;
-}
-
-export type { EvalResult, FitOptions };
+export type { EvalResult, FitOptions, LoadOptions, PendingState };
 
 export class Model {
   readonly root: Sequential;
@@ -94,24 +91,14 @@ export class Model {
       return;
     }
     const backend = await getBackend(resolveBackendName(this.backendOption));
-    buildLayers(this.root, inputShape, { backend, random: this.random });
+    if (this.pending) {
+      buildFromFile(this.root, inputShape, { backend, random: this.random }, this.pending, this.pendingShape);
+      this.pending = null;
+    } else {
+      buildLayers(this.root, inputShape, { backend, random: this.random });
+    }
     this.shape = [...inputShape];
     this.backendInstance = backend;
-    if (this.pending) this.applyPending();
-  }
-
-  private applyPending(): void {
-    const tensors = this.pending!.tensors;
-    const named = [...this.root.params(), ...this.root.states()];
-    for (const p of named) {
-      const t = tensors.get(p.name);
-      if (!t) throw new Error(`model file: no values for '${p.name}'`);
-      if (!sameShape(t.shape, p.value.shape)) {
-        throw new Error(`model file: '${p.name}' has shape ${shapeString(t.shape)}, the layer needs ${shapeString(p.value.shape)}`);
-      }
-      this.backend.write(p.value.buf, t.values);
-    }
-    this.pending = null;
   }
 
   params(): Param[] {
@@ -145,6 +132,7 @@ export class Model {
       if (!shape) throw new Error('getOutputs: the model is not built yet; pass { inputShape }');
       await this.build(shape);
       const n = checkRows('getOutputs', data, shape);
+      checkRowsFinite('getOutputs', data, sizeOf(shape));
       const features = sizeOf(shape), nout = sizeOf(this.outputShape), step = opts.batchSize ?? 128;
       const out = new Float32Array(n * nout);
       for (let start = 0; start < n; start += step) {
@@ -158,6 +146,8 @@ export class Model {
     const out = new Float32Array(data.ndata * nout);
     let row = 0;
     for await (const batch of (data.plain?.() ?? data).batches()) {
+      const bad = firstNonFinite(batch.x);
+      if (bad >= 0) throw new Error(`getOutputs: sample ${row + (bad % batch.n)} holds ${batch.x[bad]}; inputs must be finite numbers`);
       batchToRows(this.infer(batch.x, batch.n), batch.n, nout, out, row);
       row += batch.n;
     }
@@ -208,6 +198,7 @@ export class Model {
     if (!shape) throw new Error('predict: the model is not built yet (train it, or load a saved model)');
     await this.build(shape);
     const chw = await imageToChw(image, shape);
+    checkRowsFinite('predict', chw, sizeOf(shape));
     return this.infer(Float32Array.from(chw), 1);
   }
 
@@ -228,7 +219,7 @@ export class Model {
 
   /** Rebuilds a model from toBytes() output; it reloads with any batch size. A truncated or corrupt
    *  file is an error, never a half-loaded model. */
-  static fromBytes(bytes: Uint8Array, opts: { backend?: BackendName; source?: string } = {}): Model {
+  static fromBytes(bytes: Uint8Array, opts: LoadOptions & { source?: string } = {}): Model {
     const d = decodeModel(bytes, opts.source);
     const m = new Model(d.root, { seed: d.header.seed, name: d.header.name, backend: opts.backend });
     m.random.setState(d.header.rng);
@@ -236,7 +227,7 @@ export class Model {
     m.optimizer = d.optimizer;
     m.history = d.history;
     m.dataState = d.header.dataState ?? null;
-    m.pending = { tensors: d.tensors };
+    m.pending = { tensors: d.tensors, source: opts.source, rng: d.header.rng, maxActivationValues: opts.maxActivationValues };
     m.pendingShape = d.header.inputShape;
     return m;
   }
@@ -247,10 +238,10 @@ export class Model {
   }
 
   /** A model from ONNX bytes (src/onnx/import.ts); like fromBytes, its weights are uploaded at build. */
-  static fromOnnx(bytes: Uint8Array, opts: OnnxImportOptions & { backend?: BackendName; seed?: number } = {}): Model {
+  static fromOnnx(bytes: Uint8Array, opts: OnnxImportOptions & LoadOptions & { seed?: number } = {}): Model {
     const r = importOnnx(bytes, opts);
     const m = new Model(r.root, { name: r.name, backend: opts.backend, seed: opts.seed });
-    m.pending = { tensors: r.tensors };
+    m.pending = { tensors: r.tensors, source: 'ONNX model', inputField: "the graph input's shape", maxActivationValues: opts.maxActivationValues };
     m.pendingShape = r.inputShape;
     return m;
   }
@@ -261,8 +252,8 @@ export class Model {
   }
 
   /** Node: reads a model file and builds the model for its recorded input shape. */
-  static async load(path: string, opts: { backend?: BackendName } = {}): Promise<Model> {
-    const m = Model.fromBytes(await readFileBytes(path), { backend: opts.backend, source: path });
+  static async load(path: string, opts: LoadOptions = {}): Promise<Model> {
+    const m = Model.fromBytes(await readFileBytes(path), { ...opts, source: path });
     if (m.pendingShape) await m.build(m.pendingShape);
     return m;
   }

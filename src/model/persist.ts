@@ -7,6 +7,8 @@ import { layerFromConfig, Sequential, type LayerConfig } from '../layers/index.t
 import { History, type HistoryData } from '../nn/callbacks/index.ts';
 import { optimizerFromConfig } from '../nn/optimizers/index.ts';
 import type { Optimizer, OptimizerConfig } from '../nn/optimizers/optimizer.ts';
+import { readRegularFile } from '../io/regular-file.ts';
+import { checkHeader } from './header-check.ts';
 import { joinOptimizerState, splitOptimizerState, type NamedValues, type OptimizerStateMeta } from './state-file.ts';
 
 export const FORMAT_NAME = 'argon-model';
@@ -66,6 +68,7 @@ export interface DecodedModel {
 export function decodeModel(bytes: Uint8Array, source = 'model file'): DecodedModel {
   const { header, tensors } = decodeModelFile<ModelHeader>(bytes, source);
   if (header.format !== FORMAT_NAME) throw new Error(`${source}: not an Argon model (format '${String(header.format)}')`);
+  checkHeader(header as unknown as Record<string, unknown>, source);
   let root: Sequential;
   try {
     const layer = layerFromConfig(header.topology);
@@ -73,12 +76,19 @@ export function decodeModel(bytes: Uint8Array, source = 'model file'): DecodedMo
   } catch (e) {
     throw new Error(`${source}: the topology cannot be rebuilt: ${(e as Error).message}`);
   }
-  let optimizer: Optimizer | null = null;
-  if (header.optimizer) {
-    optimizer = optimizerFromConfig(header.optimizer.config);
-    optimizer.setState(joinOptimizerState(header.optimizer.state, tensors));
-  }
-  const history = header.history ? History.fromJSON(header.history) : null;
+  const field = <T>(name: string, make: () => T): T => {
+    try {
+      return make();
+    } catch (e) {
+      throw new Error(`${source}: field '${name}': ${(e as Error).message}`);
+    }
+  };
+  const optimizer = header.optimizer ? field('optimizer', () => {
+    const o = optimizerFromConfig(header.optimizer!.config);
+    o.setState(joinOptimizerState(header.optimizer!.state, tensors));
+    return o;
+  }) : null;
+  const history = header.history ? field('history', () => History.fromJSON(header.history!)) : null;
   return { header, root, tensors, optimizer, history };
 }
 
@@ -98,12 +108,7 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<
   }
 }
 
+/** The bytes of a model file; directories, FIFOs and devices are refused before reading. */
 export async function readFileBytes(path: string): Promise<Uint8Array> {
-  const fs = await import('node:fs/promises');
-  try {
-    const buf = await fs.readFile(path);
-    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-  } catch (e) {
-    throw new Error(`cannot read model file '${path}': ${(e as Error).message}`);
-  }
+  return readRegularFile(path, 'model file');
 }
