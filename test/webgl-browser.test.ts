@@ -22,7 +22,7 @@ if (missing) {
     const page = await browser.newPage();
     const errors = collectErrors(page);
     await page.goto(`${server.url}/test/browser/suite.html`);
-    await page.waitForFunction(() => 'argonSuite' in globalThis, null, { timeout: 30_000 });
+    await page.waitForFunction(() => 'argonSuite' in globalThis, null, { timeout: 180_000 });
     report = await page.evaluate((filter) => {
       const g = globalThis as unknown as { argonSuite: { runSuite(o: { filter?: string }): Promise<SuiteReport> } };
       return g.argonSuite.runSuite({ filter: filter || undefined });

@@ -28,7 +28,8 @@ function describe(b: Backend): string {
 async function pickBackend(config: Pick<TrainConfig, 'backend' | 'threads'>): Promise<void> {
   await setBackend(config.backend, config.threads ? { threads: config.threads } : {});
   const b = await getBackend(config.backend);
-  post({ type: 'backend', name: b.name, detail: describe(b) });
+  const warning = (b as { softwareWarning?: string | null }).softwareWarning ?? null;
+  post({ type: 'backend', name: b.name, detail: describe(b), warning });
 }
 
 function iterator(data: Dataset, from: number, to: number, batchSize: number, shuffle: boolean): ArrayIterator {

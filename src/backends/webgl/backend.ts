@@ -38,7 +38,17 @@ export class WebglBackend implements Backend {
   private bytesInUse = 0;
   private peakBytes = 0;
 
-  constructor(private readonly rt: GpuRuntime, readonly info: WebglInfo) {}
+  /** Set when the renderer is a software rasteriser (SwiftShader, llvmpipe, …): why the cpu
+   *  backend is the better choice there. Apps can show it; select.ts warns with it once. */
+  readonly softwareWarning: string | null;
+
+  constructor(private readonly rt: GpuRuntime, readonly info: WebglInfo) {
+    this.softwareWarning = info.software
+      ? `backend 'gpu' runs on a software WebGL renderer (${info.renderer}): its shaders execute on the CPU, where ` +
+        "the cpu backend (WebAssembly SIMD on every core) trains many times faster. Choose backend 'cpu', or 'auto', " +
+        'which never picks a software renderer.'
+      : null;
+  }
 
   alloc(size: number, kind: BufferKind = 'float'): WebglBuffer {
     checkAllocSize(WEBGL, size);
