@@ -40,9 +40,15 @@ if (missing) {
     const r = report;
     console.log(`webgl in Chromium: ${r.results.length} cases on ${r.renderer} in ${(r.ms / 1000).toFixed(1)} s ` +
       `(${r.compiled} kernels compiled, ${r.calls} calls; total with launch ${((Date.now() - t0) / 1000).toFixed(1)} s); auto → ${r.auto}`);
-    test('the page ran on WebGL2 and auto refuses the software renderer', () => {
+    test('the page ran on WebGL2; on a software renderer auto refuses it and gpu warns that the cpu backend is faster', () => {
       assert.ok(r.renderer.length > 0);
-      if (r.software) assert.ok(r.auto.includes('"cpu"'), `auto picked ${r.auto} on software renderer ${r.renderer}`);
+      if (r.software) {
+        assert.ok(r.auto.includes('"cpu"'), `auto picked ${r.auto} on software renderer ${r.renderer}`);
+        assert.match(r.warning ?? '', /software WebGL renderer/);
+        assert.match(r.warning ?? '', /Choose backend 'cpu'/);
+      } else {
+        assert.is(r.warning, null);
+      }
     });
     for (const c of r.results) {
       if (c.note) console.log(`  ${c.group} ${c.name}: ${c.note}`);

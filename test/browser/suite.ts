@@ -15,7 +15,7 @@ import { packedCapacity } from '../../src/backends/webgl/layout.ts';
 import { trainBar, trainMiniResnet } from './model-bar.ts';
 
 export interface CaseResult { group: string; name: string; ok: boolean; error?: string; ms: number; note?: string }
-export interface SuiteReport { renderer: string; software: boolean; auto: string; results: CaseResult[]; compiled: number; calls: number; ms: number }
+export interface SuiteReport { renderer: string; software: boolean; auto: string; warning: string | null; results: CaseResult[]; compiled: number; calls: number; ms: number }
 
 /** Live GL textures of every context on the page (createTexture − deleteTexture), counted from
  *  before the first context exists: a training step that leaks a texture shows here. */
@@ -192,7 +192,7 @@ export async function runSuite(opts: { groups?: string[]; filter?: string } = {}
 
   const stats = gpu.stats();
   const report: SuiteReport = {
-    renderer: gpu.info.renderer, software: gpu.info.software, auto: JSON.stringify(autoChoice()),
+    renderer: gpu.info.renderer, software: gpu.info.software, auto: JSON.stringify(autoChoice()), warning: gpu.softwareWarning,
     results, compiled: stats.compiled, calls: stats.calls, ms: performance.now() - t0,
   };
   gpu.destroy();

@@ -8,7 +8,7 @@ import type { KernelArgs, KernelName } from '../../kernels.ts';
 import { checkAllocSize, type Backend, type BufferKind, type DeviceBuffer, type MemoryStats } from '../backend.ts';
 import { WEBGL, WebglBuffer } from './buffer.ts';
 import { createContext, describeContext, inNode, makeCanvas, type GL2, type WebGLProbe } from './context.ts';
-import { loadGpuJs, type GpuInstance } from './gpujs.ts';
+import { loadGpuJs, type GpuInstance, type GpuTexture } from './gpujs.ts';
 import { webglKernels } from './kernels/index.ts';
 import type { WebglKernel } from './kernels/common.ts';
 import { GpuRuntime } from './runtime.ts';
@@ -178,7 +178,18 @@ export async function createWebglBackend(opts: WebglBackendOptions = {}): Promis
     }
     info.maxTextureSize = cap;
   }
-  const rt = new GpuRuntime(gpu, info.maxTextureSize, () => gl.finish());
+  // Profiling waits for each kernel by reading one texel of its output (gl.finish returns at once
+  // in Chromium, whose GPU work runs in another process).
+  let fb: WebGLFramebuffer | null = null;
+  const texel = new Float32Array(4);
+  const finish = (t: GpuTexture): void => {
+    fb ??= gl.createFramebuffer();
+    gl.bindFramebuffer(gl.FRAMEBUFFER, fb);
+    gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, t.texture, 0);
+    gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.FLOAT, texel);
+    gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+  };
+  const rt = new GpuRuntime(gpu, info.maxTextureSize, finish);
   const backend = new WebglBackend(rt, info);
   try {
     selfTest(backend);

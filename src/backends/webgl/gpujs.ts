@@ -10,6 +10,8 @@ export interface GpuTexture {
   /** The kernel output's dimensions: [width, height] for the 2-D kernels of this backend. */
   readonly output: readonly number[];
   readonly size: readonly number[];
+  /** The GL texture itself. */
+  readonly texture: WebGLTexture;
 }
 
 export type KernelArg = GpuTexture | Float32Array | number;

@@ -46,8 +46,8 @@ export class GpuRuntime {
   /** Per-shader call counts and milliseconds while profiling (see profile()), else null. */
   private times: Map<string, { calls: number; ms: number }> | null = null;
 
-  /** `finish` waits until the GPU has done all queued work (gl.finish), for profiling. */
-  constructor(private readonly gpu: GpuInstance, readonly maxTextureSize: number, private readonly finish: () => void = () => {}) {}
+  /** `finish(t)` waits until the GPU has drawn texture t (a one-texel read), for profiling. */
+  constructor(private readonly gpu: GpuInstance, readonly maxTextureSize: number, private readonly finish: (t: GpuTexture) => void = () => {}) {}
 
   /** Starts (true) or stops (false) timing every kernel call: each call then waits for the GPU,
    *  which slows a pipeline down but shows where its time goes. Returns the times so far. */
@@ -151,7 +151,7 @@ export class GpuRuntime {
     const t0 = this.times ? performance.now() : 0;
     const out = kernel(...args);
     if (this.times) {
-      this.finish();
+      this.finish(isTextureMap(out) ? out.result : out);
       const entry = this.times.get(shader.name) ?? { calls: 0, ms: 0 };
       entry.calls++;
       entry.ms += performance.now() - t0;
