@@ -62,35 +62,49 @@ function data(w: NetWorkload, steps: number): { X: Uint8Array; y: Int32Array } {
   return { X, y: Int32Array.from({ length: n }, (_, i) => (i * 7) % 2) };
 }
 
-/** Engines whose loss() is the first step's loss; `backend` is the webgl backend Argon's model runs on. */
-export interface NetEngines { argon: Engine & { loss(): number }; tf: (Engine & { loss(): number }) | null; backend: WebglBackend }
+/** Engines whose loss() is the first step's loss; `backend` is the webgl backend Argon's model
+ *  runs on; `cpu` is the same network on Argon's cpu backend (wasm) in the same page. */
+export interface NetEngines {
+  argon: Engine & { loss(): number };
+  cpu: Engine & { loss(): number };
+  tf: (Engine & { loss(): number }) | null;
+  backend: WebglBackend;
+}
 
-/** Both engines for a workload; step i of each trains on batch i % batches of the same data. */
-export async function netEngines(w: NetWorkload, peers: boolean, batches: number): Promise<NetEngines> {
+/** An Argon model of the workload on `backend`, training one batch per run. */
+async function argonNet(w: NetWorkload, backend: 'gpu' | 'cpu', X: Uint8Array, y: Int32Array, batches: number): Promise<{ engine: Engine & { loss(): number }; model: Model }> {
   const layers = w.net === 'resnet18' ? resnet18({ inputShape: [3, w.size, w.size] }) : cnn1Layers(w.net === 'cnn1' ? 1 : 2, w.size);
-  const binary = w.net !== 'resnet18';
-  const model = new Model(layers, { seed: 7, backend: 'gpu' });
+  const model = new Model(layers, { seed: 7, backend });
   await model.build([3, w.size, w.size]);
-  const tfNet: TfNet | null = peers && w.peer ? tfNetFromOnnx(model.toOnnx(), binary ? 'binary' : 'multi', 0.01) : null;
-  const { X, y } = data(w, batches);
   const F = 3 * w.size * w.size;
-  const cost = new GeneralizedCost({ costfunc: binary ? new CrossEntropyBinary() : new CrossEntropyMulti() });
+  const cost = new GeneralizedCost({ costfunc: w.net !== 'resnet18' ? new CrossEntropyBinary() : new CrossEntropyMulti() });
   const optimizer = new GradientDescentMomentum(0.01, { momentumCoef: 0.9 });
-  let step = 0, argonLoss = NaN, tfLoss = NaN, tfStep = 0, argonFirst = NaN, tfFirst = NaN;
-  const argon = {
+  let step = 0, last = NaN, first = NaN;
+  const engine = {
     async run(): Promise<void> {
       const b = step++ % batches;
       const it = new ArrayIterator(X.subarray(b * w.batch * F, (b + 1) * w.batch * F), y.subarray(b * w.batch, (b + 1) * w.batch),
         { nclass: 2, lshape: [3, w.size, w.size], batchSize: w.batch });
       // fit's epochs is the epoch to train up to (resume semantics): one more each step.
       const h = await model.fit(it, { cost, optimizer, epochs: model.epoch + 1 });
-      argonLoss = h.loss[h.loss.length - 1];
-      if (Number.isNaN(argonFirst)) argonFirst = argonLoss;
+      last = h.loss[h.loss.length - 1];
+      if (Number.isNaN(first)) first = last;
     },
-    result: () => new Float32Array([argonLoss]),
-    loss: () => argonFirst,
+    result: () => new Float32Array([last]),
+    loss: () => first,
     dispose: () => model.dispose(),
   };
+  return { engine, model };
+}
+
+/** The engines for a workload; step i of each trains on batch i % batches of the same data. */
+export async function netEngines(w: NetWorkload, peers: boolean, batches: number): Promise<NetEngines> {
+  const { X, y } = data(w, batches);
+  const F = 3 * w.size * w.size;
+  const gpu = await argonNet(w, 'gpu', X, y, batches);
+  const cpu = await argonNet(w, 'cpu', X, y, batches);
+  const tfNet: TfNet | null = peers && w.peer ? tfNetFromOnnx(gpu.model.toOnnx(), w.net !== 'resnet18' ? 'binary' : 'multi', 0.01) : null;
+  let tfLoss = NaN, tfStep = 0, tfFirst = NaN;
   let tfEngine: (Engine & { loss(): number }) | null = null;
   if (tfNet) {
     const xs: tf.Tensor4D[] = [], ts: tf.Tensor2D[] = [];
@@ -113,6 +127,7 @@ export async function netEngines(w: NetWorkload, peers: boolean, batches: number
       dispose() { tfNet.dispose(); for (const t of [...xs, ...ts]) t.dispose(); },
     };
   }
-  if (!(model.backend instanceof WebglBackend)) throw new Error(`the model runs on '${model.backend.name}', not webgl`);
-  return { argon, tf: tfEngine, backend: model.backend };
+  const backend = gpu.model.backend;
+  if (!(backend instanceof WebglBackend)) throw new Error(`the model runs on '${backend.name}', not webgl`);
+  return { argon: gpu.engine, cpu: cpu.engine, tf: tfEngine, backend };
 }

@@ -13,6 +13,8 @@ import { netEngines, netWorkloads } from './gpu-nets.ts';
 export interface Row {
   name: string;
   argonMs: number[]; tfMs: number[];
+  /** Network workloads: the same steps on Argon's cpu backend (wasm) in the same page. */
+  cpuMs: number[];
   argonFirstMs: number; tfFirstMs: number | null;
   /** max |argon − tf| / max |tf| over the compared values (null without peers). */
   diff: number | null;
@@ -62,6 +64,14 @@ async function compare(a: Engine, b: Engine | null, reps: number): Promise<Pick<
   return { argonMs, tfMs, argonFirstMs, tfFirstMs, diff };
 }
 
+/** Steady runs of the cpu path (its first run warms up and is dropped). */
+async function cpuTimes(c: Engine, reps: number): Promise<number[]> {
+  await c.run();
+  const out: number[] = [];
+  for (let r = 0; r < reps; r++) out.push(await timed(c));
+  return out;
+}
+
 export function workloadNames(quick: boolean): { kernels: string[]; nets: string[] } {
   return { kernels: kernelWorkloads(quick).map((w) => w.name), nets: netWorkloads(quick).map((w) => w.name) };
 }
@@ -72,7 +82,7 @@ export async function runKernel(name: string, reps: number, peers: boolean): Pro
   if (!w) throw new Error(`no kernel workload '${name}'`);
   const a = w.argon(be), b = peers ? w.tf() : null;
   try {
-    return { name, ...(await compare(a, b, reps)), fetchesPerMac: w.fetchesPerMac, note: '' };
+    return { name, ...(await compare(a, b, reps)), cpuMs: [], fetchesPerMac: w.fetchesPerMac, note: '' };
   } finally {
     a.dispose();
     b?.dispose();
@@ -88,11 +98,13 @@ export async function runNet(name: string, reps: number, peers: boolean): Promis
   try {
     const r = await compare(e.argon, e.tf, reps);
     const after = e.backend.stats();
+    const cpuMs = await cpuTimes(e.cpu, reps);
     const fpm = (after.fetches - before.fetches) / Math.max(1, after.macs - before.macs);
     const losses = `first loss argon ${e.argon.loss().toFixed(5)}${e.tf ? `, TF.js ${e.tf.loss().toFixed(5)}` : ''}`;
-    return { name, ...r, fetchesPerMac: fpm, note: losses };
+    return { name, ...r, cpuMs, fetchesPerMac: fpm, note: `${losses}; cpu loss ${e.cpu.loss().toFixed(5)}` };
   } finally {
     e.argon.dispose();
+    e.cpu.dispose();
     e.tf?.dispose();
   }
 }

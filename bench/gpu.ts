@@ -66,7 +66,7 @@ try {
       console.log(`${name.padEnd(52)} ${ms(a).padStart(9)} ${peers ? `${ms(t).padStart(9)} ${(t / a).toFixed(2).padStart(7)}× ` : ''}` +
         `${`${ms(row.argonFirstMs)}${row.tfFirstMs !== null ? ` / ${ms(row.tfFirstMs)}` : ''}`.padStart(19)}  ` +
         `${row.fetchesPerMac === null ? '    –' : row.fetchesPerMac.toFixed(3).padStart(9)}${row.diff !== null ? `  ${row.diff.toExponential(1)}` : ''}` +
-        `${row.note ? `   (${row.note})` : ''}`);
+        `${row.cpuMs.length ? `   cpu path ${ms(median(row.cpuMs))}` : ''}${row.note ? `   (${row.note})` : ''}`);
     }
   }
   writeFileSync(join(out, 'results.json'), JSON.stringify({ renderer: p.renderer, software: p.software, browser: browser.version(), peers, reps, rows }, null, 1));
