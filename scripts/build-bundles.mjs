@@ -1,10 +1,15 @@
 // Bundles argon-nn with esbuild into build/, beside the wasm kernels that scripts/build-wasm.mjs
 // compiles there:
-//   build/argon.js        browser ESM (es2022), gpu.js included in a lazily loaded chunk
-//   build/argon.node.mjs  Node ESM (node20), dependencies (gpu.js among them) left to node_modules
+//   build/argon.js        browser ESM (es2022, minified), gpu.js included in a lazily loaded chunk
+//   build/argon.iife.js   the same as one classic script defining the global `argon` (<script src>)
+//   build/argon.node.mjs  Node ESM (node20), unminified with a source map (stack traces name the
+//                         library's classes and lines), dependencies (gpu.js among them) left to node_modules
 //   build/cli.mjs         the `argon` command (src/cli/entry.ts, exporting main; bin/argon.mjs runs it)
 //   build/types/          type declarations (tsc --emitDeclarationOnly), for the exports map
-// The wasm files load with `new URL('./argon*.wasm', import.meta.url)`: src/backends/wasm/module.ts
+// Node-only code is reached through '#platform' (package.json "imports"): esbuild resolves it to
+// src/platform/node.ts for Node bundles and src/platform/browser.ts for browser ones, so a browser
+// bundle contains no `node:` import, and one creeping in fails the build (nothing is external).
+// The wasm files load with `new URL('./argon*.wasm', import.meta.url)`: src/backends/wasm/sources.ts
 // points at '../../../build/' (right for the sources); the plugin below rewrites that prefix to
 // './' inside bundles, so each bundle finds the wasm files next to it.
 //
@@ -21,11 +26,11 @@ export const root = new URL('..', import.meta.url).pathname;
 
 const WASM_PREFIX = "'../../../build/";
 
-/** Rewrites the wasm URLs of src/backends/wasm/module.ts to the bundle's own directory. */
+/** Rewrites the wasm URLs of src/backends/wasm/sources.ts to the bundle's own directory. */
 export const wasmBesideBundle = {
   name: 'wasm-beside-bundle',
   setup(build) {
-    build.onLoad({ filter: /src[\\/]backends[\\/]wasm[\\/]module\.ts$/ }, (args) => {
+    build.onLoad({ filter: /src[\\/]backends[\\/]wasm[\\/]sources\.ts$/ }, (args) => {
       const source = readFileSync(args.path, 'utf8');
       if (!source.includes(WASM_PREFIX)) {
         return { errors: [{ text: `wasm-beside-bundle: ${args.path} no longer loads ${WASM_PREFIX}…wasm; update scripts/build-bundles.mjs` }] };
@@ -41,7 +46,10 @@ export const wasmBesideBundle = {
 // parser rejects (comma sequences, `!0`), so it stays off.
 const MINIFY = { minifyWhitespace: true, minifyIdentifiers: true, minifySyntax: false };
 
-/** Shared esbuild options; `minify: false` keeps bundles readable for debugging. */
+/** Shared esbuild options; `minify: false` keeps bundles readable (Node's bundles, debugging), and
+ *  then keepNames too: where two modules declare the same name esbuild renames one ('Conv2'), and
+ *  keepNames restores `.name`, so messages built from `new.target.name` and stack traces name the
+ *  real class. Minified browser bundles skip it (it costs 7 % of their gzip size). */
 export function options({ platform, minify = true }) {
   return {
     bundle: true,
@@ -51,6 +59,7 @@ export function options({ platform, minify = true }) {
     sourcemap: false,
     legalComments: 'none',
     logLevel: 'warning',
+    keepNames: !minify,
     plugins: [wasmBesideBundle],
     ...(minify ? MINIFY : {}),
   };
@@ -60,8 +69,6 @@ export function options({ platform, minify = true }) {
 export function browserOptions({ minify = true } = {}) {
   return {
     ...options({ platform: 'browser', minify }),
-    // Node-only code paths import built-ins lazily; they never run in a browser.
-    external: ['node:*', 'gl'],
     define: { 'process.env.NODE_DEBUG': 'undefined' },
   };
 }
@@ -74,11 +81,25 @@ export const entries = {
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
   }),
+  // A classic script: import.meta.url is empty there (sources.ts then finds the wasm files beside
+  // the script); no code splitting, so gpu.js is inside.
+  iife: () => ({
+    ...browserOptions(),
+    format: 'iife',
+    globalName: 'argon',
+    define: { ...browserOptions().define, 'import.meta.url': 'undefined' },
+    entryPoints: [join(root, 'src/index.ts')],
+    outfile: join(root, 'build/argon.iife.js'),
+  }),
+  // Unminified, with a linked source map whose sources are the shipped src/ files: an uncaught error
+  // prints one readable line of the library, and `node --enable-source-maps` maps it to src/….ts.
   node: () => ({
-    ...options({ platform: 'node' }),
+    ...options({ platform: 'node', minify: false }),
     entryPoints: [join(root, 'src/index.ts')],
     outfile: join(root, 'build/argon.node.mjs'),
     packages: 'external',
+    sourcemap: 'linked',
+    sourcesContent: false,
   }),
   // Unminified, so stack traces from the command stay readable.
   cli: () => ({
@@ -106,7 +127,9 @@ function buildTypes() {
   }
 }
 
-export async function buildBundles(only = ['browser', 'node', 'cli', 'types']) {
+export const ALL = ['browser', 'iife', 'node', 'cli', 'types'];
+
+export async function buildBundles(only = ALL) {
   const t0 = performance.now();
   const jobs = [];
   for (const name of only) {
@@ -127,5 +150,5 @@ if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).
   const i = process.argv.indexOf('--only');
   const only = i >= 0 ? process.argv[i + 1].split(',') : undefined;
   const ms = await buildBundles(only);
-  console.log(`build-bundles: ${(only ?? ['browser', 'node', 'cli', 'types']).join(', ')} in ${Math.round(ms)} ms`);
+  console.log(`build-bundles: ${(only ?? ALL).join(', ')} in ${Math.round(ms)} ms`);
 }

@@ -13,6 +13,7 @@ export { DeviceBuffer, type Backend, type BufferKind, type DType, type MemorySta
 export { createRefBackend } from './backends/ref/backend.ts';
 export { createWasmBackend, type WasmBackend, type WasmBackendOptions } from './backends/wasm/backend.ts';
 export { relaxedSimdSupported } from './backends/wasm/module.ts';
+export { setWasmSources, WASM_FILES, type WasmSources, type WasmSource, type WasmFile } from './backends/wasm/sources.ts';
 export { setBackend, getBackend, resolveBackendName, type BackendName, type BackendOptions } from './backends/select.ts';
 export { autoChoice, type AutoChoice } from './backends/webgl/select.ts';
 export type { WebglBackend, WebglInfo } from './backends/webgl/backend.ts';

@@ -2,6 +2,7 @@
 // layer's config), parameters and running statistics, optimizer config and state, the RNG state,
 // the epoch count, the training iterator's shuffling state and the history — so a checkpoint
 // resumes exactly, and reloads with any batch size.
+import { nodeFs, nodePath } from '#platform';
 import { decodeModelFile, encodeModelFile } from '../io/model-file.ts';
 import { layerFromConfig, Sequential, type LayerConfig } from '../layers/index.ts';
 import { History, type HistoryData } from '../nn/callbacks/index.ts';
@@ -85,8 +86,8 @@ export function decodeModel(bytes: Uint8Array, source = 'model file'): DecodedMo
 /** Writes bytes to path through a temporary file and a rename, so a crash mid-save never destroys
  *  the previous file. */
 export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  const fs = await import('node:fs/promises');
-  const { dirname } = await import('node:path');
+  const fs = await nodeFs('Model.save (in a browser: model.toBytes())');
+  const { dirname } = await nodePath('Model.save');
   await fs.mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
   try {
@@ -99,7 +100,7 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<
 }
 
 export async function readFileBytes(path: string): Promise<Uint8Array> {
-  const fs = await import('node:fs/promises');
+  const fs = await nodeFs('Model.load (in a browser: Model.fromBytes(bytes))');
   try {
     const buf = await fs.readFile(path);
     return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
