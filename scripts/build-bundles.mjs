@@ -2,8 +2,10 @@
 // compiles there:
 //   build/argon.js        browser ESM (es2022, minified), gpu.js included in a lazily loaded chunk
 //   build/argon.iife.js   the same as one classic script defining the global `argon` (<script src>)
-//   build/argon.node.mjs  Node ESM (node20), unminified with a source map (stack traces name the
-//                         library's classes and lines), dependencies (gpu.js among them) left to node_modules
+//   build/argon.node.mjs  Node ESM: re-exports build/node/index.js, the sources compiled file by file
+//                         (tsc -p tsconfig.node.json, with source maps), so a stack trace names the
+//                         library's own classes, files and lines; packages (gpu.js among them) are
+//                         left to node_modules
 //   build/cli.mjs         the `argon` command (src/cli/entry.ts, exporting main; bin/argon.mjs runs it)
 //   build/types/          type declarations (tsc --emitDeclarationOnly), for the exports map
 // Node-only code is reached through '#platform' (package.json "imports"): esbuild resolves it to
@@ -91,16 +93,6 @@ export const entries = {
     entryPoints: [join(root, 'src/index.ts')],
     outfile: join(root, 'build/argon.iife.js'),
   }),
-  // Unminified, with a linked source map whose sources are the shipped src/ files: an uncaught error
-  // prints one readable line of the library, and `node --enable-source-maps` maps it to src/….ts.
-  node: () => ({
-    ...options({ platform: 'node', minify: false }),
-    entryPoints: [join(root, 'src/index.ts')],
-    outfile: join(root, 'build/argon.node.mjs'),
-    packages: 'external',
-    sourcemap: 'linked',
-    sourcesContent: false,
-  }),
   // Unminified, so stack traces from the command stay readable.
   cli: () => ({
     ...options({ platform: 'node', minify: false }),
@@ -109,6 +101,36 @@ export const entries = {
     packages: 'external',
   }),
 };
+
+/** Node's build: the sources compiled one file each into build/node (a bundle would merge scopes and
+ *  rename self-referencing classes, e.g. `class _Model`, which stack traces then show), with source
+ *  maps onto the shipped src/ (applied by `node --enable-source-maps`). Two paths are rewritten, line
+ *  for line, so the maps stay exact: '#platform' (package.json "imports" points at the .ts source,
+ *  for tsx) to the compiled platform/node.js, and the wasm URLs to build/, beside build/node. */
+function buildNode() {
+  const out = join(root, 'build/node');
+  rmSync(out, { recursive: true, force: true });
+  rmSync(join(root, 'build/argon.node.mjs.map'), { force: true });
+  const tsc = join(root, 'node_modules/.bin/tsc');
+  const r = spawnSync(tsc, ['-p', 'tsconfig.node.json'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('build-bundles: the Node build failed (tsc -p tsconfig.node.json)');
+  for (const f of readdirSync(out, { recursive: true })) {
+    const file = String(f);
+    if (!file.endsWith('.js')) continue;
+    const path = join(out, file);
+    let text = readFileSync(path, 'utf8');
+    if (text.includes("'#platform'")) {
+      const up = '../'.repeat(file.split(/[\\/]/).length - 1) || './';
+      text = text.replaceAll("from '#platform'", `from '${up}platform/node.js'`);
+    }
+    if (file.replace(/\\/g, '/') === 'backends/wasm/sources.js') {
+      if (!text.includes(WASM_PREFIX)) throw new Error(`build-bundles: ${path} no longer loads ${WASM_PREFIX}…wasm; update scripts/build-bundles.mjs`);
+      text = text.replaceAll(WASM_PREFIX, "'../../../");
+    }
+    writeFileSync(path, text);
+  }
+  writeFileSync(join(root, 'build/argon.node.mjs'), "// argon-nn for Node (package.json exports): the library compiled file by file in ./node/.\nexport * from './node/index.js';\n");
+}
 
 /** Declarations with `.js` specifiers: the sources import './x.ts' (allowImportingTsExtensions),
  *  and tsc copies those into .d.ts files, which older TypeScript versions reject. */
@@ -133,15 +155,16 @@ export async function buildBundles(only = ALL) {
   const t0 = performance.now();
   const jobs = [];
   for (const name of only) {
-    if (name === 'types') continue;
+    if (name === 'types' || name === 'node') continue;
     if (name === 'cli' && !existsSync(join(root, 'src/cli/entry.ts'))) continue;
     const make = entries[name];
-    if (!make) throw new Error(`build-bundles: unknown entry '${name}' (${Object.keys(entries).join(', ')}, types)`);
+    if (!make) throw new Error(`build-bundles: unknown entry '${name}' (${Object.keys(entries).join(', ')}, node, types)`);
     // Chunk names carry content hashes: clear the old ones.
     if (name === 'browser') rmSync(join(root, 'build/chunks'), { recursive: true, force: true });
     jobs.push(esbuild.build(make()));
   }
   await Promise.all(jobs);
+  if (only.includes('node')) buildNode();
   if (only.includes('types')) buildTypes();
   return performance.now() - t0;
 }
