@@ -23,6 +23,8 @@ export interface ModelHeader {
   optimizer: { config: OptimizerConfig; state: OptimizerStateMeta } | null;
   dataState: unknown;
   history: HistoryData | null;
+  /** Names of the output classes (absent in files written before they were saved). */
+  classNames?: string[] | null;
 }
 
 /** The parts of a Model that persist (kept structural so this file does not import Model). */
@@ -36,6 +38,7 @@ export interface PersistedModel {
   optimizer: Optimizer | null;
   dataState: unknown;
   history: History | null;
+  classNames: readonly string[] | null;
   /** Parameters and states with their current values, or the pending values of an unbuilt model. */
   values(): NamedValues[];
 }
@@ -51,7 +54,7 @@ export function encodeModel(m: PersistedModel): Uint8Array {
   const header: ModelHeader = {
     format: FORMAT_NAME, name: m.name, seed: m.seed, inputShape: m.inputShapeOrNull ? [...m.inputShapeOrNull] : null,
     topology: m.root.config(), epoch: m.epoch, rng: m.rngState, optimizer, dataState: m.dataState,
-    history: m.history ? m.history.toJSON() : null,
+    history: m.history ? m.history.toJSON() : null, classNames: m.classNames ? [...m.classNames] : null,
   };
   return encodeModelFile(header, tensors);
 }
@@ -80,6 +83,10 @@ export function decodeModel(bytes: Uint8Array, source = 'model file'): DecodedMo
     optimizer.setState(joinOptimizerState(header.optimizer.state, tensors));
   }
   const history = header.history ? History.fromJSON(header.history) : null;
+  const names = header.classNames;
+  if (names != null && !(Array.isArray(names) && names.every((n) => typeof n === 'string'))) {
+    throw new Error(`${source}: classNames must be a list of strings, got ${JSON.stringify(names).slice(0, 80)}`);
+  }
   return { header, root, tensors, optimizer, history };
 }
 

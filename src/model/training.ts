@@ -68,6 +68,7 @@ export async function fitModel(model: Model, data: DataIterator, opts: FitOption
   if (data.seeded === false) data.reseed?.(model.seed);
   if (model.dataState !== null) data.setState?.(model.dataState);
   model.optimizer = opts.optimizer;
+  if (data.classNames && !model.classNames) model.classNames = [...data.classNames];
   const params = model.params();
   const runner = new CallbackRunner(opts.callbacks ?? [], { history: model.history ?? undefined });
   model.history = runner.history;

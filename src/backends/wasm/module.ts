@@ -14,7 +14,7 @@
 // relaxed SIMD without it.
 
 import { nodeFs, nodeV8 } from '#platform';
-import { onWasmSourcesChange, wasmSource, type BuildKey } from './sources.ts';
+import { onWasmSourcesChange, wasmSource, type WasmBuild as BuildKey } from './sources.ts';
 
 export type WasmVariant = 'simd' | 'relaxed';
 

@@ -10,10 +10,11 @@
 // for beside the running script instead: document.currentScript is only set while a classic script
 // first runs, so it is read once, when this module is evaluated.
 
-export type BuildKey = 'simd' | 'relaxed' | 'simd-mt' | 'relaxed-mt';
+/** The four builds: plain or relaxed SIMD, over a private or (-mt, for threads) a shared memory. */
+export type WasmBuild = 'simd' | 'relaxed' | 'simd-mt' | 'relaxed-mt';
 export type WasmFile = 'argon.wasm' | 'argon-relaxed.wasm' | 'argon-mt.wasm' | 'argon-relaxed-mt.wasm';
 
-export const WASM_FILES: Readonly<Record<BuildKey, WasmFile>> = {
+export const WASM_FILES: Readonly<Record<WasmBuild, WasmFile>> = {
   simd: 'argon.wasm', relaxed: 'argon-relaxed.wasm', 'simd-mt': 'argon-mt.wasm', 'relaxed-mt': 'argon-relaxed-mt.wasm',
 };
 
@@ -46,7 +47,7 @@ function pageUrl(): string | undefined {
 }
 
 /** The default location of a build: beside the bundle (literal forms, see the header). */
-function bundledUrl(key: BuildKey): URL {
+function bundledUrl(key: WasmBuild): URL {
   try {
     switch (key) {
       case 'simd': return new URL('../../../build/argon.wasm', import.meta.url);
@@ -128,7 +129,7 @@ function copyBytes(v: ArrayBuffer | ArrayBufferView): Uint8Array<ArrayBuffer> {
 }
 
 /** Where a build comes from now. */
-export function wasmSource(key: BuildKey): ResolvedSource {
+export function wasmSource(key: WasmBuild): ResolvedSource {
   if (configured === null) return { kind: 'url', url: bundledUrl(key) };
   const name = WASM_FILES[key];
   const given = configured.files?.[name];

@@ -2,6 +2,7 @@
 // metric against the 0-based epoch) after every epoch and at the end, so a crash keeps the curves.
 // Node only for the files (node:fs comes from the '#platform' seam); historySvg works anywhere.
 import { nodeFs } from '#platform';
+import { checkOptions } from '../../check.ts';
 import { lineChartSvg, type Series } from '../../plot.ts';
 import type { Callback, History, TrainInfo } from './callback.ts';
 
@@ -68,5 +69,6 @@ export class HistoryPlot implements Callback {
 }
 
 export function historyPlot(opts: HistoryPlotOptions): HistoryPlot {
+  checkOptions('historyPlot', opts, { path: { kind: 'string', required: true, expect: "an output folder, e.g. 'runs/net'" }, jsonName: 'string', svgName: 'string', title: 'string' });
   return new HistoryPlot(opts);
 }
