@@ -1,7 +1,7 @@
 // `--data` for the CLI: a CSV manifest, a class-per-folder tree, or a built-in set ('mnist',
 // 'fashion-mnist'), turned into a training iterator and a held-out one.
 import { ArrayIterator } from '../data/array-iterator.ts';
-import { loadFashionMnist } from '../data/fashion-mnist.ts';
+import { FASHION_MNIST_CLASSES, loadFashionMnist } from '../data/fashion-mnist.ts';
 import { ImageFolder } from '../data/image-folder.ts';
 import { ImageManifest } from '../data/image-manifest.ts';
 import type { DataIterator } from '../data/iterator.ts';
@@ -17,6 +17,11 @@ export interface DataSpec {
   skipBad: boolean;
   /** Use only this many training samples (quick runs). */
   limit?: number;
+  /** Training augmentation of image data: pad-and-crop by this many pixels, random horizontal flip. */
+  randomCrop?: number;
+  flip?: boolean;
+  /** Class names to map a data set's named labels and folders by (eval: the model's). */
+  classNames?: readonly string[];
 }
 
 export interface LoadedData {
@@ -26,6 +31,8 @@ export interface LoadedData {
   heldName: string;
   nclass: number;
   inputShape: readonly number[];
+  /** The classes' names when the data gives them (folder names, a manifest's names, the digits). */
+  classNames: readonly string[] | null;
 }
 
 export const BUILTIN_DATA = ['mnist', 'fashion-mnist'] as const;
@@ -47,30 +54,40 @@ export function defaultInputShape(data: string): number[] {
 export async function loadData(spec: DataSpec): Promise<LoadedData> {
   const { batchSize, seed } = spec;
   if (spec.data === 'mnist' || spec.data === 'fashion-mnist') {
+    if (spec.randomCrop || spec.flip) {
+      throw new UsageError(`--random-crop and --flip augment image data (a CSV manifest or a folder); --data ${spec.data} takes neither`);
+    }
     const lshape = [1, 28, 28];
+    const classNames = spec.data === 'mnist' ? Array.from({ length: 10 }, (_, d) => String(d)) : FASHION_MNIST_CLASSES;
     // The digit split is fixed (seed 1), not the training seed, so eval never meets training digits.
     const d = spec.data === 'mnist' ? await loadMnist({}) : await loadFashionMnist({});
     const cut = <T extends { X: Float32Array | Uint8Array; y: Int32Array }>(a: T): T =>
       spec.limit && spec.limit < a.y.length ? { ...a, X: a.X.subarray(0, spec.limit * 784), y: a.y.subarray(0, spec.limit) } : a;
     const train = cut(d.train);
     return {
-      train: new ArrayIterator(train.X, train.y, { nclass: 10, lshape, batchSize, shuffle: true, seed }),
-      held: new ArrayIterator(d.test.X, d.test.y, { nclass: 10, lshape, batchSize }),
+      train: new ArrayIterator(train.X, train.y, { nclass: 10, lshape, batchSize, shuffle: true, seed, classNames }),
+      held: new ArrayIterator(d.test.X, d.test.y, { nclass: 10, lshape, batchSize, classNames }),
       heldName: spec.data === 'mnist' ? `the ${d.test.y.length} held-out digits` : `the ${d.test.y.length} test images`,
       nclass: 10,
       inputShape: lshape,
+      classNames,
     };
   }
   const common = { inputShape: spec.inputShape, batchSize, seed, skipBad: spec.skipBad };
-  const open = async (path: string, training: boolean, nclass?: number): Promise<ImageManifest | ImageFolder> => {
-    const opts = { ...common, shuffle: training, nclass, limit: training ? spec.limit : undefined };
+  const open = async (path: string, training: boolean, nclass?: number, classNames?: readonly string[]): Promise<ImageManifest | ImageFolder> => {
+    const augment = training ? { randomCrop: spec.randomCrop, flip: spec.flip } : {};
+    const opts = { ...common, ...augment, shuffle: training, nclass, classNames, limit: training ? spec.limit : undefined };
     const it = (await isDirectory(path)) ? new ImageFolder(path, opts) : new ImageManifest(path, opts);
     await it.load();
     return it;
   };
-  const train = await open(spec.data, true);
-  const held = spec.test ? await open(spec.test, false, train.nclass) : null;
-  return { train, held, heldName: spec.test ? spec.test : '', nclass: train.nclass, inputShape: spec.inputShape };
+  const train = await open(spec.data, true, undefined, spec.classNames);
+  // The held-out set maps its classes by the training set's names, so a class it lacks shifts nothing.
+  const held = spec.test ? await open(spec.test, false, train.nclass, train.classNames ?? spec.classNames) : null;
+  return {
+    train, held, heldName: spec.test ? spec.test : '', nclass: train.nclass, inputShape: spec.inputShape,
+    classNames: train.classNames ?? null,
+  };
 }
 
 /** Parses '3x64x64' into [3, 64, 64]. */

@@ -2,7 +2,7 @@
 // every epoch (model.argon, history.json, curves.svg in --out), then report held-out accuracy.
 import { checkBackendName, setBackend } from '../backends/select.ts';
 import { Model } from '../model/model.ts';
-import { modelNames, models, type ModelName, type Recipe } from '../models/index.ts';
+import { costFor, modelNames, models, type ModelName, type Recipe } from '../models/index.ts';
 import { checkpoint, historyPlot, progressBar, type Callback } from '../nn/callbacks/index.ts';
 import { Accuracy } from '../nn/metrics.ts';
 import { UsageError, type FlagSpecs, type Parsed } from './args.ts';
@@ -24,6 +24,8 @@ export const TRAIN_FLAGS: FlagSpecs = {
   input: { type: 'string', placeholder: 'CxHxW', help: 'input shape images are resized to (default 3x64x64; 1x28x28 for the digit sets)' },
   limit: { type: 'int', min: 1, help: 'use only the first N training samples (quick runs)' },
   'skip-bad': { type: 'boolean', help: 'skip unreadable images (and count them) instead of failing' },
+  'random-crop': { type: 'int', min: 0, placeholder: 'N', help: 'augmentation (image data): pad N pixels, crop back at a random offset' },
+  flip: { type: 'boolean', help: 'augmentation (image data): random horizontal flip' },
   resume: { type: 'string', placeholder: 'DIR', help: 'continue the run saved in DIR exactly where it left off (its settings are reused)' },
   out: { type: 'string', placeholder: 'DIR', help: 'where model.argon, history.json and curves.svg go (default runs/<model>)' },
   quiet: { type: 'boolean', help: 'no progress bar' },
@@ -41,7 +43,7 @@ export function trainHelp(): string {
 /** The settings a run is started with; saved as run.json so --resume needs no other flags. */
 interface RunSettings {
   model: ModelName; data: string; test?: string; batchSize: number; lr: number; seed: number;
-  recipe: Recipe; input: number[]; limit?: number; skipBad: boolean;
+  recipe: Recipe; input: number[]; limit?: number; skipBad: boolean; randomCrop?: number; flip?: boolean;
 }
 
 async function readSettings(dir: string): Promise<RunSettings> {
@@ -75,13 +77,18 @@ export async function train(args: Parsed): Promise<void> {
     input: f.has('input') ? parseShape(f.get('input') as string, 'input') : saved?.input ?? defaultInputShape(data),
     limit: (f.get('limit') as number | undefined) ?? saved?.limit,
     skipBad: f.has('skip-bad') || (saved?.skipBad ?? false),
+    randomCrop: (f.get('random-crop') as number | undefined) ?? saved?.randomCrop,
+    flip: f.has('flip') || (saved?.flip ?? false),
   };
   const epochs = (f.get('epochs') as number | undefined) ?? plan.epochs;
   const backend = f.has('backend') ? checkBackendName(f.get('backend') as string, '--backend') : undefined;
   const out = resume ?? (f.get('out') as string | undefined) ?? `runs/${settings.model}`;
   if (f.has('threads')) await setBackend(backend ?? 'auto', { threads: f.get('threads') as number });
 
-  const loaded = await loadData({ data: settings.data, test: settings.test, inputShape: settings.input, batchSize: settings.batchSize, seed: settings.seed, skipBad: settings.skipBad, limit: settings.limit });
+  const loaded = await loadData({
+    data: settings.data, test: settings.test, inputShape: settings.input, batchSize: settings.batchSize, seed: settings.seed,
+    skipBad: settings.skipBad, limit: settings.limit, randomCrop: settings.randomCrop, flip: settings.flip,
+  });
   const skipped = (loaded.train as { skipped?: number }).skipped;
   if (skipped) console.log(`skipped ${skipped} unreadable image(s) (--skip-bad)`);
 
@@ -103,9 +110,11 @@ export async function train(args: Parsed): Promise<void> {
     optimizer.setState(model.optimizer.getState());
     model.optimizer.dispose();
   }
-  const cost = plan.cost(settings.model);
+  const cost = costFor(model.root);
+  const augment = [settings.randomCrop ? `random crop ${settings.randomCrop}` : '', settings.flip ? 'flip' : ''].filter(Boolean).join(', ');
   console.log(`training ${settings.model} (${recipe} recipe) on ${settings.data}: ${loaded.train.ndata} samples of ${loaded.inputShape.join('x')}, ` +
-    `${loaded.nclass} classes, batch ${settings.batchSize}, ${epochs} epochs, lr ${settings.lr}`);
+    `${loaded.nclass} classes, batch ${settings.batchSize}, ${epochs} epochs, lr ${settings.lr}, cost ${cost.costfunc.type}` +
+    `${augment ? `, augmentation: ${augment}` : ''}`);
   const started = Date.now();
   const callbacks: Callback[] = [checkpoint({ path: `${out}/model.argon` }), historyPlot({ path: out, title: `${settings.model} on ${settings.data}` })];
   if (!f.has('quiet')) callbacks.unshift(progressBar());
