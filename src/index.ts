@@ -19,10 +19,12 @@ export { setBackend, getBackend, resolveBackendName, type BackendName, type Back
 export { autoChoice, type AutoChoice } from './backends/webgl/select.ts';
 export type { WebglBackend, WebglInfo } from './backends/webgl/backend.ts';
 export type { WebglBuffer } from './backends/webgl/buffer.ts';
+export type { GpuTexture } from './backends/webgl/gpujs.ts';
 
 // Model
 export { Model, type ModelOptions, type FitOptions, type EvalResult, type PendingState } from './model/model.ts';
 export type { PredictSample, PredictBatch } from './model/predict.ts';
+export type { ImageDataLike } from './model/inputs.ts';
 export { summarize, formatSummary, formatBytes, adviceRules, type Summary, type SummaryRow, type MemoryEstimate, type SummaryOptions, type AdviceRule } from './summary.ts';
 export { encodeModelFile, decodeModelFile, FORMAT_VERSION, type FileContents } from './io/model-file.ts';
 
@@ -45,7 +47,7 @@ export {
   importOnnx, exportOnnx, modelToOnnx, decodeOnnx, encodeOnnx, SUPPORTED_OPS, OPSET,
   type OnnxImportOptions, type OnnxImport, type OnnxModel,
 } from './onnx/index.ts';
-export type { OnnxGraph } from './onnx/schema.ts';
+export type { OnnxGraph, OnnxTensor, OnnxValueInfo, OnnxNode, OnnxAttribute } from './onnx/schema.ts';
 export type { ExportSource, ModelLike } from './onnx/export.ts';
 
 // nn: activations, initializers, costs, metrics, optimizers, schedules, callbacks

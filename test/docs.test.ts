@@ -25,8 +25,11 @@ if (!installed) {
         });
       });
       assert.is(code, 0, text);
-      const warnings = text.split('\n').filter((l) => /\[warning\]/.test(l));
-      console.log(`docs: ${((performance.now() - t0) / 1000).toFixed(1)} s, ${warnings.length} warning line(s)`);
+      console.log(`docs: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      // TypeDoc warns when a public signature uses a type src/index.ts does not export: the reference
+      // would show its name without a page. Export the type to fix it.
+      const warnings = text.split('\n').filter((l) => /\[warning\]/.test(l) && !/Found 0 errors/.test(l));
+      assert.equal(warnings, [], 'TypeDoc warnings');
       const model = readFileSync(join(out, 'classes/Model.html'), 'utf8');
       for (const member of ['predict', 'predictClasses', 'fit', 'classNames']) assert.match(model, new RegExp(`id="${member.toLowerCase()}"|#${member}`, 'i'), `Model.${member}`);
       assert.match(model, /Keras-style/, 'doc comments are carried');
