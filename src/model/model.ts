@@ -54,8 +54,7 @@ export class Model {
   pending: PendingState | null = null;
   /** The input shape recorded in a loaded file, used when the model is built without data. */
   pendingShape: number[] | null = null;
-  /** Names of the output classes (index = label), when the training data named them (folder names,
-   *  a manifest's class names, MNIST's digits); saved with the model. */
+  /** The output classes' names (index = label) when the training data named them; saved with the model. */
   classNames: string[] | null = null;
   private backendOption: BackendName | undefined;
   private backendInstance: Backend | null = null;
@@ -213,18 +212,9 @@ export class Model {
     return s;
   }
 
-  /** The input shape, building the model first for a loaded file's recorded shape. */
-  async readyShape(op: string): Promise<readonly number[]> {
-    const shape = this.shape ?? this.pendingShape;
-    if (!shape) throw new Error(`${op}: the model is not built yet (train it, load a saved model, or call build(inputShape))`);
-    await this.build(shape);
-    return shape;
-  }
-
-  /** Class probabilities (the output after the final activation), Keras-style (src/model/predict.ts).
-   *  One sample — its values (Float32Array or number[], C·H·W or F, pixels 0–255), an ImageData, or
-   *  (Node) an image path — gives one Float32Array; a batch — rows (Float32Array[] or number[][]),
-   *  a Tensor [...inputShape, N] or a data iterator — gives one Float32Array per sample. */
+  /** Class probabilities (the output after the final activation), Keras-style: one sample (values,
+   *  an ImageData, or in Node an image path) gives one Float32Array, a batch (rows, a Tensor
+   *  [...inputShape, N], a data iterator) one per sample. The forms: src/model/predict.ts. */
   predict(sample: PredictSample): Promise<Float32Array>;
   predict(batch: PredictBatch): Promise<Float32Array[]>;
   predict(input: PredictSample | PredictBatch): Promise<Float32Array | Float32Array[]>;
@@ -232,8 +222,7 @@ export class Model {
     return isBatch(input) ? predictBatch(this, input) : predictOne(this, input);
   }
 
-  /** The most probable class (its index; `classNames` names it) of one sample, or of every sample
-   *  of a batch; takes what predict takes. */
+  /** The most probable class (`classNames` names it) of one sample, or of each of a batch. */
   predictClasses(sample: PredictSample): Promise<number>;
   predictClasses(batch: PredictBatch): Promise<number[]>;
   predictClasses(input: PredictSample | PredictBatch): Promise<number | number[]>;

@@ -15,10 +15,20 @@ export type PredictBatch = readonly (Float32Array | readonly number[])[] | Tenso
 
 /** What predict needs of a Model (structural, so this file does not import model.ts). */
 export interface Predictor {
-  /** The input shape the model is built for, building it first from the file's shape if needed. */
-  readyShape(op: string): Promise<readonly number[]>;
+  readonly built: boolean;
+  readonly inputShape: readonly number[];
+  readonly pendingShape: readonly number[] | null;
+  build(inputShape: readonly number[]): Promise<void>;
   getOutputs(data: DataIterator | Float32Array, opts?: { inputShape?: readonly number[] }): Promise<Float32Array>;
   readonly outputShape: readonly number[];
+}
+
+/** The input shape the model is built for, building it first for a loaded file's recorded shape. */
+async function readyShape(model: Predictor, op: string): Promise<readonly number[]> {
+  const shape = model.built ? model.inputShape : model.pendingShape;
+  if (!shape) throw new Error(`${op}: the model is not built yet (train it, load a saved model, or call build(inputShape))`);
+  await model.build(shape);
+  return shape;
 }
 
 function isDataIterator(x: unknown): x is DataIterator {
@@ -57,7 +67,7 @@ export async function predictOne(model: Predictor, sample: PredictSample): Promi
   if (!(typeof sample === 'string' || isImageData(sample) || isRow(sample))) {
     throw new Error(`predict: expected one sample (Float32Array, number[], ImageData or an image path) or a batch, got ${describe(sample)}; ${BATCH_HINT}`);
   }
-  const shape = await model.readyShape('predict');
+  const shape = await readyShape(model, 'predict');
   if (isRow(sample) && sample.length !== sizeOf(shape)) {
     const n = sample.length / sizeOf(shape);
     const several = Number.isInteger(n) && n > 1 ? ` (${n} samples' worth: ${BATCH_HINT})` : '';
@@ -73,7 +83,7 @@ export async function predictBatch(model: Predictor, batch: PredictBatch): Promi
     const flat = await model.getOutputs(batch);
     return splitRows(flat, sizeOf(model.outputShape));
   }
-  const shape = await model.readyShape('predict');
+  const shape = await readyShape(model, 'predict');
   const F = sizeOf(shape);
   let rows: Float32Array;
   if (batch instanceof Tensor) {
