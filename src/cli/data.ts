@@ -31,8 +31,6 @@ export interface LoadedData {
   heldName: string;
   nclass: number;
   inputShape: readonly number[];
-  /** The classes' names when the data gives them (folder names, a manifest's names, the digits). */
-  classNames: readonly string[] | null;
 }
 
 export const BUILTIN_DATA = ['mnist', 'fashion-mnist'] as const;
@@ -70,7 +68,6 @@ export async function loadData(spec: DataSpec): Promise<LoadedData> {
       heldName: spec.data === 'mnist' ? `the ${d.test.y.length} held-out digits` : `the ${d.test.y.length} test images`,
       nclass: 10,
       inputShape: lshape,
-      classNames,
     };
   }
   const common = { inputShape: spec.inputShape, batchSize, seed, skipBad: spec.skipBad };
@@ -84,10 +81,7 @@ export async function loadData(spec: DataSpec): Promise<LoadedData> {
   const train = await open(spec.data, true, undefined, spec.classNames);
   // The held-out set maps its classes by the training set's names, so a class it lacks shifts nothing.
   const held = spec.test ? await open(spec.test, false, train.nclass, train.classNames ?? spec.classNames) : null;
-  return {
-    train, held, heldName: spec.test ? spec.test : '', nclass: train.nclass, inputShape: spec.inputShape,
-    classNames: train.classNames ?? null,
-  };
+  return { train, held, heldName: spec.test ? spec.test : '', nclass: train.nclass, inputShape: spec.inputShape };
 }
 
 /** Parses '3x64x64' into [3, 64, 64]. */

@@ -7,12 +7,11 @@
 // Where the builds come from (beside the bundle, or what setWasmSources gave): ./sources.ts.
 //
 // Traps: Node 20's fetch has no file: support, so file URLs are read with node:fs (from the
-// '#platform' seam, src/platform/node.ts; browser bundles get src/platform/browser.ts instead). Node 20 rejects relaxed SIMD by default; V8 accepts the
-// flag --experimental-wasm-relaxed-simd at run time (v8.setFlagsFromString, measured on Node
-// 20.20: WebAssembly.validate false before, true after, and workers see it: V8 flags are per
-// process), so 'auto' sets it once in Node when validation fails. Chromium and Node ≥ 22 accept
-// relaxed SIMD without it.
-
+// '#platform' seam, src/platform/node.ts; browser bundles get src/platform/browser.ts instead).
+// Node 20 rejects relaxed SIMD by default; V8 accepts the flag --experimental-wasm-relaxed-simd at
+// run time (v8.setFlagsFromString, measured on Node 20.20: WebAssembly.validate false before, true
+// after, and workers see it: V8 flags are per process), so 'auto' sets it once in Node when
+// validation fails. Chromium and Node ≥ 22 accept relaxed SIMD without it.
 import { nodeFs, nodeV8 } from '#platform';
 import { onWasmSourcesChange, wasmSource, type WasmBuild as BuildKey } from './sources.ts';
 
