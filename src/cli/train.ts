@@ -2,7 +2,7 @@
 // every epoch (model.argon, history.json, curves.svg in --out), then report held-out accuracy.
 import { checkBackendName, setBackend } from '../backends/select.ts';
 import { Model } from '../model/model.ts';
-import { modelNames, models, type ModelName, type Recipe } from '../models/index.ts';
+import { costFor, modelNames, models, type ModelName, type Recipe } from '../models/index.ts';
 import { progressBar, type Callback } from '../nn/callbacks/index.ts';
 import { Accuracy } from '../nn/metrics.ts';
 import { UsageError, type FlagSpecs, type Parsed } from './args.ts';
@@ -29,6 +29,8 @@ export const TRAIN_FLAGS: FlagSpecs = {
   'skip-bad': { type: 'boolean', help: 'skip unreadable images (and count them) instead of failing' },
   classes: { type: 'int', min: 1, help: 'number of classes (default: the distinct labels of --data; labels must be 0..N-1)' },
   ...DATA_SAFETY_FLAGS,
+  'random-crop': { type: 'int', min: 0, placeholder: 'N', help: 'augmentation (image data): pad N pixels, crop back at a random offset' },
+  flip: { type: 'boolean', help: 'augmentation (image data): random horizontal flip' },
   resume: { type: 'string', placeholder: 'DIR', help: 'continue the run saved in DIR exactly where it left off (its settings are reused)' },
   out: { type: 'string', placeholder: 'DIR', help: 'where model.argon, history.json and curves.svg go (default runs/<model>)' },
   quiet: { type: 'boolean', help: 'no progress bar' },
@@ -47,6 +49,7 @@ export function trainHelp(): string {
 interface RunSettings {
   model: ModelName; data: string; test?: string; batchSize: number; lr: number; seed: number;
   recipe: Recipe; input: number[]; limit?: number; skipBad: boolean; classes?: number; allowOutside?: boolean;
+  randomCrop?: number; flip?: boolean;
 }
 
 async function readSettings(dir: string): Promise<RunSettings> {
@@ -82,6 +85,8 @@ export async function train(args: Parsed): Promise<void> {
     skipBad: f.has('skip-bad') || (saved?.skipBad ?? false),
     classes: (f.get('classes') as number | undefined) ?? saved?.classes,
     allowOutside: f.has('allow-outside') || (saved?.allowOutside ?? false),
+    randomCrop: (f.get('random-crop') as number | undefined) ?? saved?.randomCrop,
+    flip: f.has('flip') || (saved?.flip ?? false),
   };
   const epochs = (f.get('epochs') as number | undefined) ?? plan.epochs;
   const backend = f.has('backend') ? checkBackendName(f.get('backend') as string, '--backend') : undefined;
@@ -105,6 +110,7 @@ export async function train(args: Parsed): Promise<void> {
     const loaded = await loadData({
       data: settings.data, test: settings.test, inputShape: settings.input, batchSize: settings.batchSize, seed: settings.seed,
       skipBad: settings.skipBad, limit: settings.limit, nclass: settings.classes, safety: { ...dataSafety(args), allowOutside: settings.allowOutside ?? false },
+      randomCrop: settings.randomCrop, flip: settings.flip,
     });
     const skipped = (loaded.train as { skipped?: number }).skipped;
     if (skipped) console.log(`skipped ${skipped} unreadable image(s) (--skip-bad)`);
@@ -117,9 +123,11 @@ export async function train(args: Parsed): Promise<void> {
       optimizer.setState(model.optimizer.getState());
       model.optimizer.dispose();
     }
-    const cost = plan.cost(settings.model);
+    const cost = costFor(model.root);
+    const augment = [settings.randomCrop ? `random crop ${settings.randomCrop}` : '', settings.flip ? 'flip' : ''].filter(Boolean).join(', ');
     console.log(`training ${settings.model} (${recipe} recipe) on ${settings.data}: ${loaded.train.ndata} samples of ${loaded.inputShape.join('x')}, ` +
-      `${loaded.nclass} classes, batch ${settings.batchSize}, ${epochs} epochs, lr ${settings.lr}`);
+      `${loaded.nclass} classes, batch ${settings.batchSize}, ${epochs} epochs, lr ${settings.lr}, cost ${cost.costfunc.type}` +
+      `${augment ? `, augmentation: ${augment}` : ''}`);
     const started = Date.now();
     // model.argon, history.json and curves.svg are written together after every epoch (run-folder.ts).
     const callbacks: Callback[] = [folder.callback(model)];

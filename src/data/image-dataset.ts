@@ -9,6 +9,8 @@ import { planCache, readCache, writeCache } from './image-cache-store.ts';
 import { defaultCacheDir } from './cache-dir.ts';
 import { decodeAll, type ImageEntry } from './image-decode-all.ts';
 import { nodeImageSource, type ImageSource } from './image-source.ts';
+import { checkClassNames } from './manifest-labels.ts';
+import { checkArg } from '../check.ts';
 import { Random } from '../random.ts';
 
 export type { ImageEntry } from './image-decode-all.ts';
@@ -19,6 +21,10 @@ export interface ImageDatasetOptions {
   batchSize: number;
   /** Defaults to max label + 1. */
   nclass?: number;
+  /** The class names, in label order: a manifest's named labels and a folder's class subfolders map
+   *  to these (pass the training set's `classNames` to its test set, so a class missing from the test
+   *  data shifts nothing); they also name an integer manifest's classes. */
+  classNames?: readonly string[];
   shuffle?: boolean;
   seed?: number;
   /** Subtract the mean image or per-channel mean (default 'none', or the kind of `mean`). */
@@ -89,12 +95,14 @@ export abstract class ImageDataset implements DataIterator {
 
   constructor(opts: ImageDatasetOptions) {
     const name = new.target.name;
+    checkArg(name, 'the options', opts, { kind: 'object', required: true, expect: '{ inputShape: [C, H, W], batchSize, … }' });
     checkShape(opts.inputShape, 'inputShape', name);
     if (opts.inputShape.length !== 3 || (opts.inputShape[0] !== 1 && opts.inputShape[0] !== 3)) {
       throw new Error(`${name}: inputShape must be [C, H, W] with C = 1 or 3, got [${opts.inputShape.join(', ')}]`);
     }
     checkPositiveInt(opts.batchSize, 'batchSize', name);
     if (opts.nclass !== undefined) checkPositiveInt(opts.nclass, 'nclass', name);
+    checkClassNames(opts.classNames, name);
     if (opts.limit !== undefined) checkPositiveInt(opts.limit, 'limit', name);
     const crop = opts.randomCrop ?? 0;
     if (!Number.isInteger(crop) || crop < 0) throw new Error(`${name}: randomCrop must be a non-negative integer, got ${crop}`);
@@ -195,7 +203,7 @@ export abstract class ImageDataset implements DataIterator {
     const entries = this.opts.limit === undefined ? listing.entries : listing.entries.slice(0, this.opts.limit);
     if (entries.length === 0) throw new Error(`${this.owner}: the data set is empty (no images listed)`);
     // Labels are checked before anything is decoded; the class count comes from them or the option.
-    const nclass = checkEntryLabels(entries, this.opts.nclass, this.owner);
+    const nclass = checkEntryLabels(entries, this.opts.nclass ?? this.opts.classNames?.length, this.owner);
     const variant = `${listing.variant}${this.opts.limit === undefined ? '' : `-n${this.opts.limit}`}`;
     const cache = await this.readOrDecode(listing, entries, variant);
     const n = cache.labels.length;

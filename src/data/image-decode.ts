@@ -1,6 +1,7 @@
 // Pure-JS decoding of JPEG (jpeg-js) and PNG (fast-png) to 8-bit RGB, chosen by magic bytes. The
-// decoders are imported on first use so a browser bundle, which decodes with createImageBitmap,
-// never pulls them in (platform.md part 2 §4): the specifiers are not literals on purpose.
+// decoders are imported on first use through the platform seam ('#platform'), so a browser bundle,
+// which decodes with createImageBitmap, never pulls them in (platform.md part 2 §4).
+import { importPackage } from '#platform';
 import { checkImagePixels, DEFAULT_MAX_IMAGE_PIXELS } from './image-size.ts';
 
 /** An 8-bit RGB image, row-major HWC. */
@@ -15,18 +16,16 @@ type JpegModule = typeof import('jpeg-js');
 type PngModule = typeof import('fast-png');
 type DecodedPng = import('fast-png').DecodedPng;
 
-const JPEG_SPEC = 'jpeg-js';
-const PNG_SPEC = 'fast-png';
 let jpegModule: Promise<JpegModule> | undefined;
 let pngModule: Promise<PngModule> | undefined;
 
 function loadJpeg(): Promise<JpegModule> {
-  jpegModule ??= import(JPEG_SPEC) as Promise<JpegModule>;
+  jpegModule ??= importPackage('jpeg-js', 'decodeImage') as Promise<JpegModule>;
   return jpegModule;
 }
 
 function loadPng(): Promise<PngModule> {
-  pngModule ??= import(PNG_SPEC) as Promise<PngModule>;
+  pngModule ??= importPackage('fast-png', 'decodeImage') as Promise<PngModule>;
   return pngModule;
 }
 

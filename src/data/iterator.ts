@@ -17,6 +17,9 @@ export interface DataIterator {
   /** Per-sample input shape, e.g. [3, 64, 64] or [784]. */
   readonly inputShape: readonly number[];
   readonly nclass: number;
+  /** Names of the classes (index = label) when the data has them: folder names, a manifest's class
+   *  names, MNIST's digits. Model.fit keeps them as the model's classNames. */
+  readonly classNames?: readonly string[];
   /** Number of samples. */
   readonly ndata: number;
   readonly batchSize: number;

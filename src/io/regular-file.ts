@@ -2,10 +2,11 @@
 // or a device (`/dev/zero` never ends; a FIFO blocks until someone writes) is refused before a byte
 // is read. The file is opened with O_NONBLOCK (a FIFO would otherwise block in open() itself) and
 // checked with fstat on the open descriptor, so it cannot be swapped between the check and the read.
-// Node only; node:fs is imported on first use (non-literal specifier, so browser bundles skip it).
-type FsPromises = typeof import('node:fs/promises');
-const FS = 'node:fs/promises';
-const fsModule = (): Promise<FsPromises> => import(FS) as Promise<FsPromises>;
+// Node only: node:fs comes through the platform seam ('#platform'), which browser builds replace.
+import { nodeFs, type FsModule } from '#platform';
+
+type FsPromises = FsModule;
+const fsModule = (): Promise<FsPromises> => nodeFs('reading files (in a browser, pass bytes instead)');
 
 export interface ReadLimits {
   /** Refuse files larger than this many bytes (before reading). */

@@ -2,6 +2,7 @@
 // layer's config), parameters and running statistics, optimizer config and state, the RNG state,
 // the epoch count, the training iterator's shuffling state and the history — so a checkpoint
 // resumes exactly, and reloads with any batch size.
+import { nodeFs, nodePath } from '#platform';
 import { decodeModelFile, encodeModelFile } from '../io/model-file.ts';
 import { layerFromConfig, Sequential, type LayerConfig } from '../layers/index.ts';
 import { History, type HistoryData } from '../nn/callbacks/index.ts';
@@ -24,6 +25,8 @@ export interface ModelHeader {
   optimizer: { config: OptimizerConfig; state: OptimizerStateMeta } | null;
   dataState: unknown;
   history: HistoryData | null;
+  /** Names of the output classes (absent in files written before they were saved). */
+  classNames?: string[] | null;
 }
 
 /** The parts of a Model that persist (kept structural so this file does not import Model). */
@@ -37,6 +40,7 @@ export interface PersistedModel {
   optimizer: Optimizer | null;
   dataState: unknown;
   history: History | null;
+  classNames: readonly string[] | null;
   /** Parameters and states with their current values, or the pending values of an unbuilt model. */
   values(): NamedValues[];
 }
@@ -52,7 +56,7 @@ export function encodeModel(m: PersistedModel): Uint8Array {
   const header: ModelHeader = {
     format: FORMAT_NAME, name: m.name, seed: m.seed, inputShape: m.inputShapeOrNull ? [...m.inputShapeOrNull] : null,
     topology: m.root.config(), epoch: m.epoch, rng: m.rngState, optimizer, dataState: m.dataState,
-    history: m.history ? m.history.toJSON() : null,
+    history: m.history ? m.history.toJSON() : null, classNames: m.classNames ? [...m.classNames] : null,
   };
   return encodeModelFile(header, tensors);
 }
@@ -89,14 +93,18 @@ export function decodeModel(bytes: Uint8Array, source = 'model file'): DecodedMo
     return o;
   }) : null;
   const history = header.history ? field('history', () => History.fromJSON(header.history!)) : null;
+  const names = header.classNames;
+  if (names != null && !(Array.isArray(names) && names.every((n) => typeof n === 'string'))) {
+    throw new Error(`${source}: classNames must be a list of strings, got ${JSON.stringify(names).slice(0, 80)}`);
+  }
   return { header, root, tensors, optimizer, history };
 }
 
 /** Writes bytes to path through a temporary file and a rename, so a crash mid-save never destroys
  *  the previous file. */
 export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  const fs = await import('node:fs/promises');
-  const { dirname } = await import('node:path');
+  const fs = await nodeFs('Model.save (in a browser: model.toBytes())');
+  const { dirname } = await nodePath('Model.save');
   await fs.mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
   try {

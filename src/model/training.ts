@@ -81,6 +81,7 @@ export async function fitModel(model: Model, data: DataIterator, opts: FitOption
     }
   }
   model.optimizer = opts.optimizer;
+  if (data.classNames && !model.classNames) model.classNames = [...data.classNames];
   const params = model.params();
   const guard = new TrainingGuard(opts.cost, opts.onWarning ?? ((m) => console.warn(`warning: ${m}`)));
   const runner = new CallbackRunner(opts.callbacks ?? [], { history: model.history ?? undefined });
