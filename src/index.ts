@@ -35,7 +35,7 @@ export {
   assignNames, buildLayers, walkLayers, primitiveLayers, layerFromConfig, flattenLayers,
   type LayerOptions, type SpatialOption, type ConvolutionOptions, type PoolingOptions, type LinearOptions, type BiasOptions,
   type BatchNormLayerOptions, type DropoutOptions, type CompoundOptions, type ConvOptions, type MergeBroadcastOptions,
-  type Branch, type LayerList, type ForwardPre, type Param, type ParamKind, type StateTensor, type BuildContext,
+  type Branch, type LayerList, type ForwardPre, type Param, type ParamKind, type StateTensor, type BuildContext, type ParamPreset,
   type RunContext, type LayerConfig, type LayerInfo,
 } from './layers/index.ts';
 

@@ -98,12 +98,12 @@ test('class names: from the data to the model, through the model file', async ()
 
 test('manifests: class names as labels (sorted), a classNames option to map by, mixed labels refused', async () => {
   assert.equal(readManifest('path,animal\na.png,eel\nb.png,cat\nc.png,eel\n', undefined, 'M'),
-    { rows: [{ file: 'a.png', label: 1 }, { file: 'b.png', label: 0 }, { file: 'c.png', label: 1 }], classNames: ['cat', 'eel'] });
+    { rows: [{ file: 'a.png', label: 1, line: 2 }, { file: 'b.png', label: 0, line: 3 }, { file: 'c.png', label: 1, line: 4 }], classNames: ['cat', 'eel'] });
   // Names map over every row, whatever the split: both splits of one CSV agree.
   const csv = 'path,animal,split\na.png,eel,test\nb.png,cat,train\nc.png,dog,train\n';
-  assert.equal(parseManifest(csv, 'test', 'M'), [{ file: 'a.png', label: 2 }]);
+  assert.equal(parseManifest(csv, 'test', 'M'), [{ file: 'a.png', label: 2, line: 2 }]);
   assert.equal(readManifest('path,y\na.png,1\n', undefined, 'M', ['no', 'yes']).classNames, ['no', 'yes'], 'names for integer labels');
-  assert.equal(parseManifest('path,y\na.png,eel\nb.png,0\n', undefined, 'M', ['cat', 'dog', 'eel']), [{ file: 'a.png', label: 2 }, { file: 'b.png', label: 0 }]);
+  assert.equal(parseManifest('path,y\na.png,eel\nb.png,0\n', undefined, 'M', ['cat', 'dog', 'eel']), [{ file: 'a.png', label: 2, line: 2 }, { file: 'b.png', label: 0, line: 3 }]);
   await throwsWith(() => parseManifest('path,y\na.png,cat\nb.png,1\n', undefined, 'M'), "line 3 ('b.png') has label '1' among class names");
   await throwsWith(() => parseManifest('path,y\na.png,cow\n', undefined, 'M', ['cat', 'dog']), "line 2 ('a.png') has class 'cow', not one of classNames (cat, dog)");
   await throwsWith(() => parseManifest('path,y\na.png,2\n', undefined, 'M', ['cat', 'dog']), 'has label 2, but classNames names only 2 classes');

@@ -4,6 +4,7 @@
 // (any case) selects rows.
 import { parseCsv } from './csv.ts';
 import { ImageDataset, type ImageDatasetOptions, type ImageListing } from './image-dataset.ts';
+import { checkArg } from '../check.ts';
 import { readRegularFile } from '../io/regular-file.ts';
 import { resolveLabels, type RawLabel } from './manifest-labels.ts';
 import { errorText, nodePath } from './node-lazy.ts';
@@ -26,6 +27,7 @@ export class ImageManifest extends ImageDataset {
   protected readonly owner: string;
 
   constructor(csvPath: string, opts: ImageManifestOptions) {
+    checkArg('ImageManifest', 'the CSV path', csvPath, { kind: 'string', required: true, expect: "a file path, e.g. 'faces/train.csv'" });
     super(opts);
     this.csvPath = csvPath;
     this.split = opts.split;

@@ -48,7 +48,7 @@ export function checkFitArgs(data: unknown, opts: unknown): void {
     cost: { kind: 'object', required: true, expect: COST_EXAMPLE },
     optimizer: { kind: 'object', required: true, expect: 'an optimizer, e.g. new GradientDescentMomentum(0.01, { momentumCoef: 0.9 }) or new Adam()' },
     epochs: { kind: 'integer', min: 1, required: true },
-    valid: 'any', metric: 'any', evalEvery: { kind: 'integer', min: 1 }, callbacks: 'array',
+    valid: 'any', metric: 'any', evalEvery: { kind: 'integer', min: 1 }, callbacks: 'array', onWarning: 'function',
   });
   const o = opts as Record<string, unknown>;
   checkCost('fit', o.cost);

@@ -6,6 +6,7 @@
 import type { DataIterator } from '../data/iterator.ts';
 import { shapeString, sizeOf } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
+import { checkRowsFinite } from '../finite.ts';
 import { imageToChw, isImageData, type ImageDataLike } from './inputs.ts';
 
 /** One sample: its values in the user's layout (C·H·W or F, pixels 0–255), an ImageData, or (Node) an image path. */
@@ -73,8 +74,9 @@ export async function predictOne(model: Predictor, sample: PredictSample): Promi
     const several = Number.isInteger(n) && n > 1 ? ` (${n} samples' worth: ${BATCH_HINT})` : '';
     throw new Error(`predict: expected ${sizeOf(shape)} values for one ${shapeString(shape)} sample, got ${sample.length}${several}`);
   }
-  const chw = await imageToChw(isRow(sample) ? Float32Array.from(sample) : sample, shape);
-  return (await model.getOutputs(Float32Array.from(chw), { inputShape: shape })).slice();
+  const chw = Float32Array.from(await imageToChw(isRow(sample) ? Float32Array.from(sample) : sample, shape));
+  checkRowsFinite('predict', chw, sizeOf(shape));
+  return (await model.getOutputs(chw, { inputShape: shape })).slice();
 }
 
 /** Probabilities for every sample of a batch, in order. */
@@ -104,6 +106,7 @@ export async function predictBatch(model: Predictor, batch: PredictBatch): Promi
       rows.set(row, j * F);
     });
   }
+  checkRowsFinite('predict', rows, F);
   return splitRows(await model.getOutputs(rows, { inputShape: shape }), sizeOf(model.outputShape));
 }
 
