@@ -39,7 +39,7 @@ export function mapShader(op: MapOp): Shader {
       name: op.name,
       textures: [...op.inputs, 'old'],
       scalars: op.scalars ?? [],
-      glsl: (c) => `${op.inputs.map(flatReader).join('')}${KEEP_TAIL}${op.helpers ?? ''}
+      glsl: (c) => `${op.inputs.map(flatReader).join('')}${c.partial ? KEEP_TAIL : ''}${op.helpers ?? ''}
 vec4 argonMain(int x, int y${(op.scalars ?? []).map((n) => `, float ${n}`).join('')}) {
   ${OUT_TEXEL}
 ${op.inputs.map((n) => `  vec4 v${n} = ld_${n}(t);`).join('\n')}
