@@ -10,3 +10,5 @@ export * from './optimizer';
 export * from './conv-forward';
 export * from './gemm-ksplit';
 export * from './conv-backward';
+export * from './winograd-conv';
+export { winoFilterPart, winoFilterGradPart } from './winograd-weights';

@@ -46,6 +46,17 @@ export interface KernelArgs<B> {
    *  w [K, C·T·R·S] (overwrites dx). */
   convInputGrad: { dy: B; w: B; dx: B; g: WindowGeometry; k: number };
 
+  /** Optional: convForward (same arguments and values, up to float32 rounding) by Winograd's minimal
+   *  filtering F(2×2, 3×3) (Lavin & Gray, CVPR 2016) for windows that `winogradEligible` (shape.ts)
+   *  accepts: 2-D 3×3, stride 1, any padding and dilation. ops/conv-plan.ts decides when to use it. */
+  winogradForward: { x: B; w: B; y: B; g: WindowGeometry; k: number; scale: B | null; shift: B | null; slope: number | null };
+  /** Optional: convInputGrad by Winograd F(2×2, 3×3) (a Winograd convolution of dy with the filters
+   *  rotated by 180° and transposed), for the windows winogradForward takes. */
+  winogradInputGrad: { dy: B; w: B; dx: B; g: WindowGeometry; k: number };
+  /** Optional: convWeightGrad by Winograd F(2×2, 3×3): dw = Gᵀ·[Σ (A·dy·Aᵀ) ⊙ (Bᵀ·x·B)]·G over tiles
+   *  and images, for the windows winogradForward takes. */
+  winogradWeightGrad: { x: B; dy: B; dw: B; g: WindowGeometry; k: number };
+
   /** cols[(c·T + t)·R·S + r·S + s, p·N + n] = x[c, od·sd − pd + t·dd, oh·sh − ph + r·dh, ow·sw − pw + s·dw, n]
    *  with p = (od·OH + oh)·OW + ow, and 0 where the tap falls in the padding. cols is [C·T·R·S, P·N]. */
   im2col: { x: B; cols: B; g: WindowGeometry };
@@ -170,4 +181,6 @@ export const KERNEL_NAMES: readonly KernelName[] = [
 ];
 
 /** Kernels a backend may omit: fused fast paths whose callers fall back to the kernels above. */
-export const OPTIONAL_KERNEL_NAMES: readonly KernelName[] = ['convForward', 'convWeightGrad', 'convInputGrad'];
+export const OPTIONAL_KERNEL_NAMES: readonly KernelName[] = [
+  'convForward', 'convWeightGrad', 'convInputGrad', 'winogradForward', 'winogradInputGrad', 'winogradWeightGrad',
+];

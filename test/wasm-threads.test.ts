@@ -148,6 +148,26 @@ test('fused inference convolution and the column-free conv gradients, tiled and 
   }
 });
 
+test('Winograd F(2×2, 3×3) forward and both gradients, chunked and shared ways, identical bytes', () => {
+  for (const [x, opts, K] of [
+    [[24, 21, 19, 8], { pad: 2, dilation: 2, stride: 1 }, 10],
+    [[130, 5, 5, 3], { pad: 1, dilation: 1, stride: 1 }, 66],
+    [[40, 40, 38, 12], { pad: 1, dilation: 1, stride: 1 }, 20],
+  ] as const) {
+    const g = windowGeometry('t', [...x], [3, 3], opts, false);
+    const rows = x[0] * 9, outs = g.outSize[1] * g.outSize[2] * x[3], inN = x[0] * x[1] * x[2] * x[3];
+    checkCase({ label: `winogradForward C${x[0]}`, kernel: 'winogradForward',
+      buffers: { x: f32(inN, 31), w: f32(K * rows, 32), y: { size: K * outs }, scale: f32(K, 33), shift: f32(K, 34) },
+      args: (b) => ({ x: b.x, w: b.w, y: b.y, g, k: K, scale: b.scale, shift: b.shift, slope: 0.05 }), out: ['y'] });
+    checkCase({ label: `winogradWeightGrad C${x[0]}`, kernel: 'winogradWeightGrad',
+      buffers: { x: f32(inN, 35), dy: f32(K * outs, 36), dw: { size: K * rows } },
+      args: (b) => ({ x: b.x, dy: b.dy, dw: b.dw, g, k: K }), out: ['dw'] });
+    checkCase({ label: `winogradInputGrad C${x[0]}`, kernel: 'winogradInputGrad',
+      buffers: { dy: f32(K * outs, 37), w: f32(K * rows, 38), dx: { size: inN } },
+      args: (b) => ({ dy: b.dy, w: b.w, dx: b.dx, g, k: K }), out: ['dx'] });
+  }
+});
+
 test('a split call with fewer parts than threads keeps every thread inside its own scratch slot', async () => {
   // Each thread writes the slot of its fixed index, whichever part it runs: 2 parts on 4 threads
   // must still reserve 4 slots, or a worker writes past the scratch region into the next buffer.

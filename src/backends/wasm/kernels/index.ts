@@ -5,6 +5,9 @@ import { im2col } from './im2col.ts';
 import { convForward } from './convForward.ts';
 import { convWeightGrad } from './convWeightGrad.ts';
 import { convInputGrad } from './convInputGrad.ts';
+import { winogradForward } from './winogradForward.ts';
+import { winogradInputGrad } from './winogradInputGrad.ts';
+import { winogradWeightGrad } from './winogradWeightGrad.ts';
 import { col2im } from './col2im.ts';
 import { poolForward } from './poolForward.ts';
 import { poolBackward } from './poolBackward.ts';
@@ -42,6 +45,9 @@ export const wasmKernels: WasmKernelTable = {
   convForward,
   convWeightGrad,
   convInputGrad,
+  winogradForward,
+  winogradInputGrad,
+  winogradWeightGrad,
   col2im,
   poolForward,
   poolBackward,
