@@ -1,6 +1,8 @@
 // Entry of `npm run bench`. Each suite module exports a Suite; add one to SUITES to register it.
 //   npm run bench            every suite, one markdown table
 //   npm run bench -- gemm    only the named suites, one `case: value unit` line per case
+import { calibrateSuite } from './conv-calibrate.bench.ts';
+import { convAlgosSuite } from './conv-algos.bench.ts';
 import { convSuite } from './conv.bench.ts';
 import { gemmSuite } from './gemm.bench.ts';
 
@@ -18,6 +20,8 @@ export interface Suite {
 const SUITES: Suite[] = [
   gemmSuite,
   convSuite,
+  convAlgosSuite,
+  calibrateSuite,
 ];
 
 function format(v: number): string {

@@ -3,6 +3,7 @@
 import type { Backend } from '../src/backends/backend.ts';
 import * as ops from '../src/ops/index.ts';
 import { withColumnFreeConv } from '../src/ops/conv.ts';
+import { withConvAlgorithm } from '../src/ops/conv-plan.ts';
 import { Random } from '../src/random.ts';
 import { Tensor } from '../src/tensor.ts';
 import { randomArray } from './helpers.ts';
@@ -77,6 +78,17 @@ export const OP_CASES: OpCase[] = [
     f: ([x, w]) => withColumnFreeConv(() => ops.conv(x, w, { stride: 2 })) },
   { name: 'conv column-free 3d 2×2×2 pad 1 (C2 3×3×4 N2, K2)', inputs: [{ shape: [2, 3, 3, 4, 2] }, { shape: [2, 2, 2, 2, 2] }],
     f: ([x, w]) => withColumnFreeConv(() => ops.conv(x, w, { pad: 1 })) },
+  // The 3×3 stride-1 convolutions by Winograd F(2×2, 3×3) where the backend has it: the course's
+  // dilated conv, padding 0, 1 and 3 (the input gradient's padding 2·d − 3 is then negative),
+  // per-axis padding and dilation, batch 1, channels and filters not divisible by 4.
+  { name: 'conv Winograd 2d 3×3 pad 2 dilation 2 (C3 6×5 N2, K4)', inputs: [{ shape: [3, 6, 5, 2] }, { shape: [4, 3, 3, 3] }],
+    f: ([x, w]) => withConvAlgorithm('winograd', () => ops.conv(x, w, { pad: 2, dilation: 2 })) },
+  { name: 'conv Winograd 2d 3×3 pad 0 (C2 5×7 N1, K3)', inputs: [{ shape: [2, 5, 7, 1] }, { shape: [3, 2, 3, 3] }],
+    f: ([x, w]) => withConvAlgorithm('winograd', () => ops.conv(x, w)) },
+  { name: 'conv Winograd 2d 3×3 pad 1 (C5 3×4 N5, K3)', inputs: [{ shape: [5, 3, 4, 5] }, { shape: [3, 5, 3, 3] }],
+    f: ([x, w]) => withConvAlgorithm('winograd', () => ops.conv(x, w, { pad: 1 })) },
+  { name: 'conv Winograd 2d 3×3 pad [3, 1] dilation [1, 2] (C2 4×6 N3, K2)', inputs: [{ shape: [2, 4, 6, 3] }, { shape: [2, 2, 3, 3] }],
+    f: ([x, w]) => withConvAlgorithm('winograd', () => ops.conv(x, w, { pad: [3, 1], dilation: [1, 2] })) },
   ...(['max', 'avg', 'l2'] as const).flatMap((op): OpCase[] => [
     { name: `pool ${op} 2d course: 3×3 pad 1 stride 2 (C2 7×6 N3)`, inputs: [{ shape: [2, 7, 6, 3], awayFromZero: 0.05 }],
       f: ([x]) => ops.pool(x, { window: 3, pad: 1, stride: 2, op }) },

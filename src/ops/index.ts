@@ -1,6 +1,7 @@
 // The differentiable ops: validate → backend kernel → backward rule, one family per file.
 export { matmul, type MatmulOptions } from './matmul.ts';
 export { conv, type ConvOptions } from './conv.ts';
+export { planConv, convCosts, convKernels, withConvAlgorithm, CONV_COST, type ConvAlgorithm, type ConvPlan, type ConvCosts, type ConvKernels, type ConvPasses } from './conv-plan.ts';
 export { convFused, canFuseConv, type ConvEpilogue } from './conv-fused.ts';
 export { pool, type PoolOptions } from './pool.ts';
 export { batchNorm, type BatchNormOptions, type BatchNormState } from './batchnorm.ts';

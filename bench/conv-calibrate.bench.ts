@@ -1,0 +1,92 @@
+// Calibrates the convolution cost model of src/ops/conv-plan.ts (CONV_COST) on this machine: times
+// every algorithm's passes on the course networks' 3×3 layers (conv-algos.bench.ts, 1 thread, CPU
+// time, which a shared machine disturbs least), fits the model's six constants by least squares on
+// relative error (non-negative), and prints them with each sample's fit and, per layer, the
+// planner's choice next to the measured fastest. `npm run bench -- calibrate`; paste the printed
+// constants into CONV_COST.
+import os from 'node:os';
+import { createWasmBackend } from '../src/backends/wasm/backend.ts';
+import { windowGeometry } from '../src/shape.ts';
+import { CONV_COST, convCosts, tilesAlong } from '../src/ops/conv-plan.ts';
+import { LAYERS, timeLayer, type LayerCase, type LayerTiming } from './conv-algos.bench.ts';
+import type { Row, Suite } from './run.ts';
+
+/** The model's features for one pass: its ns is Σ feature·parameter, term by term as convCosts in
+ *  conv-plan.ts adds them (MACs, MACs per reduction step of a micro-kernel call, floats copied,
+ *  values transformed in, values transformed out, filter values transformed). */
+function features(c: LayerCase, pass: LayerTiming['pass'], algo: LayerTiming['algo']): number[] {
+  const g = windowGeometry('calibrate', c.x, [3, 3], { pad: c.pad, dilation: c.dilation }, false);
+  const C = c.x[0], K = c.k, N = c.x[3], rows = C * 9, cols = g.outSize[1] * g.outSize[2] * N;
+  if (algo !== 'winograd') {
+    const macs = K * rows * cols, depth = pass === 'forward' ? rows : pass === 'weightGrad' ? 256 : K;
+    return [macs, macs / depth, rows * cols, 0, 0, 0];
+  }
+  const J = tilesAlong(g.outSize[1], c.dilation) * tilesAlong(g.outSize[2], c.dilation) * N;
+  const Jin = tilesAlong(c.x[1], c.dilation) * tilesAlong(c.x[2], c.dilation) * N;
+  const f = 16 * K * C;
+  if (pass === 'forward') return [16 * K * C * J, 16 * K * J, 0, 16 * J * C, 16 * J * K, f];
+  if (pass === 'weightGrad') return [16 * K * C * J, (16 * K * C * J) / 256, 0, 16 * J * (C + K), 0, f];
+  return [16 * K * C * Jin, 16 * C * Jin, 0, 16 * Jin * K, 16 * Jin * C, f];
+}
+
+/** Solves (AᵀA)p = Aᵀb by Gaussian elimination over the free parameters; parameters that come out
+ *  negative are fixed at 0 and the rest refitted (a small active-set non-negative least squares). */
+function nnls(A: number[][], b: number[]): number[] {
+  const n = A[0].length;
+  const free = new Array<boolean>(n).fill(true);
+  for (;;) {
+    const idx = [...Array(n).keys()].filter((i) => free[i]);
+    const M = idx.map((i) => idx.map((j) => A.reduce((s, row) => s + row[i] * row[j], 0)));
+    const v = idx.map((i) => A.reduce((s, row, r) => s + row[i] * b[r], 0));
+    for (let col = 0; col < idx.length; col++) {
+      let piv = col;
+      for (let r = col + 1; r < idx.length; r++) if (Math.abs(M[r][col]) > Math.abs(M[piv][col])) piv = r;
+      [M[col], M[piv]] = [M[piv], M[col]];
+      [v[col], v[piv]] = [v[piv], v[col]];
+      for (let r = 0; r < idx.length; r++) {
+        if (r === col || M[col][col] === 0) continue;
+        const f = M[r][col] / M[col][col];
+        for (let k = col; k < idx.length; k++) M[r][k] -= f * M[col][k];
+        v[r] -= f * v[col];
+      }
+    }
+    const p = new Array<number>(n).fill(0);
+    idx.forEach((i, k) => { p[i] = M[k][k] === 0 ? 0 : v[k] / M[k][k]; });
+    const neg = idx.filter((i) => p[i] < 0);
+    if (neg.length === 0) return p;
+    for (const i of neg) free[i] = false;
+  }
+}
+
+export const calibrateSuite: Suite = {
+  name: 'calibrate',
+  async run() {
+    const be = await createWasmBackend({ threads: 1 });
+    const samples: { t: LayerTiming; f: number[] }[] = [];
+    for (const c of LAYERS) for (const t of timeLayer(be, c, 5)) samples.push({ t, f: features(c, t.pass, t.algo) });
+    await be.close();
+    // Relative error: each row divided by its measured ns.
+    const A = samples.map((s) => s.f.map((v) => v / (s.t.cpuMs * 1e6)));
+    const p = nnls(A, samples.map(() => 1));
+    const rate = 1 / p[0], k0 = p[1] / p[0];
+    console.log(`fitted on ${samples.length} samples, load average ${os.loadavg()[0].toFixed(2)}:`);
+    console.log(`  rate: ${rate.toFixed(2)}, k0: ${k0.toFixed(2)}, copy: ${p[2].toFixed(3)}, transformIn: ${p[3].toFixed(3)}, transformOut: ${p[4].toFixed(3)}, filter: ${p[5].toFixed(3)}`);
+    console.log(`  (in use: ${JSON.stringify(CONV_COST)})`);
+    const rows: Row[] = [];
+    for (const s of samples) {
+      const model = s.f.reduce((acc, v, i) => acc + v * p[i], 0) / 1e6;
+      rows.push({ case: `${s.t.layer.name} ${s.t.pass} ${s.t.algo} measured ${s.t.cpuMs.toFixed(1)} ms cpu, model`, value: model, unit: 'ms' });
+    }
+    for (const c of LAYERS) {
+      const g = windowGeometry('calibrate', c.x, [3, 3], { pad: c.pad, dilation: c.dilation }, false);
+      const costs = convCosts(g, c.k, { weightGrad: true, inputGrad: true });
+      const sum = (algo: LayerTiming['algo']) => samples.filter((s) => s.t.layer === c && s.t.algo === algo).reduce((a, s) => a + s.t.cpuMs, 0);
+      const direct = Math.min(sum('im2col'), sum('tiled')), wino = sum('winograd');
+      rows.push({
+        case: `${c.name} training: planner says ${costs.winograd !== null && costs.winograd < costs.direct ? 'winograd' : 'direct'}, measured winograd/direct`,
+        value: wino / direct, unit: '×',
+      });
+    }
+    return rows;
+  },
+};

@@ -1,0 +1,124 @@
+// Which algorithm runs a convolution, per layer, from a cost model calibrated by measurement (the
+// constants below; `npm run bench -- calibrate` measures them on the machine at hand). The choice
+// is a function of the shapes and the backend's kernels only — never of timings taken at run time
+// or of the thread count — because the algorithms round differently and results must be the same
+// on every run and every thread count.
+//   pointwise    1×1, stride 1, no padding: x is its own column matrix, one GEMM
+//   im2col       im2col + GEMM, the column matrix kept for the backward pass
+//   column-free  tiled kernels that rebuild each tile's columns in cache (big column matrices)
+//   winograd     Winograd F(2×2, 3×3) (2-D 3×3, stride 1): 16 products per 2×2 tile instead of 36
+import type { Backend } from '../backends/backend.ts';
+import type { WindowGeometry } from '../kernels.ts';
+import { winogradEligible } from '../shape.ts';
+
+export type ConvAlgorithm = 'pointwise' | 'im2col' | 'column-free' | 'winograd';
+
+/** What a backend offers beyond im2col + GEMM. */
+export interface ConvKernels { columnFree: boolean; winograd: boolean }
+
+export function convKernels(backend: Backend): ConvKernels {
+  return {
+    columnFree: backend.has('convForward') && backend.has('convWeightGrad') && backend.has('convInputGrad'),
+    winograd: backend.has('winogradForward') && backend.has('winogradWeightGrad') && backend.has('winogradInputGrad'),
+  };
+}
+
+/** The passes a layer runs: forward always; the gradients that something needs. */
+export interface ConvPasses { weightGrad: boolean; inputGrad: boolean }
+
+/** Column matrices above this size are never built where the backend can avoid them (below, the
+ *  im2col + GEMM path is as fast and simpler). */
+const COLUMN_FREE_MIN_BYTES = 4 * 2 ** 20;
+
+/** The column matrix rule alone (summary() uses it too): rows × cols is the column matrix
+ *  (C·T·R·S × P·N), k the output channels; the weight gradient's partial sums (up to 16 × K ×
+ *  rows in the wasm backend) must stay well below the matrix. */
+export function columnFreePays(rows: number, cols: number, k: number): boolean {
+  return rows * cols * 4 >= COLUMN_FREE_MIN_BYTES && 16 * k * rows <= (rows * cols) / 4;
+}
+
+/**
+ * The cost model, in single-thread nanoseconds. GEMM time is MACs / RATE · (1 + K0 / depth), with
+ * depth the reduction length each micro-kernel call runs (short reductions pay the call and the
+ * store of the 4×8 block); every other pass costs its floats written times a per-float constant.
+ * Calibrated with `npm run bench -- calibrate` (bench/conv-calibrate.bench.ts): AMD EPYC (Zen 4)
+ * 2 vCPU, Node 20.20, relaxed SIMD, 1 thread, CPU time, 2026-11-28.
+ */
+export const CONV_COST = {
+  /** Multiply–adds per ns of the micro-kernel over long reductions. */
+  rate: 20,
+  /** Reduction steps' worth of overhead per micro-kernel call. */
+  k0: 12,
+  /** ns per float written by im2col / col2im. */
+  copy: 0.25,
+  /** ns per transformed value of the Winograd input (Bᵀ·d·B, and A·dy·Aᵀ in the weight gradient). */
+  transformIn: 0.35,
+  /** ns per transformed-domain product turned back into outputs (Aᵀ·m·A and its epilogue). */
+  transformOut: 0.35,
+  /** ns per filter value transformed (G·g·Gᵀ, and Gᵀ·z·G back). */
+  filter: 1.0,
+};
+
+const gemmNs = (macs: number, depth: number): number => (macs / CONV_COST.rate) * (1 + CONV_COST.k0 / Math.max(1, depth));
+
+/** F(2×2, 3×3) tiles covering `out` positions of one axis with dilation d (each residue class of
+ *  d in tiles of 2). */
+export function tilesAlong(out: number, d: number): number {
+  let t = 0;
+  for (let a = 0; a < Math.min(d, out); a++) t += Math.ceil((Math.floor((out - 1 - a) / d) + 1) / 2);
+  return t;
+}
+
+export interface ConvCosts { direct: number; winograd: number | null }
+
+/** Estimated single-thread ns of the passes by direct GEMM (im2col or column-free alike) and by
+ *  Winograd (null where it does not apply). */
+export function convCosts(g: WindowGeometry, k: number, passes: ConvPasses): ConvCosts {
+  const C = g.channels, N = g.batch, taps = g.window[0] * g.window[1] * g.window[2];
+  const rows = C * taps, cols = g.outSize[0] * g.outSize[1] * g.outSize[2] * N;
+  const macs = k * rows * cols, copies = rows * cols * CONV_COST.copy;
+  // Forward: depth rows; weight gradient: depth = a tile of columns (long); input gradient: depth k.
+  let direct = gemmNs(macs, rows) + copies;
+  if (passes.weightGrad) direct += gemmNs(macs, 256) + copies;
+  if (passes.inputGrad) direct += gemmNs(macs, k) + copies;
+  if (!winogradEligible(g)) return { direct, winograd: null };
+  const J = tilesAlong(g.outSize[1], g.dilation[1]) * tilesAlong(g.outSize[2], g.dilation[2]) * N;
+  const Jin = tilesAlong(g.inSize[1], g.dilation[1]) * tilesAlong(g.inSize[2], g.dilation[2]) * N;
+  const filters = 16 * k * C * CONV_COST.filter;
+  let winograd = gemmNs(16 * k * C * J, C) + 16 * J * (C * CONV_COST.transformIn + k * CONV_COST.transformOut) + filters;
+  if (passes.weightGrad) winograd += gemmNs(16 * k * C * J, 256) + 16 * J * (C + k) * CONV_COST.transformIn + filters;
+  if (passes.inputGrad) winograd += gemmNs(16 * k * C * Jin, k) + 16 * Jin * (k * CONV_COST.transformIn + C * CONV_COST.transformOut) + filters;
+  return { direct, winograd };
+}
+
+export interface ConvPlan { algorithm: ConvAlgorithm; costs: ConvCosts | null }
+
+let forced: ConvAlgorithm | null = null;
+
+/** Runs fn with every convolution taking `algorithm` wherever it applies and the backend has its
+ *  kernels (the others keep their usual choice): tests hold each path to the same checks. */
+export function withConvAlgorithm<T>(algorithm: ConvAlgorithm, fn: () => T): T {
+  const before = forced;
+  forced = algorithm;
+  try {
+    return fn();
+  } finally {
+    forced = before;
+  }
+}
+
+/** The algorithm for a convolution of geometry g (its batch included) with k filters. */
+export function planConv(g: WindowGeometry, k: number, kernels: ConvKernels, passes: ConvPasses): ConvPlan {
+  const pointwise = g.window.every((v) => v === 1) && g.stride.every((v) => v === 1) && g.pad.every((v) => v === 0);
+  if (pointwise) return { algorithm: 'pointwise', costs: null };
+  const rows = g.channels * g.window[0] * g.window[1] * g.window[2];
+  const cols = g.outSize[0] * g.outSize[1] * g.outSize[2] * g.batch;
+  const winograd = kernels.winograd && winogradEligible(g);
+  if (forced === 'winograd' && winograd) return { algorithm: 'winograd', costs: null };
+  if (forced === 'column-free' && kernels.columnFree) return { algorithm: 'column-free', costs: null };
+  if (forced === 'im2col') return { algorithm: 'im2col', costs: null };
+  const direct: ConvAlgorithm = kernels.columnFree && columnFreePays(rows, cols, k) ? 'column-free' : 'im2col';
+  if (!winograd) return { algorithm: direct, costs: null };
+  const costs = convCosts(g, k, passes);
+  return { algorithm: costs.winograd !== null && costs.winograd < costs.direct ? 'winograd' : direct, costs };
+}
