@@ -12,3 +12,4 @@ export * from './gemm-ksplit';
 export * from './conv-backward';
 export * from './winograd-conv';
 export { winoFilterPart, winoFilterGradPart } from './winograd-weights';
+export * from './peak';

@@ -5,6 +5,7 @@ import { calibrateSuite } from './conv-calibrate.bench.ts';
 import { convAlgosSuite } from './conv-algos.bench.ts';
 import { convSuite } from './conv.bench.ts';
 import { gemmSuite } from './gemm.bench.ts';
+import { peakSuite } from './peak.bench.ts';
 
 export interface Row {
   case: string;
@@ -18,6 +19,7 @@ export interface Suite {
 }
 
 const SUITES: Suite[] = [
+  peakSuite,
   gemmSuite,
   convSuite,
   convAlgosSuite,
