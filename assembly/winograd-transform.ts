@@ -105,48 +105,49 @@ export const XI: i32 = 16;
 }
 
 /** Bᵀ·d·B of the input tiles of columns [j0, j1) and channels [c0, c1) of x, written relative to
- *  column jb: packed ≠ 0 as B panels (P = ceil(J/8) panels per ξν), else row-major [ξν][C][J]. */
-export function winoInputTransform(x: usize, g: usize, dst: usize, jb: i32, J: i32, j0: i32, j1: i32, c0: i32, c1: i32, packed: i32): void {
-  if (packed != 0) inputTransform(x, g, dst, jb, J, j0, j1, c0, c1, true);
-  else inputTransform(x, g, dst, jb, J, j0, j1, c0, c1, false);
+ *  column jb: packed ≠ 0 as B panels (ceil(J/8) panels per ξν), else row-major [ξν][C][J]; ξν
+ *  matrices xs bytes apart (callers pad xs off multiples of 4 KiB: the 16 stores of a group would
+ *  otherwise fall in one cache set). */
+export function winoInputTransform(x: usize, g: usize, dst: usize, xs: usize, jb: i32, J: i32, j0: i32, j1: i32, c0: i32, c1: i32, packed: i32): void {
+  if (packed != 0) inputTransform(x, g, dst, xs, jb, J, j0, j1, c0, c1, true);
+  else inputTransform(x, g, dst, xs, jb, J, j0, j1, c0, c1, false);
 }
 
+// Tiles outermost: a tile's rows, columns and masks are worked out once for all its channels.
 // @ts-ignore: decorator
-@inline function inputTransform(x: usize, g: usize, dst: usize, jb: i32, J: i32, j0: i32, j1: i32, c0: i32, c1: i32, packed: bool): void {
+@inline function inputTransform(x: usize, g: usize, dst: usize, xs: usize, jb: i32, J: i32, j0: i32, j1: i32, c0: i32, c1: i32, packed: bool): void {
   const C = gi(g, 0), N = gi(g, 1), H = gi(g, 2), W = gi(g, 3);
   const ph = gi(g, 6), pw = gi(g, 7), dh = gi(g, 8), dw = gi(g, 9), TH = gi(g, 10), TW = gi(g, 11);
-  const nb = <usize>N << 2;
-  const xs: usize = packed ? <usize>(((J + 7) >> 3) * C) << 5 : <usize>(C * J) << 2;
+  const nb = <usize>N << 2, rowBytes = <usize>W * nb, planeBytes = <usize>H * rowBytes;
   const vec = (N & 3) == 0;
-  for (let c = c0; c < c1; c++) {
-    const plane = x + <usize>c * <usize>H * <usize>W * nb;
-    let j = j0;
-    while (j < j1) {
-      const t = j / N, n0 = j - t * N, jEnd = min(j1, j + (N - n0));
-      const oh0 = origin(g, t / TW) - ph, ow0 = origin(g, TH + t % TW) - pw;
-      const rm0 = inside(oh0, H), rm1 = inside(oh0 + dh, H), rm2 = inside(oh0 + 2 * dh, H), rm3 = inside(oh0 + 3 * dh, H);
-      const cm0 = inside(ow0, W), cm1 = inside(ow0 + dw, W), cm2 = inside(ow0 + 2 * dw, W), cm3 = inside(ow0 + 3 * dw, W);
-      const rowBytes = <usize>W * nb;
-      const r0 = plane + <usize>clampTo(oh0, H) * rowBytes, r1 = plane + <usize>clampTo(oh0 + dh, H) * rowBytes;
-      const r2 = plane + <usize>clampTo(oh0 + 2 * dh, H) * rowBytes, r3 = plane + <usize>clampTo(oh0 + 3 * dh, H) * rowBytes;
-      const n0b = <usize>n0 << 2;
-      const k0 = <usize>clampTo(ow0, W) * nb + n0b, k1 = <usize>clampTo(ow0 + dw, W) * nb + n0b;
-      const k2 = <usize>clampTo(ow0 + 2 * dw, W) * nb + n0b, k3 = <usize>clampTo(ow0 + 3 * dw, W) * nb + n0b;
-      const interior = (rm0 & rm1 & rm2 & rm3 & cm0 & cm1 & cm2 & cm3) != 0;
+  let j = j0;
+  while (j < j1) {
+    const t = j / N, n0 = j - t * N, jEnd = min(j1, j + (N - n0));
+    const oh0 = origin(g, t / TW) - ph, ow0 = origin(g, TH + t % TW) - pw;
+    const rm0 = inside(oh0, H), rm1 = inside(oh0 + dh, H), rm2 = inside(oh0 + 2 * dh, H), rm3 = inside(oh0 + 3 * dh, H);
+    const cm0 = inside(ow0, W), cm1 = inside(ow0 + dw, W), cm2 = inside(ow0 + 2 * dw, W), cm3 = inside(ow0 + 3 * dw, W);
+    const n0b = <usize>n0 << 2;
+    const o0 = <usize>clampTo(oh0, H) * rowBytes + n0b, o1 = <usize>clampTo(oh0 + dh, H) * rowBytes + n0b;
+    const o2 = <usize>clampTo(oh0 + 2 * dh, H) * rowBytes + n0b, o3 = <usize>clampTo(oh0 + 3 * dh, H) * rowBytes + n0b;
+    const k0 = <usize>clampTo(ow0, W) * nb, k1 = <usize>clampTo(ow0 + dw, W) * nb;
+    const k2 = <usize>clampTo(ow0 + 2 * dw, W) * nb, k3 = <usize>clampTo(ow0 + 3 * dw, W) * nb;
+    const interior = (rm0 & rm1 & rm2 & rm3 & cm0 & cm1 & cm2 & cm3) != 0;
+    const jv = vec ? j + ((jEnd - j) & ~3) : j;
+    for (let c = c0; c < c1; c++) {
+      const plane = x + <usize>c * planeBytes;
+      const r0 = plane + o0, r1 = plane + o1, r2 = plane + o2, r3 = plane + o3;
       let jj = j;
-      if (vec) {
-        for (; jj + 4 <= jEnd; jj += 4) {
-          const o = <usize>(jj - j) << 2, d = dst + dstOffset(packed, c, jj - jb, C, J);
-          if (interior) inputGroup(r0 + o, r1 + o, r2 + o, r3 + o, k0, k1, k2, k3, -1, -1, -1, -1, -1, -1, -1, -1, d, xs, 4, false);
-          else inputGroup(r0 + o, r1 + o, r2 + o, r3 + o, k0, k1, k2, k3, rm0, rm1, rm2, rm3, cm0, cm1, cm2, cm3, d, xs, 4, true);
-        }
+      for (; jj < jv; jj += 4) {
+        const o = <usize>(jj - j) << 2, d = dst + dstOffset(packed, c, jj - jb, C, J);
+        if (interior) inputGroup(r0 + o, r1 + o, r2 + o, r3 + o, k0, k1, k2, k3, -1, -1, -1, -1, -1, -1, -1, -1, d, xs, 4, false);
+        else inputGroup(r0 + o, r1 + o, r2 + o, r3 + o, k0, k1, k2, k3, rm0, rm1, rm2, rm3, cm0, cm1, cm2, cm3, d, xs, 4, true);
       }
       for (; jj < jEnd; jj++) {
         const o = <usize>(jj - j) << 2, d = dst + dstOffset(packed, c, jj - jb, C, J);
         inputGroup(r0 + o, r1 + o, r2 + o, r3 + o, k0, k1, k2, k3, rm0, rm1, rm2, rm3, cm0, cm1, cm2, cm3, d, xs, 1, true);
       }
-      j = jEnd;
     }
+    j = jEnd;
   }
 }
 
@@ -189,44 +190,43 @@ export function winoInputTransform(x: usize, g: usize, dst: usize, jb: i32, J: i
 }
 
 /** y[k, oh, ow, n] = act(scale[k]·(Aᵀ·m·A) + shift[k]) for the columns [j0, j1) and output channels
- *  [k0, k1), m(ξν, k, j) at M + ((ξν·mk + k − k0)·ldm + j − jm)·4. scale/shift 0 = absent. Outputs
- *  outside OH × OW (edge tiles) are not stored; every other output of those columns is. */
+ *  [k0, k1), m(ξν, k, j) at M + ξν·ms + ((k − k0)·ldm + j − jm)·4. scale/shift 0 = absent. Outputs
+ *  outside OH × OW (edge tiles) are not stored; every other output of those columns is. Tiles
+ *  outermost, as the input transform. */
 export function winoOutputTransform(
-  M: usize, mk: i32, ldm: i32, jm: i32, g: usize, y: usize, j0: i32, j1: i32, k0: i32, k1: i32,
+  M: usize, ms: usize, ldm: i32, jm: i32, g: usize, y: usize, j0: i32, j1: i32, k0: i32, k1: i32,
   scale: usize, shift: usize, act: i32, slope: f32,
 ): void {
   const N = gi(g, 1), OH = gi(g, 4), OW = gi(g, 5), dh = gi(g, 8), dw = gi(g, 9), TH = gi(g, 10), TW = gi(g, 11);
-  const nb = <usize>N << 2;
-  const ms = <usize>mk * <usize>ldm << 2;
+  const nb = <usize>N << 2, planeBytes = <usize>OH * <usize>OW * nb;
   const vec = (N & 3) == 0;
   const affine = scale != 0 || shift != 0;
   const sv = f32x4.splat(slope);
   const rowStep = <usize>dh * <usize>OW * nb, colStep = <usize>dw * nb;
-  for (let k = k0; k < k1; k++) {
-    const a: f32 = scale != 0 ? load<f32>(scale + (<usize>k << 2)) : 1;
-    const b: f32 = shift != 0 ? load<f32>(shift + (<usize>k << 2)) : 0;
-    const av = f32x4.splat(a), bv = f32x4.splat(b);
-    const plane = y + <usize>k * <usize>OH * <usize>OW * nb;
-    const mrow = M + (<usize>(k - k0) * <usize>ldm << 2);
-    let j = j0;
-    while (j < j1) {
-      const t = j / N, n0 = j - t * N, jEnd = min(j1, j + (N - n0));
-      const oh0 = origin(g, t / TW), ow0 = origin(g, TH + t % TW);
-      const rowOk = oh0 + dh < OH, colOk = ow0 + dw < OW;
-      const y00 = plane + (<usize>oh0 * <usize>OW + <usize>ow0) * nb + (<usize>n0 << 2);
+  let j = j0;
+  while (j < j1) {
+    const t = j / N, n0 = j - t * N, jEnd = min(j1, j + (N - n0));
+    const oh0 = origin(g, t / TW), ow0 = origin(g, TH + t % TW);
+    const rowOk = oh0 + dh < OH, colOk = ow0 + dw < OW;
+    const at0 = (<usize>oh0 * <usize>OW + <usize>ow0) * nb + (<usize>n0 << 2);
+    const jv = vec ? j + ((jEnd - j) & ~3) : j;
+    for (let k = k0; k < k1; k++) {
+      const a: f32 = scale != 0 ? load<f32>(scale + (<usize>k << 2)) : 1;
+      const b: f32 = shift != 0 ? load<f32>(shift + (<usize>k << 2)) : 0;
+      const av = f32x4.splat(a), bv = f32x4.splat(b);
+      const y00 = y + <usize>k * planeBytes + at0;
+      const mrow = M + (<usize>((k - k0) * ldm + j - jm) << 2);
       let jj = j;
-      if (vec) {
-        for (; jj + 4 <= jEnd; jj += 4) {
-          const src = mrow + (<usize>(jj - jm) << 2), at = y00 + (<usize>(jj - j) << 2);
-          if (act != 0) outputGroup(src, ms, at, rowStep, colStep, rowOk, colOk, av, bv, affine, true, sv, 4);
-          else outputGroup(src, ms, at, rowStep, colStep, rowOk, colOk, av, bv, affine, false, sv, 4);
-        }
+      for (; jj < jv; jj += 4) {
+        const o = <usize>(jj - j) << 2;
+        if (act != 0) outputGroup(mrow + o, ms, y00 + o, rowStep, colStep, rowOk, colOk, av, bv, affine, true, sv, 4);
+        else outputGroup(mrow + o, ms, y00 + o, rowStep, colStep, rowOk, colOk, av, bv, affine, false, sv, 4);
       }
       for (; jj < jEnd; jj++) {
-        const src = mrow + (<usize>(jj - jm) << 2), at = y00 + (<usize>(jj - j) << 2);
-        outputGroup(src, ms, at, rowStep, colStep, rowOk, colOk, av, bv, affine, act != 0, sv, 1);
+        const o = <usize>(jj - j) << 2;
+        outputGroup(mrow + o, ms, y00 + o, rowStep, colStep, rowOk, colOk, av, bv, affine, act != 0, sv, 1);
       }
-      j = jEnd;
     }
+    j = jEnd;
   }
 }

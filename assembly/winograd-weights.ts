@@ -82,27 +82,29 @@ export function winoFilterPart(w: usize, K: i32, C: i32, flip: i32, U: usize, pa
 }
 
 /** Z = A·dy·Aᵀ of the 2×2 output-gradient tiles of columns [j0, j1) and channels [k0, k1) of dy
- *  ([K, OH, OW, N]; taps outside the output read as 0), row-major [ξν][K][J] relative to column jb. */
-export function winoGradOutputTransform(dy: usize, g: usize, dst: usize, K: i32, jb: i32, J: i32, j0: i32, j1: i32, k0: i32, k1: i32): void {
+ *  ([K, OH, OW, N]; taps outside the output read as 0), row-major [ξν][K][J] relative to column jb
+ *  with ξν matrices xs bytes apart. Tiles outermost, as winoInputTransform. */
+export function winoGradOutputTransform(dy: usize, g: usize, dst: usize, xs: usize, jb: i32, J: i32, j0: i32, j1: i32, k0: i32, k1: i32): void {
   const N = gi(g, 1), OH = gi(g, 4), OW = gi(g, 5), dh = gi(g, 8), dw = gi(g, 9), TH = gi(g, 10), TW = gi(g, 11);
-  const nb = <usize>N << 2;
-  const xs = <usize>K * <usize>J << 2;
+  const nb = <usize>N << 2, planeBytes = <usize>OH * <usize>OW * nb;
   const vec = (N & 3) == 0;
   const zero = f32x4.splat(0);
-  for (let k = k0; k < k1; k++) {
-    const plane = dy + <usize>k * <usize>OH * <usize>OW * nb;
-    let j = j0;
-    while (j < j1) {
-      const t = j / N, n0 = j - t * N, jEnd = min(j1, j + (N - n0));
-      const oh0 = gi(g, 12 + t / TW), ow0 = gi(g, 12 + TH + t % TW);
-      const rowOk = oh0 + dh < OH, colOk = ow0 + dw < OW;
-      const p = plane + (<usize>oh0 * <usize>OW + <usize>ow0) * nb + (<usize>n0 << 2);
-      const rowStep = <usize>dh * <usize>OW * nb, colStep = <usize>dw * nb;
+  const rowStep = <usize>dh * <usize>OW * nb, colStep = <usize>dw * nb;
+  let j = j0;
+  while (j < j1) {
+    const t = j / N, n0 = j - t * N, jEnd = min(j1, j + (N - n0));
+    const oh0 = gi(g, 12 + t / TW), ow0 = gi(g, 12 + TH + t % TW);
+    const rowOk = oh0 + dh < OH, colOk = ow0 + dw < OW;
+    const at0 = (<usize>oh0 * <usize>OW + <usize>ow0) * nb + (<usize>n0 << 2);
+    const jv = vec ? j + ((jEnd - j) & ~3) : j;
+    for (let k = k0; k < k1; k++) {
+      const p = dy + <usize>k * planeBytes + at0;
+      const drow = dst + (<usize>(k * J + j - jb) << 2);
       let jj = j;
       while (jj < jEnd) {
-        const lanes = vec && jj + 4 <= jEnd ? 4 : 1;
-        const a = p + (<usize>(jj - j) << 2);
-        const d = dst + (<usize>(k * J + jj - jb) << 2);
+        const lanes = jj < jv ? 4 : 1;
+        const o = <usize>(jj - j) << 2;
+        const a = p + o, d = drow + o;
         const p00 = ldLanes(a, lanes);
         const p01 = colOk ? ldLanes(a + colStep, lanes) : zero;
         const p10 = rowOk ? ldLanes(a + rowStep, lanes) : zero;
@@ -120,8 +122,8 @@ export function winoGradOutputTransform(dy: usize, g: usize, dst: usize, K: i32,
         }
         jj += lanes;
       }
-      j = jEnd;
     }
+    j = jEnd;
   }
 }
 

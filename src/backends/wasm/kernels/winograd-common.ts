@@ -88,6 +88,11 @@ function filtersPerPass(jc: number, K: number): number {
   return Math.min(roundUp(K, 4), Math.max(4, Math.floor(M_CHUNK_BYTES / (XI * 4 * roundUp(jc, 8)) / 4) * 4));
 }
 
+/** Bytes between consecutive ξν matrices of `bytes` each: rounded up to 4 KiB, plus one cache line,
+ *  so that the 16 values a transform writes or reads per group fall in 16 different cache sets
+ *  (at a multiple of 4 KiB they would share one set of the L1 and thrash it). */
+export const xiStride = (bytes: number): number => Math.ceil(bytes / 4096) * 4096 + 64;
+
 /** Bytes of the transformed filters U: 16 × rows (whole panels of 4) × cols floats. */
 export const filterBytes = (rows: number, cols: number): number => align64(XI * roundUp(rows, 4) * cols * 4);
 
@@ -112,8 +117,10 @@ export function runWinograd(ctx: WasmContext, r: WinoRun): void {
   const nk = Math.ceil(K / KCK);
   const KCH = Math.min(KCK, filtersPerPass(JC, K));
   const uBytes = filterBytes(K, c.C);
-  const vBytes = tiled ? 0 : align64(XI * c.C * roundUp(J, 8) * 4);
-  const stride = 128 + align64(XI * KCH * roundUp(JC, 8) * 4) + (tiled ? align64(XI * c.C * roundUp(JC, 8) * 4) : 0);
+  // B panels: of every column when shared, else of one chunk per thread; M: one pass of KCH filters.
+  const vs = xiStride(c.C * roundUp(tiled ? JC : J, 8) * 4), ms = xiStride(roundUp(KCH, 4) * roundUp(JC, 8) * 4);
+  const vBytes = tiled ? 0 : XI * vs;
+  const stride = align64(128 + XI * ms + (tiled ? XI * vs : 0));
   // About 20 multiply–adds per ns on one thread, as the gemm glue assumes.
   const nparts = Math.min(nj * nk, ctx.parts((XI * K * c.C * J) / 20));
   const block = winoBlockBytes(tiles);
@@ -121,8 +128,8 @@ export function runWinograd(ctx: WasmContext, r: WinoRun): void {
   const pU = base + block, pV = tiled ? 0 : pU + uBytes, work = pU + uBytes + vBytes;
   writeWinoBlock(ctx, base, c);
   ctx.call('winoFilterPart', ctx.parts((r.wK * r.wC * 16) / 2), [r.pw, r.wK, r.wC, r.flip ? 1 : 0, pU]);
-  if (!tiled) ctx.call('winoInputPart', ctx.parts((XI * c.C * J) / 4), [r.px, base, pV]);
+  if (!tiled) ctx.call('winoInputPart', ctx.parts((XI * c.C * J) / 4), [r.px, base, pV, vs]);
   ctx.call('winoForwardPart', nparts, [
-    r.px, base, pU, pV, r.py, K, JC, nk, KCK, KCH, r.scale, r.shift, r.slope === null ? 0 : 1, r.slope ?? 0, work, stride,
+    r.px, base, pU, pV, vs, ms, r.py, K, JC, nk, KCK, KCH, r.scale, r.shift, r.slope === null ? 0 : 1, r.slope ?? 0, work, stride,
   ]);
 }

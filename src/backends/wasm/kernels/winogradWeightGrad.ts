@@ -8,7 +8,7 @@
 import type { WasmKernel } from '../context.ts';
 import { needFloat, windowSizes } from './common.ts';
 import { align64 } from './convForward.ts';
-import { checkWinograd, forwardConv, winoBlockBytes, winoTiles, writeWinoBlock, XI } from './winograd-common.ts';
+import { checkWinograd, forwardConv, winoBlockBytes, winoTiles, writeWinoBlock, XI, xiStride } from './winograd-common.ts';
 
 /** Bytes of one chunk's V and Z (16 × (C + K) × columns floats), kept in a thread's cache. */
 const CHUNK_BYTES = 512 * 1024;
@@ -36,14 +36,14 @@ export const winogradWeightGrad: WasmKernel<'winogradWeightGrad'> = (ctx, { x, d
   const macs = XI * K * C * J;
   const backParts = ctx.parts((K * C * 16) / 2);
   if (XI * (C + K) * J * 4 <= WHOLE_BYTES) {
-    const vBytes = align64(XI * C * J * 4), zBytes = align64(XI * K * J * 4);
+    const vs = xiStride(C * J * 4), zs = xiStride(K * J * 4), vBytes = XI * vs, zBytes = XI * zs;
     const stride = ctx.fn('sgemmScratchBytes')(K, C, J);
     const nparts = Math.min(XI, ctx.parts(macs / 20));
     const base = ctx.scratch(block + vBytes + zBytes + ztBytes + stride * ctx.slots(nparts) + 64);
     const pV = base + block, pZ = pV + vBytes, pZt = pZ + zBytes;
     writeWinoBlock(ctx, base, conv);
-    ctx.call('winoGradTransformPart', ctx.parts((XI * (C + K) * J) / 4), [px, pdy, base, K, pV, pZ]);
-    ctx.call('winoGradGemmPart', nparts, [pV, pZ, pZt, C, K, J, K, 1, pZt + ztBytes, stride]);
+    ctx.call('winoGradTransformPart', ctx.parts((XI * (C + K) * J) / 4), [px, pdy, base, K, pV, vs, pZ, zs]);
+    ctx.call('winoGradGemmPart', nparts, [pV, vs, pZ, zs, pZt, C, K, J, K, 1, pZt + ztBytes, stride]);
     ctx.call('winoFilterGradPart', backParts, [pZt, K, C, pdw]);
     return;
   }
@@ -53,12 +53,13 @@ export const winogradWeightGrad: WasmKernel<'winogradWeightGrad'> = (ctx, { x, d
   const perGroup = Math.ceil(chunks / Math.min(chunks, maxGroups));
   const groups = Math.ceil(chunks / perGroup);
   const partialBytes = align64(groups * XI * K * C * 4);
-  const stride = align64(XI * C * JC * 4) + align64(XI * K * JC * 4) + ctx.fn('sgemmScratchBytes')(K, C, JC);
+  const vs = xiStride(C * JC * 4), zs = xiStride(K * JC * 4);
+  const stride = XI * (vs + zs) + ctx.fn('sgemmScratchBytes')(K, C, JC);
   const nparts = Math.min(groups, ctx.parts(macs / 20));
   const base = ctx.scratch(block + partialBytes + ztBytes + stride * ctx.slots(nparts) + 64);
   const partials = base + block, pZt = partials + partialBytes;
   writeWinoBlock(ctx, base, conv);
-  ctx.call('winoWeightGradPart', nparts, [px, pdy, base, partials, K, JC, perGroup, pZt + ztBytes, stride]);
+  ctx.call('winoWeightGradPart', nparts, [px, pdy, base, partials, K, JC, perGroup, vs, zs, pZt + ztBytes, stride]);
   ctx.call('gemmSumChunks', ctx.parts((XI * K * C * groups) / 2), [XI * K, C, groups, partials, pZt, C, 1, 0]);
   ctx.call('winoFilterGradPart', backParts, [pZt, K, C, pdw]);
 };
