@@ -10,8 +10,11 @@ import { needFloat, windowSizes } from './common.ts';
 import { align64 } from './convForward.ts';
 import { checkWinograd, forwardConv, winoBlockBytes, winoTiles, writeWinoBlock, XI, xiStride } from './winograd-common.ts';
 
-/** Bytes of one chunk's V and Z (16 × (C + K) × columns floats), kept in a thread's cache. */
-const CHUNK_BYTES = 512 * 1024;
+/** Bytes of one chunk's V and Z (16 × (C + K) × columns floats). The chunk's columns are the
+ *  reduction of its 16 GEMMs, and short ones cost more (the micro-kernel's 4×8 block is loaded and
+ *  stored once per call): 2 MiB measured best on CNN-1's and CNN-2's layers (0.5–4 MiB tried),
+ *  though it leaves a core's L2 for the L3. */
+const CHUNK_BYTES = 2 * 1024 * 1024;
 /** The one-pass way when every column's V and Z fit in this. */
 const WHOLE_BYTES = 16 * 1024 * 1024;
 /** Groups of chunks at most (as convWeightGrad), and the bytes their partial sums may take. */
