@@ -72,3 +72,31 @@ function writeEdge(tile: usize, c: usize, ldcBytes: usize, alpha: f32, beta: f32
   }
 }
 
+
+/** The full MR×NR tile C = Apanel·Bpanel over kc steps, stored without scaling (alpha 1, beta 0):
+ *  for callers that always pass whole panels (winograd-conv.ts pads its products to them). */
+export function microKernelFull(kc: i32, ap: usize, bp: usize, c: usize, ldcBytes: usize): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  const end = ap + <usize>kc * <usize>(MR << 2);
+  while (ap < end) {
+    const b0 = v128.load(bp), b1 = v128.load(bp, 16);
+    let a = v128.load32_splat(ap);
+    c00 = madd(a, b0, c00); c01 = madd(a, b1, c01);
+    a = v128.load32_splat(ap, 4);
+    c10 = madd(a, b0, c10); c11 = madd(a, b1, c11);
+    a = v128.load32_splat(ap, 8);
+    c20 = madd(a, b0, c20); c21 = madd(a, b1, c21);
+    a = v128.load32_splat(ap, 12);
+    c30 = madd(a, b0, c30); c31 = madd(a, b1, c31);
+    ap += MR << 2;
+    bp += NR << 2;
+  }
+  v128.store(c, c00); v128.store(c, c01, 16);
+  c += ldcBytes;
+  v128.store(c, c10); v128.store(c, c11, 16);
+  c += ldcBytes;
+  v128.store(c, c20); v128.store(c, c21, 16);
+  c += ldcBytes;
+  v128.store(c, c30); v128.store(c, c31, 16);
+}

@@ -120,7 +120,7 @@ export function runWinograd(ctx: WasmContext, r: WinoRun): void {
   // B panels: of every column when shared, else of one chunk per thread; M: one pass of KCH filters.
   const vs = xiStride(c.C * roundUp(tiled ? JC : J, 8) * 4), ms = xiStride(roundUp(KCH, 4) * roundUp(JC, 8) * 4);
   const vBytes = tiled ? 0 : XI * vs;
-  const stride = align64(128 + XI * ms + (tiled ? XI * vs : 0));
+  const stride = align64(XI * ms + (tiled ? XI * vs : 0));
   // About 20 multiply–adds per ns on one thread, as the gemm glue assumes.
   const nparts = Math.min(nj * nk, ctx.parts((XI * K * c.C * J) / 20));
   const block = winoBlockBytes(tiles);
