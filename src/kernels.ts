@@ -152,6 +152,20 @@ export interface KernelArgs<B> {
     x: B; dy: B; gamma: B; mean: B; invStd: B; dx: B; dgamma: B; dbeta: B; channels: number; inner: number;
   };
 
+  /** Optional: batchNormTrain followed by Rectlin with slope ≥ 0, in one sweep: y = max(z, 0) +
+   *  slope·min(z, 0) with z = (x − mean)·k + beta and k = gamma·invStd formed from the float32 invStd
+   *  it writes (so batchNormRectlinGrad can rebuild z from x exactly). Writes mean and invStd and
+   *  updates the running stats as batchNormTrain. ops/batchnorm.ts falls back to the two kernels. */
+  batchNormRectlinTrain: {
+    x: B; gamma: B; beta: B; y: B; mean: B; invStd: B; runMean: B; runVar: B;
+    channels: number; inner: number; rho: number; eps: number; slope: number;
+  };
+  /** Optional: the gradient of batchNormRectlinTrain from its input x (not its output): batchNormGrad
+   *  of dz = dy·([z > 0] + slope·[z < 0]), z rebuilt from x, gamma, beta, mean and invStd. */
+  batchNormRectlinGrad: {
+    x: B; dy: B; gamma: B; beta: B; mean: B; invStd: B; dx: B; dgamma: B; dbeta: B; channels: number; inner: number; slope: number;
+  };
+
   /** neon's GradientDescentMomentum, one parameter, in place. g' = gradScale·g + wdecay·w;
    *  momentum ≠ 0: v = μ·v − lr·g', then w += v (or, nesterov, w += μ·v − lr·g' with the new v);
    *  momentum = 0: w = w − lr·g' (v is neither read nor written, but must be a live buffer). */
@@ -183,4 +197,5 @@ export const KERNEL_NAMES: readonly KernelName[] = [
 /** Kernels a backend may omit: fused fast paths whose callers fall back to the kernels above. */
 export const OPTIONAL_KERNEL_NAMES: readonly KernelName[] = [
   'convForward', 'convWeightGrad', 'convInputGrad', 'winogradForward', 'winogradInputGrad', 'winogradWeightGrad',
+  'batchNormRectlinTrain', 'batchNormRectlinGrad',
 ];

@@ -103,6 +103,9 @@ export const OP_CASES: OpCase[] = [
     f: ([x, g, b]) => ops.batchNorm(x, g, b, bnState(x.backend, 3), { training: true }) },
   { name: 'batchNorm training dense (F4 N5)', inputs: [{ shape: [4, 5] }, { shape: [4], lo: 0.5, hi: 1.5 }, { shape: [4] }],
     f: ([x, g, b]) => ops.batchNorm(x, g, b, bnState(x.backend, 4), { training: true, rho: 0.8, eps: 1e-2 }) },
+  ...[0, 0.1].map((slope): OpCase => ({ name: `batchNormRectlin training slope ${slope} (C3 3×4 N2)`,
+    inputs: [{ shape: [3, 3, 4, 2], lo: -2, hi: 2 }, { shape: [3], lo: 0.5, hi: 1.5 }, { shape: [3] }],
+    f: ([x, g, b]) => ops.batchNormRectlin(x, g, b, bnState(x.backend, 3), { training: true, slope }) })),
   { name: 'batchNorm inference (C2 3×3 N3)', inputs: [{ shape: [2, 3, 3, 3] }, { shape: [2], lo: 0.5, hi: 1.5 }, { shape: [2] }],
     f: ([x, g, b]) => {
       const state = { runMean: Tensor.fromArray(x.backend, [0.3, -0.2], [2]), runVar: Tensor.fromArray(x.backend, [0.5, 1.7], [2]) };

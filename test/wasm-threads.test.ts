@@ -209,6 +209,15 @@ test('batch norm, bias, elementwise, activations and optimizers, identical bytes
       dx: { size: n }, dgamma: { size: C }, dbeta: { size: C } },
     args: (b) => ({ x: b.x, dy: b.dy, gamma: b.gamma, mean: b.mean, invStd: b.invStd, dx: b.dx, dgamma: b.dgamma, dbeta: b.dbeta,
       channels: C, inner }), out: ['dx', 'dgamma', 'dbeta'] });
+  checkCase({ label: 'batchNormRectlinTrain', kernel: 'batchNormRectlinTrain',
+    buffers: { x: f32(n, 10), ...stats, y: { size: n }, mean: { size: C }, invStd: { size: C } },
+    args: (b) => ({ x: b.x, gamma: b.gamma, beta: b.beta, y: b.y, mean: b.mean, invStd: b.invStd, runMean: b.runMean,
+      runVar: b.runVar, channels: C, inner, rho: 0.9, eps: 1e-3, slope: 0.1 }), out: ['y', 'mean', 'invStd', 'runMean', 'runVar'] });
+  checkCase({ label: 'batchNormRectlinGrad', kernel: 'batchNormRectlinGrad',
+    buffers: { x: f32(n, 10), dy: f32(n, 15), gamma: stats.gamma, beta: stats.beta, mean: f32(C, 16), invStd: f32(C, 17, 0.5, 2),
+      dx: { size: n }, dgamma: { size: C }, dbeta: { size: C } },
+    args: (b) => ({ x: b.x, dy: b.dy, gamma: b.gamma, beta: b.beta, mean: b.mean, invStd: b.invStd, dx: b.dx, dgamma: b.dgamma,
+      dbeta: b.dbeta, channels: C, inner, slope: 0.1 }), out: ['dx', 'dgamma', 'dbeta'] });
   checkCase({ label: 'biasAdd', kernel: 'biasAdd', buffers: { x: f32(n, 20), bias: f32(C, 21), y: { size: n } },
     args: (b) => ({ x: b.x, bias: b.bias, y: b.y, channels: C, inner }), out: ['y'] });
   checkCase({ label: 'biasGrad', kernel: 'biasGrad', buffers: { dy: f32(n, 22), db: { size: C } },

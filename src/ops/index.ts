@@ -4,7 +4,7 @@ export { conv, type ConvOptions } from './conv.ts';
 export { planConv, convCosts, convKernels, withConvAlgorithm, CONV_COST, type ConvAlgorithm, type ConvPlan, type ConvCosts, type ConvKernels, type ConvPasses } from './conv-plan.ts';
 export { convFused, canFuseConv, type ConvEpilogue } from './conv-fused.ts';
 export { pool, type PoolOptions } from './pool.ts';
-export { batchNorm, type BatchNormOptions, type BatchNormState } from './batchnorm.ts';
+export { batchNorm, batchNormRectlin, type BatchNormOptions, type BatchNormRectlinOptions, type BatchNormState } from './batchnorm.ts';
 export { rectlin, explin, logistic, tanh, softmax } from './activation.ts';
 export { add, addN, scale, mul, biasAdd } from './elementwise.ts';
 export { reshape, flatten } from './reshape.ts';

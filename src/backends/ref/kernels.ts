@@ -1,7 +1,7 @@
 // The reference backend's kernel table, every name of KERNEL_NAMES and OPTIONAL_KERNEL_NAMES registered
 // explicitly.
 import type { KernelTable } from '../backend.ts';
-import { batchNormGrad, batchNormInfer, batchNormTrain } from './batchnorm.ts';
+import { batchNormGrad, batchNormInfer, batchNormRectlinGrad, batchNormRectlinTrain, batchNormTrain } from './batchnorm.ts';
 import {
   explin, explinGrad, logistic, logisticGrad, rectlin, rectlinGrad, softmax, softmaxGrad, tanh, tanhGrad,
 } from './activation.ts';
@@ -18,6 +18,6 @@ export const refKernels: KernelTable = {
   poolForward, poolBackward, biasAdd, biasGrad,
   axpby, mul, scale, copy, fill, sum, sumSquares, clip,
   rectlin, rectlinGrad, explin, explinGrad, logistic, logisticGrad, tanh, tanhGrad,
-  softmax, softmaxGrad, batchNormTrain, batchNormInfer, batchNormGrad,
+  softmax, softmaxGrad, batchNormTrain, batchNormInfer, batchNormGrad, batchNormRectlinTrain, batchNormRectlinGrad,
   sgdUpdate, adamUpdate, adagradUpdate, rmspropUpdate,
 };

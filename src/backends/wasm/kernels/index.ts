@@ -34,6 +34,8 @@ import { softmaxGrad } from './softmaxGrad.ts';
 import { batchNormTrain } from './batchNormTrain.ts';
 import { batchNormInfer } from './batchNormInfer.ts';
 import { batchNormGrad } from './batchNormGrad.ts';
+import { batchNormRectlinTrain } from './batchNormRectlinTrain.ts';
+import { batchNormRectlinGrad } from './batchNormRectlinGrad.ts';
 import { sgdUpdate } from './sgdUpdate.ts';
 import { adamUpdate } from './adamUpdate.ts';
 import { adagradUpdate } from './adagradUpdate.ts';
@@ -74,6 +76,8 @@ export const wasmKernels: WasmKernelTable = {
   batchNormTrain,
   batchNormInfer,
   batchNormGrad,
+  batchNormRectlinTrain,
+  batchNormRectlinGrad,
   sgdUpdate,
   adamUpdate,
   adagradUpdate,
