@@ -41,22 +41,25 @@ export function columnFreePays(rows: number, cols: number, k: number): boolean {
  * The cost model, in single-thread nanoseconds. GEMM time is MACs / RATE · (1 + K0 / depth), with
  * depth the reduction length each micro-kernel call runs (short reductions pay the call and the
  * store of the 4×8 block); every other pass costs its floats written times a per-float constant.
- * Calibrated with `npm run bench -- calibrate` (bench/conv-calibrate.bench.ts): AMD EPYC (Zen 4)
- * 2 vCPU, Node 20.20, relaxed SIMD, 1 thread, CPU time, 2026-11-28.
+ * Calibrated with `npm run bench -- calibrate` (bench/conv-calibrate.bench.ts): a least-squares fit
+ * to 99 timed passes (11 layers of CNN-1, MNIST CNN, CNN-2 and ResNet-18; forward, weight and input
+ * gradient; im2col, column-free and Winograd) on the 2-vCPU AMD EPYC (Zen 4) of the project,
+ * Node 20.20, relaxed SIMD, 1 thread, CPU time, load average 4.6 from other jobs, 2026-12-06. With
+ * these constants the planner picks the measured faster algorithm for every one of the 11 layers.
  */
 export const CONV_COST = {
   /** Multiply–adds per ns of the micro-kernel over long reductions. */
-  rate: 20,
+  rate: 19.3,
   /** Reduction steps' worth of overhead per micro-kernel call. */
-  k0: 12,
+  k0: 2.4,
   /** ns per float written by im2col / col2im. */
-  copy: 0.25,
+  copy: 0.77,
   /** ns per transformed value of the Winograd input (Bᵀ·d·B, and A·dy·Aᵀ in the weight gradient). */
-  transformIn: 0.35,
+  transformIn: 0.89,
   /** ns per transformed-domain product turned back into outputs (Aᵀ·m·A and its epilogue). */
-  transformOut: 0.35,
+  transformOut: 0.39,
   /** ns per filter value transformed (G·g·Gᵀ, and Gᵀ·z·G back). */
-  filter: 1.0,
+  filter: 1.39,
 };
 
 const gemmNs = (macs: number, depth: number): number => (macs / CONV_COST.rate) * (1 + CONV_COST.k0 / Math.max(1, depth));
