@@ -72,26 +72,49 @@ export function tilesAlong(out: number, d: number): number {
   return t;
 }
 
+export type ConvPass = 'forward' | 'weightGrad' | 'inputGrad';
+
+/** One pass's modelled single-thread ns: its GEMM (micro-kernel) part and the rest (im2col/col2im
+ *  copies, or the Winograd transforms). Benchmarks use the split to apportion measured kernel time. */
+export interface PassCost { gemm: number; other: number }
+
+/** The modelled cost of one pass by direct GEMM (im2col or column-free alike) or by Winograd
+ *  (null where Winograd does not apply). */
+export function passCost(g: WindowGeometry, k: number, pass: ConvPass, winograd: boolean): PassCost | null {
+  const C = g.channels, N = g.batch, taps = g.window[0] * g.window[1] * g.window[2];
+  if (!winograd) {
+    const rows = C * taps, cols = g.outSize[0] * g.outSize[1] * g.outSize[2] * N, macs = k * rows * cols;
+    // Reduction depth: forward the rows; weight gradient a tile of columns (long); input gradient k.
+    const depth = pass === 'forward' ? rows : pass === 'weightGrad' ? 256 : k;
+    return { gemm: gemmNs(macs, depth), other: rows * cols * CONV_COST.copy };
+  }
+  if (!winogradEligible(g)) return null;
+  const filters = 16 * k * C * CONV_COST.filter;
+  if (pass === 'inputGrad') {
+    const Jin = tilesAlong(g.inSize[1], g.dilation[1]) * tilesAlong(g.inSize[2], g.dilation[2]) * N;
+    return { gemm: gemmNs(16 * k * C * Jin, k), other: 16 * Jin * (k * CONV_COST.transformIn + C * CONV_COST.transformOut) + filters };
+  }
+  const J = tilesAlong(g.outSize[1], g.dilation[1]) * tilesAlong(g.outSize[2], g.dilation[2]) * N;
+  if (pass === 'weightGrad') return { gemm: gemmNs(16 * k * C * J, 256), other: 16 * J * (C + k) * CONV_COST.transformIn + filters };
+  return { gemm: gemmNs(16 * k * C * J, C), other: 16 * J * (C * CONV_COST.transformIn + k * CONV_COST.transformOut) + filters };
+}
+
 export interface ConvCosts { direct: number; winograd: number | null }
 
-/** Estimated single-thread ns of the passes by direct GEMM (im2col or column-free alike) and by
- *  Winograd (null where it does not apply). */
+/** Estimated single-thread ns of the passes that run, by direct GEMM and by Winograd (null where
+ *  it does not apply). */
 export function convCosts(g: WindowGeometry, k: number, passes: ConvPasses): ConvCosts {
-  const C = g.channels, N = g.batch, taps = g.window[0] * g.window[1] * g.window[2];
-  const rows = C * taps, cols = g.outSize[0] * g.outSize[1] * g.outSize[2] * N;
-  const macs = k * rows * cols, copies = rows * cols * CONV_COST.copy;
-  // Forward: depth rows; weight gradient: depth = a tile of columns (long); input gradient: depth k.
-  let direct = gemmNs(macs, rows) + copies;
-  if (passes.weightGrad) direct += gemmNs(macs, 256) + copies;
-  if (passes.inputGrad) direct += gemmNs(macs, k) + copies;
-  if (!winogradEligible(g)) return { direct, winograd: null };
-  const J = tilesAlong(g.outSize[1], g.dilation[1]) * tilesAlong(g.outSize[2], g.dilation[2]) * N;
-  const Jin = tilesAlong(g.inSize[1], g.dilation[1]) * tilesAlong(g.inSize[2], g.dilation[2]) * N;
-  const filters = 16 * k * C * CONV_COST.filter;
-  let winograd = gemmNs(16 * k * C * J, C) + 16 * J * (C * CONV_COST.transformIn + k * CONV_COST.transformOut) + filters;
-  if (passes.weightGrad) winograd += gemmNs(16 * k * C * J, 256) + 16 * J * (C + k) * CONV_COST.transformIn + filters;
-  if (passes.inputGrad) winograd += gemmNs(16 * k * C * Jin, k) + 16 * Jin * (k * CONV_COST.transformIn + C * CONV_COST.transformOut) + filters;
-  return { direct, winograd };
+  const list: ConvPass[] = ['forward', ...(passes.weightGrad ? ['weightGrad' as const] : []), ...(passes.inputGrad ? ['inputGrad' as const] : [])];
+  const total = (winograd: boolean): number | null => {
+    let ns = 0;
+    for (const pass of list) {
+      const c = passCost(g, k, pass, winograd);
+      if (!c) return null;
+      ns += c.gemm + c.other;
+    }
+    return ns;
+  };
+  return { direct: total(false) ?? 0, winograd: total(true) };
 }
 
 export interface ConvPlan { algorithm: ConvAlgorithm; costs: ConvCosts | null }

@@ -1,7 +1,10 @@
 // The differentiable ops: validate → backend kernel → backward rule, one family per file.
 export { matmul, type MatmulOptions } from './matmul.ts';
 export { conv, type ConvOptions } from './conv.ts';
-export { planConv, convCosts, convKernels, withConvAlgorithm, CONV_COST, type ConvAlgorithm, type ConvPlan, type ConvCosts, type ConvKernels, type ConvPasses } from './conv-plan.ts';
+export {
+  planConv, convCosts, passCost, convKernels, withConvAlgorithm, CONV_COST,
+  type ConvAlgorithm, type ConvPlan, type ConvCosts, type ConvKernels, type ConvPasses, type ConvPass, type PassCost,
+} from './conv-plan.ts';
 export { convFused, canFuseConv, type ConvEpilogue } from './conv-fused.ts';
 export { pool, type PoolOptions } from './pool.ts';
 export { batchNorm, batchNormRectlin, type BatchNormOptions, type BatchNormRectlinOptions, type BatchNormState } from './batchnorm.ts';
