@@ -133,8 +133,15 @@ export function withConvAlgorithm<T>(algorithm: ConvAlgorithm, fn: () => T): T {
   }
 }
 
+/** Inference (no gradient pass) is planned for this batch size whatever the actual one, so a
+ *  sample's prediction is the same, bit for bit, in any batch (the algorithms round differently).
+ *  8 keeps Winograd off the layers whose filter transform a small batch does not amortise
+ *  (ResNet-18's last stage at 64 px). */
+export const INFERENCE_PLAN_BATCH = 8;
+
 /** The algorithm for a convolution of geometry g (its batch included) with k filters. */
 export function planConv(g: WindowGeometry, k: number, kernels: ConvKernels, passes: ConvPasses): ConvPlan {
+  if (!passes.weightGrad && !passes.inputGrad) g = { ...g, batch: INFERENCE_PLAN_BATCH };
   const pointwise = g.window.every((v) => v === 1) && g.stride.every((v) => v === 1) && g.pad.every((v) => v === 0);
   if (pointwise) return { algorithm: 'pointwise', costs: null };
   const rows = g.channels * g.window[0] * g.window[1] * g.window[2];
