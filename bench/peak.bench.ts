@@ -1,5 +1,6 @@
 // The 128-bit WebAssembly SIMD arithmetic peak of this machine (assembly/peak.ts: 12 independent
-// f32x4 multiply–add chains, 8 FLOP per step, no memory traffic) on 1 thread and on every core, for
+// f32x4 accumulators acc += a·b as the GEMM micro-kernel updates its block, 8 FLOP per step, no
+// memory traffic) on 1 thread and on every core, for
 // the plain build (mul + add) and the relaxed build (relaxed_madd, fused where the CPU has FMA),
 // next to SGEMM 1024³ on the same backend, printed as the fraction of the peak it reaches and its
 // scaling from 1 thread to all. `npm run bench -- peak`.
