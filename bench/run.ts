@@ -6,6 +6,7 @@ import { convAlgosSuite } from './conv-algos.bench.ts';
 import { convSuite } from './conv.bench.ts';
 import { gemmSuite } from './gemm.bench.ts';
 import { peakSuite } from './peak.bench.ts';
+import { winogradErrorSuite } from './winograd-error.bench.ts';
 
 export interface Row {
   case: string;
@@ -24,6 +25,7 @@ const SUITES: Suite[] = [
   convSuite,
   convAlgosSuite,
   calibrateSuite,
+  winogradErrorSuite,
 ];
 
 function format(v: number): string {
