@@ -13,3 +13,4 @@ export * from './conv-backward';
 export * from './winograd-conv';
 export { winoFilterPart, winoFilterGradPart } from './winograd-weights';
 export * from './peak';
+export * from './conv-direct';

@@ -4,6 +4,8 @@
 //   im2col   im2col + one GEMM (col2im after the input gradient's GEMM)
 //   tiled    the column-free kernels (convForward, convWeightGrad, convInputGrad)
 //   winograd the Winograd F(2×2, 3×3) kernels
+//   direct   (few-channel first layers, forward and weight gradient only) the tiled forward and the
+//            direct weight gradient
 // Printed as ms per call and GFLOP/s counted as direct convolution (2·K·C·9·P·N per pass), so an
 // algorithm doing fewer multiplications shows above the machine's peak. `npm run bench -- algos`
 // (ARGON_THREADS picks the thread count, default every core).
@@ -13,7 +15,7 @@ import type { WindowGeometry } from '../src/kernels.ts';
 import { windowGeometry } from '../src/shape.ts';
 import type { Row, Suite } from './run.ts';
 
-export interface LayerCase { name: string; x: [number, number, number, number]; k: number; pad: number; dilation: number }
+export interface LayerCase { name: string; x: [number, number, number, number]; k: number; pad: number; dilation: number; window?: number; stride?: number }
 
 export const LAYERS: LayerCase[] = [
   { name: 'cnn1 conv1 3→32 64² d2 N128', x: [3, 64, 64, 128], k: 32, pad: 2, dilation: 2 },
@@ -30,7 +32,15 @@ export const LAYERS: LayerCase[] = [
 ];
 
 type Pass = 'forward' | 'weightGrad' | 'inputGrad';
-export type Algo = 'im2col' | 'tiled' | 'winograd';
+export type Algo = 'im2col' | 'tiled' | 'winograd' | 'direct';
+
+/** Few-channel first layers, for the direct weight gradient ('direct': its forward pass is the tiled one; no input gradient: they read the data). */
+export const FIRST_LAYERS: LayerCase[] = [
+  { name: 'cnn1 conv1 3→32 64² d2 N128', x: [3, 64, 64, 128], k: 32, pad: 2, dilation: 2 },
+  { name: 'mnist conv1 1→32 28² N128', x: [1, 28, 28, 128], k: 32, pad: 1, dilation: 1 },
+  { name: 'cnn2 conv1 3→32 64² p0 N128', x: [3, 64, 64, 128], k: 32, pad: 0, dilation: 1 },
+  { name: 'resnet18 stem 3→64 7×7/2 64² N32', x: [3, 64, 64, 32], k: 64, pad: 3, dilation: 1, window: 7, stride: 2 },
+];
 
 function values(n: number, seed: number): Float32Array {
   const v = new Float32Array(n);
@@ -50,7 +60,8 @@ function runner(be: WasmBackend, g: WindowGeometry, k: number, algo: Algo, pass:
   }
   const names = algo === 'tiled'
     ? { forward: 'convForward', weightGrad: 'convWeightGrad', inputGrad: 'convInputGrad' } as const
-    : { forward: 'winogradForward', weightGrad: 'winogradWeightGrad', inputGrad: 'winogradInputGrad' } as const;
+    : algo === 'direct' ? { forward: 'convForward', weightGrad: 'directConvWeightGrad', inputGrad: 'convInputGrad' } as const
+      : { forward: 'winogradForward', weightGrad: 'winogradWeightGrad', inputGrad: 'winogradInputGrad' } as const;
   if (pass === 'forward') return () => be.run(names.forward, { x: b.x, w: b.w, y: b.y, g, k, scale: null, shift: null, slope: null });
   if (pass === 'weightGrad') return () => be.run(names.weightGrad, { x: b.x, dy: b.y, dw: b.w, g, k });
   return () => be.run(names.inputGrad, { dy: b.y, w: b.w, dx: b.x, g, k });
@@ -61,9 +72,13 @@ function runner(be: WasmBackend, g: WindowGeometry, k: number, algo: Algo, pass:
 export interface LayerTiming { layer: LayerCase; pass: Pass; algo: Algo; ms: number; cpuMs: number; gflops: number }
 
 /** Median ms of each (pass, algorithm) of one layer, measured round-robin over `rounds`. */
-export function timeLayer(be: WasmBackend, c: LayerCase, rounds: number, algos: Algo[] = ['im2col', 'tiled', 'winograd']): LayerTiming[] {
-  const g = windowGeometry('bench', c.x, [3, 3], { pad: c.pad, dilation: c.dilation }, false);
-  const rows = c.x[0] * 9, cols = g.outSize[1] * g.outSize[2] * c.x[3];
+export function timeLayer(
+  be: WasmBackend, c: LayerCase, rounds: number, algos: Algo[] = ['im2col', 'tiled', 'winograd'],
+  passes: Pass[] = ['forward', 'weightGrad', 'inputGrad'],
+): LayerTiming[] {
+  const win = c.window ?? 3;
+  const g = windowGeometry('bench', c.x, [win, win], { pad: c.pad, dilation: c.dilation, stride: c.stride ?? 1 }, false);
+  const rows = c.x[0] * win * win, cols = g.outSize[1] * g.outSize[2] * c.x[3];
   const sizes = { x: c.x.reduce((a, b) => a * b, 1), w: c.k * rows, y: c.k * cols, cols: rows * cols };
   const b: Record<string, DeviceBuffer> = {};
   for (const [name, n] of Object.entries(sizes)) {
@@ -71,7 +86,7 @@ export function timeLayer(be: WasmBackend, c: LayerCase, rounds: number, algos: 
     if (name !== 'cols') be.write(b[name], values(n, n));
   }
   const jobs: { pass: Pass; algo: Algo; run: () => void; times: number[]; cpu: number[] }[] = [];
-  for (const pass of ['forward', 'weightGrad', 'inputGrad'] as Pass[]) {
+  for (const pass of passes) {
     for (const algo of algos) jobs.push({ pass, algo, run: runner(be, g, c.k, algo, pass, b), times: [], cpu: [] });
   }
   for (const j of jobs) j.run(); // warm-up (tier-up, scratch growth)
@@ -99,10 +114,12 @@ export const convAlgosSuite: Suite = {
     const threads = process.env.ARGON_THREADS ? Number(process.env.ARGON_THREADS) : undefined;
     const be = await createWasmBackend({ threads });
     const rows: Row[] = [];
-    for (const c of LAYERS) {
-      for (const t of timeLayer(be, c, 5)) {
-        rows.push({ case: `${c.name} ${t.pass} ${t.algo} (${be.threads} thr)`, value: t.ms, unit: `ms (${t.gflops.toFixed(1)} GFLOP/s direct-equivalent)` });
-      }
+    const timings = [
+      ...LAYERS.flatMap((c) => timeLayer(be, c, 5)),
+      ...FIRST_LAYERS.flatMap((c) => timeLayer(be, c, 5, ['im2col', 'tiled', 'direct'], ['forward', 'weightGrad'])),
+    ];
+    for (const t of timings) {
+      rows.push({ case: `${t.layer.name} ${t.pass} ${t.algo} (${be.threads} thr)`, value: t.ms, unit: `ms (${t.gflops.toFixed(1)} GFLOP/s direct-equivalent)` });
     }
     await be.close();
     return rows;

@@ -1,6 +1,7 @@
 // Calibrates the convolution cost model of src/ops/conv-plan.ts (CONV_COST) on this machine: times
 // every algorithm's passes on the course networks' 3×3 layers (conv-algos.bench.ts, 1 thread, CPU
-// time, which a shared machine disturbs least), fits the model's six constants by least squares on
+// time, which a shared machine disturbs least), and the direct weight gradient on the few-channel
+// first layers, fits the model's seven constants by least squares on
 // relative error (non-negative), and prints them with each sample's fit and, per layer, the
 // planner's choice next to the measured fastest. `npm run bench -- calibrate`; paste the printed
 // constants into CONV_COST.
@@ -8,25 +9,28 @@ import os from 'node:os';
 import { createWasmBackend } from '../src/backends/wasm/backend.ts';
 import { windowGeometry } from '../src/shape.ts';
 import { CONV_COST, convCosts, tilesAlong } from '../src/ops/conv-plan.ts';
-import { LAYERS, timeLayer, type LayerCase, type LayerTiming } from './conv-algos.bench.ts';
+import { FIRST_LAYERS, LAYERS, timeLayer, type LayerCase, type LayerTiming } from './conv-algos.bench.ts';
 import type { Row, Suite } from './run.ts';
 
 /** The model's features for one pass: its ns is Σ feature·parameter, term by term as convCosts in
  *  conv-plan.ts adds them (MACs, MACs per reduction step of a micro-kernel call, floats copied,
  *  values transformed in, values transformed out, filter values transformed). */
 function features(c: LayerCase, pass: LayerTiming['pass'], algo: LayerTiming['algo']): number[] {
-  const g = windowGeometry('calibrate', c.x, [3, 3], { pad: c.pad, dilation: c.dilation }, false);
-  const C = c.x[0], K = c.k, N = c.x[3], rows = C * 9, cols = g.outSize[1] * g.outSize[2] * N;
+  const win = c.window ?? 3;
+  const g = windowGeometry('calibrate', c.x, [win, win], { pad: c.pad, dilation: c.dilation, stride: c.stride ?? 1 }, false);
+  const C = c.x[0], K = c.k, N = c.x[3], rows = C * win * win, cols = g.outSize[1] * g.outSize[2] * N;
+  // The direct algorithm's forward pass is the tiled one; its weight gradient is all products.
+  if (algo === 'direct' && pass === 'weightGrad') return [0, 0, 0, 0, 0, 0, K * rows * cols];
   if (algo !== 'winograd') {
     const macs = K * rows * cols, depth = pass === 'forward' ? rows : pass === 'weightGrad' ? 256 : K;
-    return [macs, macs / depth, rows * cols, 0, 0, 0];
+    return [macs, macs / depth, rows * cols, 0, 0, 0, 0];
   }
   const J = tilesAlong(g.outSize[1], c.dilation) * tilesAlong(g.outSize[2], c.dilation) * N;
   const Jin = tilesAlong(c.x[1], c.dilation) * tilesAlong(c.x[2], c.dilation) * N;
   const f = 16 * K * C;
-  if (pass === 'forward') return [16 * K * C * J, 16 * K * J, 0, 16 * J * C, 16 * J * K, f];
-  if (pass === 'weightGrad') return [16 * K * C * J, (16 * K * C * J) / 256, 0, 16 * J * (C + K), 0, f];
-  return [16 * K * C * Jin, 16 * C * Jin, 0, 16 * Jin * K, 16 * Jin * C, f];
+  if (pass === 'forward') return [16 * K * C * J, 16 * K * J, 0, 16 * J * C, 16 * J * K, f, 0];
+  if (pass === 'weightGrad') return [16 * K * C * J, (16 * K * C * J) / 256, 0, 16 * J * (C + K), 0, f, 0];
+  return [16 * K * C * Jin, 16 * C * Jin, 0, 16 * Jin * K, 16 * Jin * C, f, 0];
 }
 
 /** Solves (AᵀA)p = Aᵀb by Gaussian elimination over the free parameters; parameters that come out
@@ -64,13 +68,17 @@ export const calibrateSuite: Suite = {
     const be = await createWasmBackend({ threads: 1 });
     const samples: { t: LayerTiming; f: number[] }[] = [];
     for (const c of LAYERS) for (const t of timeLayer(be, c, 5)) samples.push({ t, f: features(c, t.pass, t.algo) });
+    for (const c of FIRST_LAYERS) {
+      for (const t of timeLayer(be, c, 5, ['im2col', 'tiled', 'direct'], ['forward', 'weightGrad'])) samples.push({ t, f: features(c, t.pass, t.algo) });
+    }
     await be.close();
     // Relative error: each row divided by its measured ns.
     const A = samples.map((s) => s.f.map((v) => v / (s.t.cpuMs * 1e6)));
     const p = nnls(A, samples.map(() => 1));
     const rate = 1 / p[0], k0 = p[1] / p[0];
     console.log(`fitted on ${samples.length} samples, load average ${os.loadavg()[0].toFixed(2)}:`);
-    console.log(`  rate: ${rate.toFixed(2)}, k0: ${k0.toFixed(2)}, copy: ${p[2].toFixed(3)}, transformIn: ${p[3].toFixed(3)}, transformOut: ${p[4].toFixed(3)}, filter: ${p[5].toFixed(3)}`);
+    console.log(`  rate: ${rate.toFixed(2)}, k0: ${k0.toFixed(2)}, copy: ${p[2].toFixed(3)}, transformIn: ${p[3].toFixed(3)}, ` +
+      `transformOut: ${p[4].toFixed(3)}, filter: ${p[5].toFixed(3)}, directWeightGrad: ${p[6].toFixed(4)}`);
     console.log(`  (in use: ${JSON.stringify(CONV_COST)})`);
     const rows: Row[] = [];
     for (const s of samples) {

@@ -28,7 +28,8 @@ const CONV_PASSES: Partial<Record<KernelName, { pass: ConvPass; winograd: boolea
 };
 
 function category(name: KernelName): Category {
-  if (name === 'gemm') return 'gemm';
+  // The direct weight gradient is all products (no columns, no transforms).
+  if (name === 'gemm' || name === 'directConvWeightGrad') return 'gemm';
   if (name === 'im2col' || name === 'col2im') return 'transforms';
   if (name.startsWith('pool')) return 'pooling';
   if (name.endsWith('Update')) return 'optimizer';

@@ -57,6 +57,12 @@ export interface KernelArgs<B> {
    *  and images, for the windows winogradForward takes. */
   winogradWeightGrad: { x: B; dy: B; dw: B; g: WindowGeometry; k: number };
 
+  /** Optional: convWeightGrad (same arguments, the same values up to float32 rounding) computed
+   *  directly, with no column matrix, for geometries `directEligible` (shape.ts) accepts (a batch
+   *  divisible by 4; any window, stride, padding and dilation). Meant for layers with few taps per
+   *  filter (C·T·R·S), where im2col's copies cost more than the products; ops/conv-plan.ts decides. */
+  directConvWeightGrad: { x: B; dy: B; dw: B; g: WindowGeometry; k: number };
+
   /** cols[(c·T + t)·R·S + r·S + s, p·N + n] = x[c, od·sd − pd + t·dd, oh·sh − ph + r·dh, ow·sw − pw + s·dw, n]
    *  with p = (od·OH + oh)·OW + ow, and 0 where the tap falls in the padding. cols is [C·T·R·S, P·N]. */
   im2col: { x: B; cols: B; g: WindowGeometry };
@@ -197,5 +203,5 @@ export const KERNEL_NAMES: readonly KernelName[] = [
 /** Kernels a backend may omit: fused fast paths whose callers fall back to the kernels above. */
 export const OPTIONAL_KERNEL_NAMES: readonly KernelName[] = [
   'convForward', 'convWeightGrad', 'convInputGrad', 'winogradForward', 'winogradInputGrad', 'winogradWeightGrad',
-  'batchNormRectlinTrain', 'batchNormRectlinGrad',
+  'batchNormRectlinTrain', 'batchNormRectlinGrad', 'directConvWeightGrad',
 ];

@@ -112,6 +112,12 @@ export function winogradEligible(g: WindowGeometry): boolean {
     g.stride.every((v) => v === 1) && g.pad[0] === 0;
 }
 
+/** Whether a convolution's weight gradient can run by the optional directConvWeightGrad kernel: a
+ *  batch divisible by 4 (it takes 4 images at a time). */
+export function directEligible(g: WindowGeometry): boolean {
+  return g.batch % 4 === 0;
+}
+
 /** The spatial output dims of a geometry, as many as the input had. */
 export function spatialOut(g: WindowGeometry, dims: number): number[] {
   return g.outSize.slice(3 - dims);

@@ -135,7 +135,7 @@ export function summarize(root: Layer, opts: SummaryOptions): Summary {
   }
   const infos = root.info();
   const columnFree = opts.columnFreeConv ?? true;
-  const kernels = { columnFree, winograd: opts.winogradConv ?? columnFree };
+  const kernels = { columnFree, winograd: opts.winogradConv ?? columnFree, direct: columnFree };
   const firstParams = infos.findIndex((r) => r.params > 0);
   const rows: SummaryRow[] = infos.map((r, i) => ({
     ...r, memory: FLOAT_BYTES * batchSize * outputValues(r), algorithm: convAlgorithms(r, batchSize, i === firstParams, kernels),

@@ -25,7 +25,15 @@ test('planner: Winograd for the course nets\' wide 3×3 layers, never where it d
   // direct; strided, 5×5 and 1×1 windows: never Winograd.
   assert.is(planConv(geom([32, 32, 32, 128], [3, 3], { pad: 2, dilation: 2 }), 64, all, train).algorithm, 'winograd');
   assert.is(planConv(geom([64, 16, 16, 32], [3, 3], { pad: 1 }), 64, all, train).algorithm, 'winograd');
-  assert.is(planConv(geom([3, 64, 64, 128], [3, 3], { pad: 2, dilation: 2 }), 32, all, { weightGrad: true, inputGrad: false }).algorithm, 'column-free');
+  const first = { weightGrad: true, inputGrad: false };
+  assert.is(planConv(geom([3, 64, 64, 128], [3, 3], { pad: 2, dilation: 2 }), 32, all, first).algorithm, 'column-free');
+  // With the direct weight gradient: CNN-1's and MNIST's first layers take it, ResNet's 7×7 stem
+  // (147 taps per filter) does not; a layer whose input needs a gradient never does.
+  const withDirect = { ...all, direct: true };
+  assert.is(planConv(geom([3, 64, 64, 128], [3, 3], { pad: 2, dilation: 2 }), 32, withDirect, first).algorithm, 'direct');
+  assert.is(planConv(geom([1, 28, 28, 128], [3, 3], { pad: 1 }), 32, withDirect, first).algorithm, 'direct');
+  assert.is(planConv(geom([3, 64, 64, 32], [7, 7], { pad: 3, stride: 2 }), 64, withDirect, first).algorithm, 'column-free');
+  assert.is(planConv(geom([3, 64, 64, 128], [3, 3], { pad: 2, dilation: 2 }), 32, withDirect, train).algorithm, 'column-free');
   assert.is(planConv(geom([64, 16, 16, 32], [3, 3], { pad: 1, stride: 2 }), 64, all, train).algorithm, 'im2col');
   assert.is(planConv(geom([64, 16, 16, 32], [5, 5], { pad: 2 }), 64, all, train).algorithm, 'column-free');
   assert.is(planConv(geom([64, 16, 16, 32], [1, 1], {}), 64, all, train).algorithm, 'pointwise');

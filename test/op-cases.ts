@@ -89,6 +89,10 @@ export const OP_CASES: OpCase[] = [
     f: ([x, w]) => withConvAlgorithm('winograd', () => ops.conv(x, w, { pad: 1 })) },
   { name: 'conv Winograd 2d 3×3 pad [3, 1] dilation [1, 2] (C2 4×6 N3, K2)', inputs: [{ shape: [2, 4, 6, 3] }, { shape: [2, 2, 3, 3] }],
     f: ([x, w]) => withConvAlgorithm('winograd', () => ops.conv(x, w, { pad: [3, 1], dilation: [1, 2] })) },
+  // A first layer (its input needs no gradient) with the direct weight gradient where the backend
+  // has it: an odd tap count, a window with stride and padding, a batch of 4.
+  { name: 'conv direct weight gradient 2d 3×2 stride [2, 1] pad 1 (C3 5×6 N4, K5)', inputs: [{ shape: [3, 5, 6, 4], constant: true }, { shape: [5, 3, 3, 2] }],
+    f: ([x, w]) => withConvAlgorithm('direct', () => ops.conv(x, w, { stride: [2, 1], pad: 1 })) },
   ...(['max', 'avg', 'l2'] as const).flatMap((op): OpCase[] => [
     { name: `pool ${op} 2d course: 3×3 pad 1 stride 2 (C2 7×6 N3)`, inputs: [{ shape: [2, 7, 6, 3], awayFromZero: 0.05 }],
       f: ([x]) => ops.pool(x, { window: 3, pad: 1, stride: 2, op }) },

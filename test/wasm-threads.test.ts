@@ -168,6 +168,14 @@ test('Winograd F(2×2, 3×3) forward and both gradients, chunked and shared ways
   }
 });
 
+test('direct weight gradient (many position chunks in fixed groups), identical bytes', () => {
+  const g = windowGeometry('t', [3, 30, 29, 16], [3, 3], { pad: 2, dilation: 2, stride: 1 }, false);
+  const K = 9, outs = g.outSize[1] * g.outSize[2] * 16, inN = 3 * 30 * 29 * 16;
+  checkCase({ label: 'directConvWeightGrad', kernel: 'directConvWeightGrad',
+    buffers: { x: f32(inN, 41), dy: f32(K * outs, 42), dw: { size: K * 27 } },
+    args: (b) => ({ x: b.x, dy: b.dy, dw: b.dw, g, k: K }), out: ['dw'] });
+});
+
 test('a split call with fewer parts than threads keeps every thread inside its own scratch slot', async () => {
   // Each thread writes the slot of its fixed index, whichever part it runs: 2 parts on 4 threads
   // must still reserve 4 slots, or a worker writes past the scratch region into the next buffer.

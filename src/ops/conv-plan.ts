@@ -6,20 +6,24 @@
 //   pointwise    1×1, stride 1, no padding: x is its own column matrix, one GEMM
 //   im2col       im2col + GEMM, the column matrix kept for the backward pass
 //   column-free  tiled kernels that rebuild each tile's columns in cache (big column matrices)
+//   direct       a first layer with few taps per filter: the tiled forward pass and a direct weight
+//                gradient that reads x in place (no input gradient: the layer reads the data)
 //   winograd     Winograd F(2×2, 3×3) (2-D 3×3, stride 1): 16 products per 2×2 tile instead of 36
 import type { Backend } from '../backends/backend.ts';
 import type { WindowGeometry } from '../kernels.ts';
-import { winogradEligible } from '../shape.ts';
+import { directEligible, winogradEligible } from '../shape.ts';
 
-export type ConvAlgorithm = 'pointwise' | 'im2col' | 'column-free' | 'winograd';
+export type ConvAlgorithm = 'pointwise' | 'im2col' | 'column-free' | 'direct' | 'winograd';
 
 /** What a backend offers beyond im2col + GEMM. */
-export interface ConvKernels { columnFree: boolean; winograd: boolean }
+export interface ConvKernels { columnFree: boolean; winograd: boolean; direct?: boolean }
 
 export function convKernels(backend: Backend): ConvKernels {
+  const columnFree = backend.has('convForward') && backend.has('convWeightGrad') && backend.has('convInputGrad');
   return {
-    columnFree: backend.has('convForward') && backend.has('convWeightGrad') && backend.has('convInputGrad'),
+    columnFree,
     winograd: backend.has('winogradForward') && backend.has('winogradWeightGrad') && backend.has('winogradInputGrad'),
+    direct: columnFree && backend.has('directConvWeightGrad'),
   };
 }
 
@@ -60,6 +64,8 @@ export const CONV_COST = {
   transformOut: 0.39,
   /** ns per filter value transformed (G·g·Gᵀ, and Gᵀ·z·G back). */
   filter: 1.39,
+  /** ns per multiply–add of the direct weight gradient (directConvWeightGrad). */
+  directWeightGrad: 0.065,
 };
 
 const gemmNs = (macs: number, depth: number): number => (macs / CONV_COST.rate) * (1 + CONV_COST.k0 / Math.max(1, depth));
@@ -97,6 +103,13 @@ export function passCost(g: WindowGeometry, k: number, pass: ConvPass, winograd:
   const J = tilesAlong(g.outSize[1], g.dilation[1]) * tilesAlong(g.outSize[2], g.dilation[2]) * N;
   if (pass === 'weightGrad') return { gemm: gemmNs(16 * k * C * J, 256), other: 16 * J * (C + k) * CONV_COST.transformIn + filters };
   return { gemm: gemmNs(16 * k * C * J, C), other: 16 * J * (C * CONV_COST.transformIn + k * CONV_COST.transformOut) + filters };
+}
+
+/** The direct weight gradient's modelled cost (all of it products, no copies). */
+export function directWeightGradCost(g: WindowGeometry, k: number): PassCost {
+  const taps = g.channels * g.window[0] * g.window[1] * g.window[2];
+  const macs = k * taps * g.outSize[0] * g.outSize[1] * g.outSize[2] * g.batch;
+  return { gemm: macs * CONV_COST.directWeightGrad, other: 0 };
 }
 
 export interface ConvCosts { direct: number; winograd: number | null }
@@ -147,11 +160,20 @@ export function planConv(g: WindowGeometry, k: number, kernels: ConvKernels, pas
   const rows = g.channels * g.window[0] * g.window[1] * g.window[2];
   const cols = g.outSize[0] * g.outSize[1] * g.outSize[2] * g.batch;
   const winograd = kernels.winograd && winogradEligible(g);
+  const direct = (kernels.direct ?? false) && directEligible(g) && passes.weightGrad && !passes.inputGrad;
   if (forced === 'winograd' && winograd) return { algorithm: 'winograd', costs: null };
   if (forced === 'column-free' && kernels.columnFree) return { algorithm: 'column-free', costs: null };
+  if (forced === 'direct' && direct) return { algorithm: 'direct', costs: null };
   if (forced === 'im2col') return { algorithm: 'im2col', costs: null };
-  const direct: ConvAlgorithm = kernels.columnFree && columnFreePays(rows, cols, k) ? 'column-free' : 'im2col';
-  if (!winograd) return { algorithm: direct, costs: null };
+  const family: ConvAlgorithm = kernels.columnFree && columnFreePays(rows, cols, k) ? 'column-free' : 'im2col';
+  if (!winograd && !direct) return { algorithm: family, costs: null };
   const costs = convCosts(g, k, passes);
-  return { algorithm: costs.winograd !== null && costs.winograd < costs.direct ? 'winograd' : direct, costs };
+  let best: { algorithm: ConvAlgorithm; ns: number } = { algorithm: family, ns: costs.direct };
+  if (direct) {
+    const fwd = passCost(g, k, 'forward', false)!, wgrad = directWeightGradCost(g, k);
+    const ns = fwd.gemm + fwd.other + wgrad.gemm;
+    if (ns < best.ns) best = { algorithm: 'direct', ns };
+  }
+  if (costs.winograd !== null && costs.winograd < best.ns) best = { algorithm: 'winograd', ns: costs.winograd };
+  return { algorithm: best.algorithm, costs };
 }

@@ -3,7 +3,8 @@
 // backward:  dW = dy · colsᵀ,  dcols = Wᵀ · dy,  dx = col2im(dcols).
 // The layout keeps the batch innermost, so y is already [K, ...out, N], the next layer's input.
 // conv-plan.ts picks the algorithm per layer: this im2col + GEMM, the column-free kernels (large
-// column matrices) or Winograd F(2×2, 3×3) (3×3 stride-1 windows, where it costs less).
+// column matrices), their forward with a direct weight gradient (first layers with few taps) or
+// Winograd F(2×2, 3×3) (3×3 stride-1 windows, where it costs less).
 import { needsGrad, record } from '../autograd/mode.ts';
 import type { DeviceBuffer } from '../backends/backend.ts';
 import type { WindowGeometry } from '../kernels.ts';
@@ -24,13 +25,15 @@ export function withColumnFreeConv<T>(fn: () => T): T {
 
 const COLUMN_FREE_KERNELS = { forward: 'convForward', weightGrad: 'convWeightGrad', inputGrad: 'convInputGrad' } as const;
 const WINOGRAD_KERNELS = { forward: 'winogradForward', weightGrad: 'winogradWeightGrad', inputGrad: 'winogradInputGrad' } as const;
+/** The direct plan runs no input gradient (planned only where x needs none). */
+const DIRECT_KERNELS = { forward: 'convForward', weightGrad: 'directConvWeightGrad', inputGrad: 'convInputGrad' } as const;
 
 /** The convolution with no column matrix kept: the column-free kernels (the forward tiled, the
  *  backward recomputing each tile's columns in cache; training memory drops by the whole matrix,
  *  151 MB for CNN-1's second conv at batch 128) or the Winograd ones (conv-plan.ts chooses). */
 function convWithoutColumns(
   x: Tensor, w: Tensor, g: WindowGeometry, k: number, dims: number,
-  kernels: typeof COLUMN_FREE_KERNELS | typeof WINOGRAD_KERNELS,
+  kernels: typeof COLUMN_FREE_KERNELS | typeof WINOGRAD_KERNELS | typeof DIRECT_KERNELS,
 ): Tensor {
   const backend = x.backend;
   const y = Tensor.empty(backend, [k, ...spatialOut(g, dims), g.batch]);
@@ -72,6 +75,7 @@ export function conv(x: Tensor, w: Tensor, opts: ConvOptions = {}): Tensor {
   const { algorithm } = planConv(g, k, convKernels(backend), { weightGrad: needsGrad(w), inputGrad: needsGrad(x) });
   if (algorithm === 'winograd') return convWithoutColumns(x, w, g, k, dims, WINOGRAD_KERNELS);
   if (algorithm === 'column-free') return convWithoutColumns(x, w, g, k, dims, COLUMN_FREE_KERNELS);
+  if (algorithm === 'direct') return convWithoutColumns(x, w, g, k, dims, DIRECT_KERNELS);
   // A 1×1 window with stride 1 and no padding reads x exactly as its own column matrix.
   const pointwise = algorithm === 'pointwise';
   // y before the columns: in inference the columns are freed right after the GEMM, and a heap

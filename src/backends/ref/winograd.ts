@@ -1,9 +1,9 @@
-// The Winograd kernels' spec: the convolution they compute, straight from its definition (the
-// direct kernels of conv-direct.ts), on the windows they accept. Their arithmetic is the wasm
+// The Winograd kernels' and directConvWeightGrad's spec: the convolution they compute, straight from its definition
+// (the kernels of conv-direct.ts), on the geometries they accept. Their arithmetic is the wasm
 // backend's business; their values are these up to float32 rounding.
 import type { DeviceBuffer } from '../backend.ts';
 import type { KernelArgs, WindowGeometry } from '../../kernels.ts';
-import { winogradEligible } from '../../shape.ts';
+import { directEligible, winogradEligible } from '../../shape.ts';
 import { convForward, convInputGrad, convWeightGrad } from './conv-direct.ts';
 
 function check(kernel: string, g: WindowGeometry): void {
@@ -24,5 +24,10 @@ export function winogradInputGrad(args: KernelArgs<DeviceBuffer>['winogradInputG
 
 export function winogradWeightGrad(args: KernelArgs<DeviceBuffer>['winogradWeightGrad']): void {
   check('winogradWeightGrad', args.g);
+  convWeightGrad(args);
+}
+
+export function directConvWeightGrad(args: KernelArgs<DeviceBuffer>['directConvWeightGrad']): void {
+  if (!directEligible(args.g)) throw new Error(`ref directConvWeightGrad: needs a batch divisible by 4, got ${args.g.batch}`);
   convWeightGrad(args);
 }

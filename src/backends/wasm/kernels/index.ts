@@ -8,6 +8,7 @@ import { convInputGrad } from './convInputGrad.ts';
 import { winogradForward } from './winogradForward.ts';
 import { winogradInputGrad } from './winogradInputGrad.ts';
 import { winogradWeightGrad } from './winogradWeightGrad.ts';
+import { directConvWeightGrad } from './directConvWeightGrad.ts';
 import { col2im } from './col2im.ts';
 import { poolForward } from './poolForward.ts';
 import { poolBackward } from './poolBackward.ts';
@@ -50,6 +51,7 @@ export const wasmKernels: WasmKernelTable = {
   winogradForward,
   winogradInputGrad,
   winogradWeightGrad,
+  directConvWeightGrad,
   col2im,
   poolForward,
   poolBackward,
