@@ -7,7 +7,7 @@
 // positions ξν is one GEMM (winograd-conv.ts). The weight gradient is the adjoint in g:
 //   dg = Gᵀ·[(A·dy·Aᵀ) ⊙ (Bᵀ·d·B)]·G.
 // Every multiplier is 0, ±1 or ±½, so the transforms add no rounding beyond their additions; F(4×4,
-// 3×3) was measured against the tests' float32 tolerances and left out (src/ops/conv-plan.ts).
+// 3×3) was measured against the tests' float32 tolerances and left out (bench/winograd-error.bench.ts).
 //
 // Data are [C, H, W, N] with the batch innermost, so every tile value is an N-vector: transforms run
 // on f32x4 over 4 images at a time (a batch not divisible by 4 runs them lane by lane). Dilation d

@@ -8,29 +8,19 @@
 import os from 'node:os';
 import { createWasmBackend } from '../src/backends/wasm/backend.ts';
 import { windowGeometry } from '../src/shape.ts';
-import { CONV_COST, convCosts, tilesAlong } from '../src/ops/conv-plan.ts';
+import { CONV_COST, convCosts, passFeatures } from '../src/ops/conv-plan.ts';
 import { FIRST_LAYERS, LAYERS, timeLayer, type LayerCase, type LayerTiming } from './conv-algos.bench.ts';
 import type { Row, Suite } from './run.ts';
 
-/** The model's features for one pass: its ns is Σ feature·parameter, term by term as convCosts in
- *  conv-plan.ts adds them (MACs, MACs per reduction step of a micro-kernel call, floats copied,
- *  values transformed in, values transformed out, filter values transformed). */
+/** The model's features for one timed pass (src/ops/conv-plan.ts passFeatures; the direct
+ *  algorithm's forward pass is the tiled one). */
 function features(c: LayerCase, pass: LayerTiming['pass'], algo: LayerTiming['algo']): number[] {
   const win = c.window ?? 3;
   const g = windowGeometry('calibrate', c.x, [win, win], { pad: c.pad, dilation: c.dilation, stride: c.stride ?? 1 }, false);
-  const C = c.x[0], K = c.k, N = c.x[3], rows = C * win * win, cols = g.outSize[1] * g.outSize[2] * N;
-  // The direct algorithm's forward pass is the tiled one; its weight gradient is all products.
-  if (algo === 'direct' && pass === 'weightGrad') return [0, 0, 0, 0, 0, 0, K * rows * cols];
-  if (algo !== 'winograd') {
-    const macs = K * rows * cols, depth = pass === 'forward' ? rows : pass === 'weightGrad' ? 256 : K;
-    return [macs, macs / depth, rows * cols, 0, 0, 0, 0];
-  }
-  const J = tilesAlong(g.outSize[1], c.dilation) * tilesAlong(g.outSize[2], c.dilation) * N;
-  const Jin = tilesAlong(c.x[1], c.dilation) * tilesAlong(c.x[2], c.dilation) * N;
-  const f = 16 * K * C;
-  if (pass === 'forward') return [16 * K * C * J, 16 * K * J, 0, 16 * J * C, 16 * J * K, f, 0];
-  if (pass === 'weightGrad') return [16 * K * C * J, (16 * K * C * J) / 256, 0, 16 * J * (C + K), 0, f, 0];
-  return [16 * K * C * Jin, 16 * C * Jin, 0, 16 * Jin * K, 16 * Jin * C, f, 0];
+  const way = algo === 'winograd' ? 'winograd' : algo === 'direct' && pass === 'weightGrad' ? 'direct' : 'gemm';
+  const f = passFeatures(g, c.k, pass, way);
+  if (!f) throw new Error(`calibrate: ${c.name} has no ${algo} ${pass}`);
+  return f;
 }
 
 /** Solves (AᵀA)p = Aᵀb by Gaussian elimination over the free parameters; parameters that come out

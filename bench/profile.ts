@@ -12,24 +12,24 @@
 import type { Backend, DeviceBuffer } from '../src/backends/backend.ts';
 import type { KernelArgs, KernelName } from '../src/kernels.ts';
 import type { Layer } from '../src/layers/index.ts';
-import { passCost, type ConvPass } from '../src/ops/conv-plan.ts';
+import { passCost, type ConvPass, type PassWay } from '../src/ops/conv-plan.ts';
 
 export const CATEGORIES = ['gemm', 'transforms', 'bn+act', 'pooling', 'optimizer'] as const;
 export type Category = typeof CATEGORIES[number];
 export type Split = Record<Category, number>;
 
-const CONV_PASSES: Partial<Record<KernelName, { pass: ConvPass; winograd: boolean }>> = {
-  convForward: { pass: 'forward', winograd: false },
-  convWeightGrad: { pass: 'weightGrad', winograd: false },
-  convInputGrad: { pass: 'inputGrad', winograd: false },
-  winogradForward: { pass: 'forward', winograd: true },
-  winogradWeightGrad: { pass: 'weightGrad', winograd: true },
-  winogradInputGrad: { pass: 'inputGrad', winograd: true },
+const CONV_PASSES: Partial<Record<KernelName, { pass: ConvPass; way: PassWay }>> = {
+  convForward: { pass: 'forward', way: 'gemm' },
+  convWeightGrad: { pass: 'weightGrad', way: 'gemm' },
+  convInputGrad: { pass: 'inputGrad', way: 'gemm' },
+  winogradForward: { pass: 'forward', way: 'winograd' },
+  winogradWeightGrad: { pass: 'weightGrad', way: 'winograd' },
+  winogradInputGrad: { pass: 'inputGrad', way: 'winograd' },
+  directConvWeightGrad: { pass: 'weightGrad', way: 'direct' },
 };
 
 function category(name: KernelName): Category {
-  // The direct weight gradient is all products (no columns, no transforms).
-  if (name === 'gemm' || name === 'directConvWeightGrad') return 'gemm';
+  if (name === 'gemm') return 'gemm';
   if (name === 'im2col' || name === 'col2im') return 'transforms';
   if (name.startsWith('pool')) return 'pooling';
   if (name.endsWith('Update')) return 'optimizer';
@@ -48,7 +48,7 @@ export function profileKernels<T>(backend: Backend, fn: () => T): { result: T; s
     const conv = CONV_PASSES[name];
     if (conv) {
       const { g, k } = args as KernelArgs<DeviceBuffer>['convForward'];
-      const cost = passCost(g, k, conv.pass, conv.winograd) ?? { gemm: 1, other: 0 };
+      const cost = passCost(g, k, conv.pass, conv.way) ?? { gemm: 1, other: 0 };
       const gemm = cost.gemm / (cost.gemm + cost.other);
       split.gemm += ms * gemm;
       split.transforms += ms * (1 - gemm);

@@ -42,33 +42,35 @@ export function columnFreePays(rows: number, cols: number, k: number): boolean {
 }
 
 /**
- * The cost model, in single-thread nanoseconds. GEMM time is MACs / RATE · (1 + K0 / depth), with
- * depth the reduction length each micro-kernel call runs (short reductions pay the call and the
- * store of the 4×8 block); every other pass costs its floats written times a per-float constant.
- * Calibrated with `npm run bench -- calibrate` (bench/conv-calibrate.bench.ts): a least-squares fit
- * to 99 timed passes (11 layers of CNN-1, MNIST CNN, CNN-2 and ResNet-18; forward, weight and input
- * gradient; im2col, column-free and Winograd) on the 2-vCPU AMD EPYC (Zen 4) of the project,
- * Node 20.20, relaxed SIMD, 1 thread, CPU time, load average 4.6 from other jobs, 2026-12-06. With
- * these constants the planner picks the measured faster algorithm for every one of the 11 layers.
+ * The cost model, in single-thread nanoseconds: a pass's cost is Σ feature·constant over the
+ * features of passFeatures. GEMM work counts multiply–adds with m and n rounded up to the
+ * micro-kernel's 4×8 block (an 8-wide panel of 9 columns computes 16), at RATE, plus K0 reduction
+ * steps' worth of overhead per micro-kernel call; every other pass costs its floats written times a
+ * per-float constant. Calibrated with `npm run bench -- calibrate` (bench/conv-calibrate.bench.ts):
+ * a least-squares fit to 123 timed passes (11 3×3 layers of CNN-1, MNIST CNN, CNN-2 and ResNet-18 by
+ * im2col, column-free and Winograd, each pass; four first layers by im2col, column-free and the
+ * direct weight gradient) on the 2-vCPU AMD EPYC (Zen 4) of the project, Node 20.20, relaxed SIMD,
+ * 1 thread, CPU time, load average 2.2 from other jobs, 2026-12-06. With these constants the
+ * planner picks the measured faster algorithm for all 11 3×3 layers; on the first layers the direct
+ * weight gradient wins clearly only on MNIST's (2.2 against 3.7 ms), and by under 10 % on CNN-1's and
+ * CNN-2's, where the model calls it a tie.
  */
 export const CONV_COST = {
   /** Multiply–adds per ns of the micro-kernel over long reductions. */
-  rate: 19.3,
+  rate: 28.5,
   /** Reduction steps' worth of overhead per micro-kernel call. */
-  k0: 2.4,
-  /** ns per float written by im2col / col2im. */
-  copy: 0.77,
+  k0: 11.6,
+  /** ns per float moved by im2col / col2im and the GEMM's packing. */
+  copy: 0.254,
   /** ns per transformed value of the Winograd input (Bᵀ·d·B, and A·dy·Aᵀ in the weight gradient). */
-  transformIn: 0.89,
+  transformIn: 0.891,
   /** ns per transformed-domain product turned back into outputs (Aᵀ·m·A and its epilogue). */
-  transformOut: 0.39,
+  transformOut: 0.077,
   /** ns per filter value transformed (G·g·Gᵀ, and Gᵀ·z·G back). */
-  filter: 1.39,
+  filter: 1.075,
   /** ns per multiply–add of the direct weight gradient (directConvWeightGrad). */
-  directWeightGrad: 0.065,
+  directWeightGrad: 0.0695,
 };
-
-const gemmNs = (macs: number, depth: number): number => (macs / CONV_COST.rate) * (1 + CONV_COST.k0 / Math.max(1, depth));
 
 /** F(2×2, 3×3) tiles covering `out` positions of one axis with dilation d (each residue class of
  *  d in tiles of 2). */
@@ -79,37 +81,57 @@ export function tilesAlong(out: number, d: number): number {
 }
 
 export type ConvPass = 'forward' | 'weightGrad' | 'inputGrad';
+/** How a pass runs: by a GEMM over (possibly tiled) columns, by Winograd, or the direct weight gradient. */
+export type PassWay = 'gemm' | 'winograd' | 'direct';
 
-/** One pass's modelled single-thread ns: its GEMM (micro-kernel) part and the rest (im2col/col2im
- *  copies, or the Winograd transforms). Benchmarks use the split to apportion measured kernel time. */
-export interface PassCost { gemm: number; other: number }
-
-/** The modelled cost of one pass by direct GEMM (im2col or column-free alike) or by Winograd
- *  (null where Winograd does not apply). */
-export function passCost(g: WindowGeometry, k: number, pass: ConvPass, winograd: boolean): PassCost | null {
+/** The coefficients of CONV_COST's constants for one pass, in the order 1/rate (multiply–adds),
+ *  k0/rate (multiply–adds per reduction step: the micro-kernel calls' overhead), copy, transformIn,
+ *  transformOut, filter, directWeightGrad; null where the way does not apply. */
+export function passFeatures(g: WindowGeometry, k: number, pass: ConvPass, way: PassWay): number[] | null {
   const C = g.channels, N = g.batch, taps = g.window[0] * g.window[1] * g.window[2];
-  if (!winograd) {
-    const rows = C * taps, cols = g.outSize[0] * g.outSize[1] * g.outSize[2] * N, macs = k * rows * cols;
-    // Reduction depth: forward the rows; weight gradient a tile of columns (long); input gradient k.
-    const depth = pass === 'forward' ? rows : pass === 'weightGrad' ? 256 : k;
-    return { gemm: gemmNs(macs, depth), other: rows * cols * CONV_COST.copy };
+  const up = (v: number, to: number) => Math.ceil(v / to) * to;
+  const rows = C * taps, cols = g.outSize[0] * g.outSize[1] * g.outSize[2] * N;
+  if (way === 'direct') return pass === 'weightGrad' ? [0, 0, 0, 0, 0, 0, k * rows * cols] : null;
+  if (way === 'gemm') {
+    // Forward: m = k, n = columns, depth rows, the columns written by im2col and packed; weight
+    // gradient: m = k, n = rows, depth a tile of columns (long), the columns written and packed and
+    // dy packed; input gradient: m = rows, n = columns, depth k, dy packed and col2im's adds.
+    const [macs, depth, copies] = pass === 'forward' ? [up(k, 4) * rows * up(cols, 8), rows, 2 * rows * cols]
+      : pass === 'weightGrad' ? [up(k, 4) * up(rows, 8) * cols, 256, 2 * rows * cols + k * cols]
+        : [up(rows, 4) * up(cols, 8) * k, k, rows * cols + k * cols];
+    return [macs, macs / depth, copies, 0, 0, 0, 0];
   }
   if (!winogradEligible(g)) return null;
-  const filters = 16 * k * C * CONV_COST.filter;
+  const filters = 16 * k * C;
   if (pass === 'inputGrad') {
-    const Jin = tilesAlong(g.inSize[1], g.dilation[1]) * tilesAlong(g.inSize[2], g.dilation[2]) * N;
-    return { gemm: gemmNs(16 * k * C * Jin, k), other: 16 * Jin * (k * CONV_COST.transformIn + C * CONV_COST.transformOut) + filters };
+    const J = up(tilesAlong(g.inSize[1], g.dilation[1]) * tilesAlong(g.inSize[2], g.dilation[2]) * N, 8), macs = 16 * up(C, 4) * k * J;
+    return [macs, macs / k, 0, 16 * J * k, 16 * J * C, filters, 0];
   }
   const J = tilesAlong(g.outSize[1], g.dilation[1]) * tilesAlong(g.outSize[2], g.dilation[2]) * N;
-  if (pass === 'weightGrad') return { gemm: gemmNs(16 * k * C * J, 256), other: 16 * J * (C + k) * CONV_COST.transformIn + filters };
-  return { gemm: gemmNs(16 * k * C * J, C), other: 16 * J * (C * CONV_COST.transformIn + k * CONV_COST.transformOut) + filters };
+  if (pass === 'weightGrad') {
+    const macs = 16 * up(k, 4) * up(C, 8) * J;
+    return [macs, macs / 256, 0, 16 * J * (C + k), 0, filters, 0];
+  }
+  const macs = 16 * up(k, 4) * C * up(J, 8);
+  return [macs, macs / C, 0, 16 * J * C, 16 * J * k, filters, 0];
 }
 
-/** The direct weight gradient's modelled cost (all of it products, no copies). */
-export function directWeightGradCost(g: WindowGeometry, k: number): PassCost {
-  const taps = g.channels * g.window[0] * g.window[1] * g.window[2];
-  const macs = k * taps * g.outSize[0] * g.outSize[1] * g.outSize[2] * g.batch;
-  return { gemm: macs * CONV_COST.directWeightGrad, other: 0 };
+const CONSTANTS = (): number[] => [
+  1 / CONV_COST.rate, CONV_COST.k0 / CONV_COST.rate, CONV_COST.copy, CONV_COST.transformIn, CONV_COST.transformOut,
+  CONV_COST.filter, CONV_COST.directWeightGrad,
+];
+
+/** One pass's modelled single-thread ns: its multiply–adds (GEMM micro-kernel or the direct loop)
+ *  and the rest (im2col/col2im copies, or the Winograd transforms). Benchmarks use the split to
+ *  apportion measured kernel time. */
+export interface PassCost { gemm: number; other: number }
+
+export function passCost(g: WindowGeometry, k: number, pass: ConvPass, way: PassWay): PassCost | null {
+  const f = passFeatures(g, k, pass, way);
+  if (!f) return null;
+  const c = CONSTANTS();
+  const gemm = f[0] * c[0] + f[1] * c[1] + f[6] * c[6];
+  return { gemm, other: f[2] * c[2] + f[3] * c[3] + f[4] * c[4] + f[5] * c[5] };
 }
 
 export interface ConvCosts { direct: number; winograd: number | null }
@@ -121,7 +143,7 @@ export function convCosts(g: WindowGeometry, k: number, passes: ConvPasses): Con
   const total = (winograd: boolean): number | null => {
     let ns = 0;
     for (const pass of list) {
-      const c = passCost(g, k, pass, winograd);
+      const c = passCost(g, k, pass, winograd ? 'winograd' : 'gemm');
       if (!c) return null;
       ns += c.gemm + c.other;
     }
@@ -170,7 +192,7 @@ export function planConv(g: WindowGeometry, k: number, kernels: ConvKernels, pas
   const costs = convCosts(g, k, passes);
   let best: { algorithm: ConvAlgorithm; ns: number } = { algorithm: family, ns: costs.direct };
   if (direct) {
-    const fwd = passCost(g, k, 'forward', false)!, wgrad = directWeightGradCost(g, k);
+    const fwd = passCost(g, k, 'forward', 'gemm')!, wgrad = passCost(g, k, 'weightGrad', 'direct')!;
     const ns = fwd.gemm + fwd.other + wgrad.gemm;
     if (ns < best.ns) best = { algorithm: 'direct', ns };
   }

@@ -2,8 +2,8 @@
 export { matmul, type MatmulOptions } from './matmul.ts';
 export { conv, type ConvOptions } from './conv.ts';
 export {
-  planConv, convCosts, passCost, convKernels, withConvAlgorithm, CONV_COST,
-  type ConvAlgorithm, type ConvPlan, type ConvCosts, type ConvKernels, type ConvPasses, type ConvPass, type PassCost,
+  planConv, convCosts, passCost, passFeatures, convKernels, withConvAlgorithm, CONV_COST,
+  type ConvAlgorithm, type ConvPlan, type ConvCosts, type ConvKernels, type ConvPasses, type ConvPass, type PassCost, type PassWay,
 } from './conv-plan.ts';
 export { convFused, canFuseConv, type ConvEpilogue } from './conv-fused.ts';
 export { pool, type PoolOptions } from './pool.ts';
