@@ -31,19 +31,22 @@ test('pixelLabels: class + 1 above the threshold, 0 at or below it', () => {
   assert.throws(() => pixelLabels(images, [1], 4), /not 1 images of 4 pixels/);
 });
 
-test('SegmentationIterator: batch-innermost images, masks and one-hot targets per pixel', () => {
+test('SegmentationIterator: batch-innermost images, one-hot targets per pixel, garment labels', async () => {
   // 3 samples of 1×1×2 pixels, 3 classes.
   const data = { X: Float32Array.from([1, 2, 3, 4, 5, 6]), y: Int32Array.from([0, 1, 1]), masks: Uint8Array.from([0, 1, 2, 2, 0, 1]) };
   const it = new SegmentationIterator(data, { shape: [1, 1, 2], nclass: 3, batchSize: 2 });
-  const [a, b] = [...it.batches()];
+  const batches = [];
+  for await (const b of it.batches()) batches.push(b);
+  const [a, b] = batches;
   assert.is(it.nbatches, 2);
+  assert.equal(it.targetShape, [3, 1, 2]);
   assert.equal(Array.from(a.x), [1, 3, 2, 4]);
-  assert.equal(Array.from(a.masks), [0, 2, 1, 2]);
+  assert.equal(Array.from(a.labels), [0, 1]);
   // targets [3 classes, 2 pixels, 2 samples]
   assert.equal(Array.from(a.targets), [1, 0, 0, 0, /* class 1 */ 0, 0, 1, 0, /* class 2 */ 0, 1, 0, 1]);
   assert.is(b.n, 1);
-  assert.equal(Array.from(b.masks), [0, 1]);
-  assert.throws(() => new SegmentationIterator({ ...data, masks: new Uint8Array(5) }, { shape: [1, 1, 2], nclass: 3, batchSize: 2 }), /mask values/);
+  assert.equal(Array.from(b.targets), [1, 0, 0, 1, 0, 0]);
+  assert.throws(() => new SegmentationIterator({ ...data, masks: new Uint8Array(5) }, { shape: [1, 1, 2], nclass: 3, batchSize: 2 }), /label map values/);
 });
 
 test('PixelConfusion: pixel accuracy and mean IoU by hand', () => {
@@ -143,7 +146,7 @@ test('argon train --task segmentation: the report lines, metrics.json and the PN
   console.log = (...a: unknown[]) => { lines.push(a.join(' ')); };
   let code: number;
   try {
-    code = await main(['train', '--task', 'segmentation', '--model', 'fcn', '--data', 'fashion-mnist', '--epochs', '1', '--limit', '1000', '--seed', '1', '--out', out]);
+    code = await main(['train', '--task', 'segmentation', '--model', 'fcn', '--data', 'fashion-mnist', '--epochs', '1', '--limit', '1000', '--seed', '1', '--out', out, '--quiet']);
   } finally {
     console.log = log;
   }
