@@ -1,0 +1,253 @@
+"""Argon's image data sets and preprocessing in Python (numpy and Pillow; no torch), for train_ddp.py.
+
+What Argon's loaders do (src/data/image-manifest.ts, image-folder.ts, image-ops.ts, image-cache.ts),
+reproduced so that PyTorch sees the inputs Argon would:
+
+  * listing: a CSV manifest (a header; the image path relative to the CSV in the first column, the
+    integer label >= 0 in the second; an optional `split` column selects rows) or a folder with one
+    subfolder per class (sorted names -> labels 0, 1, ...; .jpg/.jpeg/.png files, sorted);
+  * pixels: 8-bit RGB, grey (C = 1) by BT.601 luma rounded half up, then Argon's bilinear resize
+    (half-pixel centres, no anti-alias filter, rounded half up) to the model's H x W, as CHW uint8;
+    the values reach the network as 0-255 floats: the graph's own Normalizer scales them.
+  * Argon's decoded-image cache: when Argon has loaded the same listing at the same input shape
+    (`argon train`/`eval`, ImageManifest, ImageFolder), it wrote every image's pixels to
+    `<csv>.argon-cache-CxHxW[-split][-nLIMIT].bin` beside the listing or under $TMPDIR/argon-cache/.
+    Reading that file gives exactly Argon's pixels. Without it the images are decoded with Pillow
+    (libjpeg), whose JPEG decoding differs slightly from Argon's jpeg-js (on the faces set: a mean
+    absolute difference of 1.1 of 255, a third of the values equal); PNG decodes identically.
+"""
+import csv
+import hashlib
+import io
+import json
+import os
+
+import numpy as np
+
+CACHE_MAGIC = b'ARGNIMG1'
+CACHE_HEADER = 64
+IMAGE_EXT = ('.jpg', '.jpeg', '.png')
+
+
+class Listing:
+    """The images of a data set, in Argon's order, and what keys Argon's cache of them."""
+
+    def __init__(self, paths, labels, location, key, variant, owner):
+        self.paths, self.labels = paths, labels
+        self.location, self.key, self.variant, self.owner = location, key, variant, owner
+
+
+def _safe(name):
+    return ''.join(ch if ch.isascii() and (ch.isalnum() or ch in '_.-') else '_' for ch in name)
+
+
+def list_manifest(csv_path, split=None):
+    """Rows of a CSV manifest as Argon's parseManifest reads them; errors name the line."""
+    owner = f'manifest {csv_path}' + ('' if split is None else f" (split '{split}')")
+    with open(csv_path, 'rb') as f:
+        raw = f.read()
+    rows = [(n, r) for n, r in _csv_rows(raw.decode('utf-8-sig')) if any(v.strip() for v in r)]
+    if not rows:
+        raise ValueError(f'{owner}: the CSV is empty (a header line is required)')
+    header = [h.strip().lower() for h in rows[0][1]]
+    if len(header) < 2:
+        raise ValueError(f'{owner}: the header must have at least 2 columns (path, label), got {",".join(rows[0][1])!r}')
+    split_col = header.index('split') if 'split' in header else -1
+    if split is not None and split_col < 0:
+        raise ValueError(f"{owner}: split '{split}' asked for, but the CSV has no 'split' column")
+    base = os.path.dirname(csv_path)
+    paths, labels = [], []
+    for line, fields in rows[1:]:
+        if len(fields) < max(2, split_col + 1):
+            raise ValueError(f'{owner}: line {line} has {len(fields)} field(s), expected {len(header)}')
+        if split is not None and fields[split_col].strip() != split:
+            continue
+        file, text = fields[0].strip(), fields[1].strip()
+        if not file:
+            raise ValueError(f'{owner}: line {line} has an empty path')
+        label = _label(text)
+        if label is None:
+            raise ValueError(f"{owner}: line {line} ({file!r}) has label {text!r}; labels must be integers >= 0")
+        paths.append(os.path.normpath(file if os.path.isabs(file) else os.path.join(base, file)))
+        labels.append(label)
+    variant = '' if split is None else f'-{_safe(split)}'
+    return Listing(paths, labels, csv_path, raw, variant, owner)
+
+
+def _label(text):
+    """An integer >= 0 written as JavaScript's Number() reads it ('3', '3.0', '3e0'), else None."""
+    try:
+        v = float(text)
+    except ValueError:
+        return None
+    return int(v) if v >= 0 and v.is_integer() else None
+
+
+def _csv_rows(text):
+    """(line number, fields) per record, like Argon's RFC 4180 reader."""
+    reader = csv.reader(io.StringIO(text, newline=''))
+    for fields in reader:
+        yield reader.line_num, fields
+
+
+def list_folder(root):
+    """root/<class>/*.jpg|png as Argon's ImageFolder lists it (names sorted by code point)."""
+    classes = sorted(e.name for e in os.scandir(root) if e.is_dir() and not e.name.startswith('.'))
+    if not classes:
+        raise ValueError(f'folder {root}: no class subfolders found')
+    paths, labels, keys = [], [], []
+    for label, name in enumerate(classes):
+        files = sorted(e.name for e in os.scandir(os.path.join(root, name)) if e.is_file() and e.name.lower().endswith(IMAGE_EXT))
+        for f in files:
+            paths.append(os.path.join(root, name, f))
+            labels.append(label)
+            keys.append(f'{name}/{f}\t{label}')
+    return Listing(paths, labels, os.path.join(root, '.folder'), '\n'.join(keys).encode(), '', f'folder {root}')
+
+
+def list_images(data, split=None):
+    return list_folder(data) if os.path.isdir(data) else list_manifest(data, split)
+
+
+def _sha256_hex(*parts):
+    """Argon's sha256Hex: each part followed by one zero byte."""
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(p.encode() if isinstance(p, str) else p)
+        h.update(b'\0')
+    return h.hexdigest()
+
+
+def _node_tmpdir():
+    tmp = os.environ.get('TMPDIR') or os.environ.get('TMP') or os.environ.get('TEMP') or '/tmp'
+    return tmp.rstrip('/') or '/'
+
+
+def argon_cache_paths(listing, shape, limit=None):
+    """Where Argon keeps (or would keep) the cache of this listing at input shape [C, H, W]."""
+    c, h, w = shape
+    variant = listing.variant + ('' if limit is None else f'-n{limit}')
+    suffix = f'.argon-cache-{c}x{h}x{w}{variant}.bin'
+    absolute = os.path.abspath(listing.location)
+    tmp = os.path.join(_node_tmpdir(), 'argon-cache', f'{_sha256_hex(absolute)[:16]}-{os.path.basename(absolute)}{suffix}')
+    key = _sha256_hex(f'argon image cache v1 {c}x{h}x{w} {variant}', listing.key)
+    return [absolute + suffix, tmp], key
+
+
+def read_argon_cache(listing, shape, limit=None):
+    """(pixels [count, C, H, W] uint8 memory-mapped, labels, path) from Argon's cache, or None."""
+    paths, key = argon_cache_paths(listing, shape, limit)
+    for path in paths:
+        try:
+            with open(path, 'rb') as f:
+                head = f.read(CACHE_HEADER)
+                size = os.fstat(f.fileno()).st_size
+                if len(head) < CACHE_HEADER or head[:8] != CACHE_MAGIC:
+                    continue
+                version, c, h, w, count, skipped_len = np.frombuffer(head[8:32], '<u4').tolist()
+                if version != 1 or [c, h, w] != list(shape) or head[32:64].hex() != key:
+                    continue
+                labels = np.frombuffer(f.read(4 * count), '<i4').copy()
+                skipped = json.loads(f.read(skipped_len).decode())
+        except (FileNotFoundError, PermissionError):
+            continue
+        at = CACHE_HEADER + 4 * count + skipped_len
+        if size != at + count * c * h * w:
+            continue
+        if skipped:
+            raise ValueError(f"{listing.owner}: Argon's cache {path} records {len(skipped)} unreadable image(s), e.g. {skipped[0]!r}; "
+                             'remove them from the listing')
+        pixels = np.memmap(path, np.uint8, 'r', offset=at, shape=(count, c, h, w))
+        return pixels, labels, path
+    return None
+
+
+def _round_half_up(x):
+    """JavaScript's Math.round for float64 arrays (ties toward +infinity), exactly."""
+    f = np.floor(x)
+    return f + (x - f >= 0.5)
+
+
+def _axis_taps(src, dst):
+    scale = src / dst
+    s = np.minimum(np.maximum((np.arange(dst, dtype=np.float64) + 0.5) * scale - 0.5, 0.0), float(src - 1))
+    i0 = np.floor(s).astype(np.int64)
+    return i0, np.minimum(i0 + 1, src - 1), s - i0
+
+
+def resize_bilinear(img, height, width):
+    """Argon's resizeBilinear (src/data/image-ops.ts) on an HWC uint8 array, bit for bit."""
+    sh, sw = img.shape[:2]
+    if (sh, sw) == (height, width):
+        return img.copy()
+    d = img.astype(np.float64)
+    y0, y1, wy = _axis_taps(sh, height)
+    x0, x1, wx = _axis_taps(sw, width)
+    wx, wy = wx[None, :, None], wy[:, None, None]
+    c00, c01 = d[y0][:, x0], d[y0][:, x1]
+    c10, c11 = d[y1][:, x0], d[y1][:, x1]
+    top = c00 + wx * (c01 - c00)
+    bot = c10 + wx * (c11 - c10)
+    return _round_half_up(top + wy * (bot - top)).astype(np.uint8)
+
+
+def to_gray(rgb):
+    """Argon's toGray: round(0.299 R + 0.587 G + 0.114 B), half up, in float64."""
+    d = rgb.astype(np.float64)
+    return _round_half_up(0.299 * d[..., 0] + 0.587 * d[..., 1] + 0.114 * d[..., 2]).astype(np.uint8)[..., None]
+
+
+def to_model_input(rgb, shape):
+    """An HWC RGB uint8 image -> [C, H, W] uint8 as Argon's toModelInput: grey first, then resize."""
+    c, h, w = shape
+    if c not in (1, 3):
+        raise ValueError(f'image input must have 1 or 3 channels, got {c}')
+    src = to_gray(rgb) if c == 1 else rgb
+    return np.ascontiguousarray(resize_bilinear(src, h, w).transpose(2, 0, 1))
+
+
+def decode_rgb(path):
+    """A JPEG or PNG as HWC uint8 RGB with Pillow (alpha dropped, grey expanded, as Argon)."""
+    from PIL import Image
+    with Image.open(path) as im:
+        return np.asarray(im.convert('RGB'))
+
+
+class ArgonImages:
+    """The images of a listing at input shape [C, H, W]: Argon's cache when one matches (exactly
+    Argon's pixels), else Pillow decoding with Argon's resize. `pixels_from` says which."""
+
+    def __init__(self, data, shape, split=None, limit=None, pixels='auto'):
+        if pixels not in ('auto', 'argon', 'pillow'):
+            raise ValueError(f"pixels must be 'auto', 'argon' or 'pillow', got {pixels!r}")
+        self.shape = tuple(shape)
+        listing = list_images(data, split)
+        if limit is not None:
+            listing.paths, listing.labels = listing.paths[:limit], listing.labels[:limit]
+        if not listing.paths:
+            raise ValueError(f'{listing.owner}: the data set is empty (no images listed)')
+        cached = None if pixels == 'pillow' else read_argon_cache(listing, self.shape, limit)
+        if cached is None and pixels == 'argon':
+            where, _ = argon_cache_paths(listing, self.shape, limit)
+            raise ValueError(f"{listing.owner}: no Argon cache for input {'x'.join(map(str, shape))} (looked for {' and '.join(where)}); "
+                             'let Argon load the data once (e.g. argon eval --model DIR --data ...) or use --pixels pillow')
+        self.paths = listing.paths
+        if cached is not None:
+            self.pixels, labels, self.pixels_from = cached[0], cached[1], f"Argon's decode cache {cached[2]}"
+            if labels.tolist() != listing.labels:
+                raise ValueError(f"{listing.owner}: Argon's cache {cached[2]} holds other labels than the listing")
+        else:
+            self.pixels, self.pixels_from = None, 'Pillow decoding with Argon\'s resize'
+        self.labels = np.asarray(listing.labels, dtype=np.int64)
+
+    def __len__(self):
+        return len(self.labels)
+
+    def image(self, i):
+        """Sample i as [C, H, W] uint8."""
+        if self.pixels is not None:
+            return np.asarray(self.pixels[i])
+        try:
+            return to_model_input(decode_rgb(self.paths[i]), self.shape)
+        except Exception as e:  # noqa: BLE001 - the message names the file
+            raise ValueError(f"cannot decode image '{self.paths[i]}': {e}") from e
