@@ -184,6 +184,7 @@ def main(argv):
 
     if 'probe_before' not in log:
         log['probe_before'] = evaluate(net, probe, head, nclass, device)[0]
+        log['initial_digest'] = digest(net)
     started = time.time()
     for epoch in range(start, args.epochs):
         sampler.set_epoch(epoch)
