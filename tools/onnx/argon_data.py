@@ -106,7 +106,11 @@ def list_folder(root):
 
 
 def list_images(data, split=None):
-    return list_folder(data) if os.path.isdir(data) else list_manifest(data, split)
+    if not os.path.isdir(data):
+        return list_manifest(data, split)
+    if split is not None:
+        raise ValueError(f"folder {data}: a split ('{split}') needs a CSV manifest with a 'split' column")
+    return list_folder(data)
 
 
 def _sha256_hex(*parts):

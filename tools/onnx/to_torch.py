@@ -1,7 +1,7 @@
 """An ONNX file written by `argon export` as a trainable PyTorch nn.Module, and back to ONNX.
 
-For moving an Argon model to PyTorch (multi-GPU training with DistributedDataParallel, say) and
-bringing the result home with `argon import`. It runs the ONNX graph node by node with
+For moving an Argon model to PyTorch (multi-GPU training with DistributedDataParallel, say: that is
+train_ddp.py) and bringing the result home with `argon import`. It runs the ONNX graph node by node with
 torch.nn.functional, so it covers exactly the operators Argon exports (opset 13): Conv, Gemm,
 MatMul, BatchNormalization, Relu, LeakyRelu, Elu, Sigmoid, Tanh, Softmax, Identity, MaxPool,
 AveragePool, LpPool, Pad, Global{Average,Max,Lp}Pool, Add, Sum, Concat, Flatten, Mul, Dropout (and
