@@ -1,64 +1,117 @@
-// In-page half of `npm run bench:gpu` (bench/gpu.ts loads it in Chromium): times training steps of
-// CNN-1 and ResNet-18 on the GPU path (webgl) and the CPU path (wasm) in the same page. The first
-// step of each run compiles (shaders on the GPU) and is reported apart from the steady steps.
-import { getBackend } from '../src/backends/select.ts';
-import { ArrayIterator } from '../src/data/array-iterator.ts';
-import { Model } from '../src/model/model.ts';
-import { cnn1, resnet18 } from '../src/models/index.ts';
-import { CrossEntropyBinary, CrossEntropyMulti, GeneralizedCost } from '../src/nn/costs.ts';
-import { GradientDescentMomentum } from '../src/nn/optimizers/index.ts';
-import { autoChoice } from '../src/backends/webgl/select.ts';
+// In-page half of `npm run bench:gpu` (bench/gpu.ts loads it in Chromium): Argon's webgl backend
+// and, with --peers, TF.js's webgl backend (float32 forced) in one page, timed rep by rep in turn.
+// Every workload's first run compiles shaders (both engines) and is reported apart.
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-webgl';
+// tfjs-core registers its gradient functions only on request (tf.grad, optimizer.minimize need them).
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import { createWebglBackend, type WebglBackend } from '../src/backends/webgl/backend.ts';
 import { probeWebGL } from '../src/backends/webgl/context.ts';
-import { convBreakdown } from './gpu-conv.ts';
+import { kernelWorkloads, type Engine } from './gpu-kernels.ts';
+import { netEngines, netWorkloads } from './gpu-nets.ts';
 
-export interface BenchCase { net: 'cnn1' | 'resnet18'; batch: number; size: number; steps: number }
-export interface BenchRow {
-  net: string; backend: string; batch: number; size: number;
-  firstStepMs: number; stepMs: number[]; imagesPerSecond: number; firstLoss: number;
+export interface Row {
+  name: string;
+  argonMs: number[]; tfMs: number[];
+  /** Network workloads: the same steps on Argon's cpu backend (wasm) in the same page. */
+  cpuMs: number[];
+  argonFirstMs: number; tfFirstMs: number | null;
+  /** max |argon − tf| / max |tf| over the compared values (null without peers). */
+  diff: number | null;
+  fetchesPerMac: number | null;
+  note: string;
 }
 
-async function timeSteps(c: BenchCase, backend: 'cpu' | 'gpu'): Promise<BenchRow> {
-  const shape = [3, c.size, c.size];
-  const layers = c.net === 'cnn1' ? cnn1({ inputShape: shape }) : resnet18({ inputShape: shape });
-  const cost = new GeneralizedCost({ costfunc: c.net === 'cnn1' ? new CrossEntropyBinary() : new CrossEntropyMulti() });
-  const n = c.batch * (c.steps + 1);
-  const X = new Uint8Array(n * 3 * c.size * c.size);
-  for (let i = 0; i < X.length; i++) X[i] = (i * 2654435761) >>> 24;
-  const y = Int32Array.from({ length: n }, (_, i) => i % 2);
-  const model = new Model(layers, { seed: 1, backend });
-  const times: number[] = [];
-  let firstLoss = NaN, last = performance.now();
-  await model.fit(new ArrayIterator(X, y, { nclass: 2, lshape: shape, batchSize: c.batch }), {
-    cost, optimizer: new GradientDescentMomentum(0.01, { momentumCoef: 0.9 }), epochs: 1,
-    callbacks: [
-      { onTrainBegin: () => { last = performance.now(); } },
-      { onBatchEnd: (_b, logs) => {
-        const now = performance.now();
-        times.push(now - last);
-        if (Number.isNaN(firstLoss)) firstLoss = logs.loss;
-        last = now;
-      } },
-    ],
-  });
-  const name = model.backend.name;
-  model.dispose();
-  const steady = times.slice(1);
-  const median = [...steady].sort((a, b) => a - b)[Math.floor(steady.length / 2)] ?? times[0];
-  return {
-    net: c.net, backend: name, batch: c.batch, size: c.size, firstStepMs: times[0], stepMs: steady,
-    imagesPerSecond: c.batch / (median / 1000), firstLoss,
-  };
+let argon: WebglBackend | null = null;
+
+async function setup(peers: boolean): Promise<WebglBackend> {
+  if (peers && tf.getBackend() !== 'webgl') {
+    tf.env().set('WEBGL_RENDER_FLOAT32_CAPABLE', true);
+    tf.env().set('WEBGL_FORCE_F16_TEXTURES', false);
+    if (!(await tf.setBackend('webgl'))) throw new Error('TF.js could not start its webgl backend');
+    await tf.ready();
+  }
+  argon ??= await createWebglBackend();
+  return argon;
 }
 
-export async function runBench(cases: BenchCase[]): Promise<{ renderer: string; software: boolean; auto: string; cpu: string; rows: BenchRow[] }> {
-  const probe = probeWebGL();
-  const cpu = await getBackend('cpu');
-  const rows: BenchRow[] = [];
-  for (const c of cases) for (const b of ['gpu', 'cpu'] as const) rows.push(await timeSteps(c, b));
-  const variant = (cpu as { variant?: string }).variant, threads = (cpu as { threads?: number }).threads;
-  return { renderer: probe.renderer, software: probe.software, auto: autoChoice().name, cpu: `wasm ${variant ?? ''} ${threads ?? 1} thread(s)`, rows };
+function relDiff(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length) return Infinity;
+  let diff = 0, scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return diff / (scale || 1);
 }
 
-(globalThis as { argonBench?: { runBench: typeof runBench; probe: typeof probeWebGL; convBreakdown: typeof convBreakdown } }).argonBench = {
-  runBench, probe: probeWebGL, convBreakdown,
-};
+async function timed(e: Engine): Promise<number> {
+  const t0 = performance.now();
+  await e.run();
+  return performance.now() - t0;
+}
+
+/** First runs, then `reps` runs alternating the engines. */
+async function compare(a: Engine, b: Engine | null, reps: number): Promise<Pick<Row, 'argonMs' | 'tfMs' | 'argonFirstMs' | 'tfFirstMs' | 'diff'>> {
+  const argonFirstMs = await timed(a);
+  const tfFirstMs = b ? await timed(b) : null;
+  const diff = b ? relDiff(a.result(), b.result()) : null;
+  const argonMs: number[] = [], tfMs: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    argonMs.push(await timed(a));
+    if (b) tfMs.push(await timed(b));
+  }
+  return { argonMs, tfMs, argonFirstMs, tfFirstMs, diff };
+}
+
+/** Steady runs of the cpu path (its first run warms up and is dropped). */
+async function cpuTimes(c: Engine, reps: number): Promise<number[]> {
+  await c.run();
+  const out: number[] = [];
+  for (let r = 0; r < reps; r++) out.push(await timed(c));
+  return out;
+}
+
+export function workloadNames(quick: boolean): { kernels: string[]; nets: string[] } {
+  return { kernels: kernelWorkloads(quick).map((w) => w.name), nets: netWorkloads(quick).map((w) => w.name) };
+}
+
+export async function runKernel(name: string, reps: number, peers: boolean): Promise<Row> {
+  const be = await setup(peers);
+  const w = kernelWorkloads(false).find((k) => k.name === name);
+  if (!w) throw new Error(`no kernel workload '${name}'`);
+  const a = w.argon(be), b = peers ? w.tf() : null;
+  try {
+    return { name, ...(await compare(a, b, reps)), cpuMs: [], fetchesPerMac: w.fetchesPerMac, note: '' };
+  } finally {
+    a.dispose();
+    b?.dispose();
+  }
+}
+
+export async function runNet(name: string, reps: number, peers: boolean): Promise<Row> {
+  await setup(peers);
+  const w = netWorkloads(false).find((n) => n.name === name);
+  if (!w) throw new Error(`no network workload '${name}'`);
+  const e = await netEngines(w, peers, Math.min(reps + 1, 4));
+  const before = e.backend.stats();
+  try {
+    const r = await compare(e.argon, e.tf, reps);
+    const after = e.backend.stats();
+    const cpuMs = await cpuTimes(e.cpu, reps);
+    const fpm = (after.fetches - before.fetches) / Math.max(1, after.macs - before.macs);
+    const losses = `first loss argon ${e.argon.loss().toFixed(5)}${e.tf ? `, TF.js ${e.tf.loss().toFixed(5)}` : ''}`;
+    return { name, ...r, cpuMs, fetchesPerMac: fpm, note: `${losses}; cpu loss ${e.cpu.loss().toFixed(5)}` };
+  } finally {
+    e.argon.dispose();
+    e.cpu.dispose();
+    e.tf?.dispose();
+  }
+}
+
+export function probe(): { renderer: string; software: boolean; maxTextureSize: number } {
+  const p = probeWebGL();
+  return { renderer: p.renderer, software: p.software, maxTextureSize: p.maxTextureSize };
+}
+
+(globalThis as { argonGpuBench?: unknown }).argonGpuBench = { probe, workloadNames, runKernel, runNet };

@@ -7,5 +7,6 @@ if (!existsSync(bundle)) {
   console.error('argon: build/cli.mjs is missing; run `npm run build` (npm ci runs it) first');
   process.exit(1);
 }
-const { main } = await import(bundle.href);
+const { main, installProcessGuards } = await import(bundle.href);
+installProcessGuards(); // EPIPE (`argon … | head`) and Ctrl-C end the command quietly
 process.exitCode = await main(process.argv.slice(2));

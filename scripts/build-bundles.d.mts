@@ -5,5 +5,6 @@ export const root: string;
 export const wasmBesideBundle: Plugin;
 export function options(o: { platform: 'browser' | 'node'; minify?: boolean }): BuildOptions;
 export function browserOptions(o?: { minify?: boolean }): BuildOptions;
-export const entries: Record<'browser' | 'node' | 'cli', () => BuildOptions>;
+export const entries: Record<'browser' | 'iife' | 'cli', () => BuildOptions>;
+export const ALL: string[];
 export function buildBundles(only?: string[]): Promise<number>;

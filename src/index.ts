@@ -9,18 +9,24 @@ export { windowGeometry, outputSize, type WindowOptions, type PerDim } from './s
 
 // Backends and the kernel contract
 export { KERNEL_NAMES, type KernelArgs, type KernelName, type WindowGeometry, type PoolMode } from './kernels.ts';
-export { DeviceBuffer, type Backend, type BufferKind, type DType, type MemoryStats, type KernelTable } from './backends/backend.ts';
+export { DeviceBuffer, type Backend, type BufferKind, type DType, type MemoryStats, type KernelTable, type KernelFn } from './backends/backend.ts';
 export { createRefBackend } from './backends/ref/backend.ts';
-export { createWasmBackend, type WasmBackend, type WasmBackendOptions } from './backends/wasm/backend.ts';
-export { relaxedSimdSupported } from './backends/wasm/module.ts';
+export { createWasmBackend, type WasmBackend, type WasmBackendOptions, type WasmBuffer } from './backends/wasm/backend.ts';
+export type { WasmFn } from './backends/wasm/context.ts';
+export { relaxedSimdSupported, type WasmVariant, type RelaxedOption } from './backends/wasm/module.ts';
+export { setWasmSources, WASM_FILES, type WasmSources, type WasmSource, type WasmFile, type WasmBuild } from './backends/wasm/sources.ts';
 export { setBackend, getBackend, resolveBackendName, type BackendName, type BackendOptions } from './backends/select.ts';
 export { autoChoice, type AutoChoice } from './backends/webgl/select.ts';
 export type { WebglBackend, WebglInfo } from './backends/webgl/backend.ts';
+export type { WebglBuffer } from './backends/webgl/buffer.ts';
+export type { GpuTexture } from './backends/webgl/gpujs.ts';
 
 // Model
-export { Model, type ModelOptions, type FitOptions, type EvalResult } from './model/model.ts';
+export { Model, type ModelOptions, type FitOptions, type EvalResult, type LoadOptions, type PendingState } from './model/model.ts';
+export type { PredictSample, PredictBatch } from './model/predict.ts';
+export type { ImageDataLike } from './model/inputs.ts';
 export { summarize, formatSummary, formatBytes, adviceRules, type Summary, type SummaryRow, type MemoryEstimate, type SummaryOptions, type AdviceRule } from './summary.ts';
-export { encodeModelFile, decodeModelFile, FORMAT_VERSION } from './io/model-file.ts';
+export { encodeModelFile, decodeModelFile, FORMAT_VERSION, type FileContents } from './io/model-file.ts';
 
 // Layers and containers
 export {
@@ -29,7 +35,7 @@ export {
   assignNames, buildLayers, walkLayers, primitiveLayers, layerFromConfig, flattenLayers,
   type LayerOptions, type SpatialOption, type ConvolutionOptions, type PoolingOptions, type LinearOptions, type BiasOptions,
   type BatchNormLayerOptions, type DropoutOptions, type CompoundOptions, type ConvOptions, type MergeBroadcastOptions,
-  type Branch, type LayerList, type ForwardPre, type Param, type ParamKind, type StateTensor, type BuildContext,
+  type Branch, type LayerList, type ForwardPre, type Param, type ParamKind, type StateTensor, type BuildContext, type ParamPreset,
   type RunContext, type LayerConfig, type LayerInfo,
 } from './layers/index.ts';
 
@@ -41,6 +47,8 @@ export {
   importOnnx, exportOnnx, modelToOnnx, decodeOnnx, encodeOnnx, SUPPORTED_OPS, OPSET,
   type OnnxImportOptions, type OnnxImport, type OnnxModel,
 } from './onnx/index.ts';
+export type { OnnxGraph, OnnxTensor, OnnxValueInfo, OnnxNode, OnnxAttribute } from './onnx/schema.ts';
+export type { ExportSource, ModelLike } from './onnx/export.ts';
 
 // nn: activations, initializers, costs, metrics, optimizers, schedules, callbacks
 export { Identity, Rectlin, Explin, Logistic, Tanh, Softmax, PixelwiseSoftmax, Normalizer, activationFromConfig, type ActivationTransform } from './nn/activations.ts';
@@ -61,7 +69,9 @@ export {
 export { Schedule, StepSchedule, PowerSchedule, ExpSchedule, PolySchedule, scheduleFromConfig, type LearningRateSchedule, type ScheduleConfig } from './nn/schedules.ts';
 export {
   progressBar, checkpoint, saveBest, earlyStop, historyPlot, History, CallbackRunner, historySvg,
-  type Callback, type TrainInfo, type EpochLogs, type BatchLogs, type HistoryData, type ProgressStream,
+  ProgressBar, Checkpoint, SaveBest, EarlyStop, HistoryPlot,
+  type Callback, type TrainInfo, type EpochLogs, type BatchLogs, type HistoryData, type ProgressStream, type MaybePromise,
+  type ProgressBarOptions, type EarlyStopOptions, type HistoryPlotOptions, type MonitorMode,
 } from './nn/callbacks/index.ts';
 export { lineChartSvg, type Series, type ChartOptions } from './plot.ts';
 export { PixelConfusion } from './nn/segmentation-metrics.ts';
@@ -70,14 +80,14 @@ export { bottleneckAdvice, stackedConvAdvice } from './summary-advice.ts';
 
 // The course's networks
 export {
-  models, modelNames, RECIPE_CHANGES, makeResnetBase, moduleBasic, moduleBottleneck, convParams,
+  models, modelNames, RECIPE_CHANGES, costFor, headType, makeResnetBase, moduleBasic, moduleBottleneck, convParams,
   fcnn1, fcnn2, fcnn3, cnn1, cnn2, resnet18, resnet34, resnet50, resnet101, resnet152, fcn,
   type ModelName, type NetworkOptions, type Recipe, type ResnetBlock, type FcnOptions,
 } from './models/index.ts';
 
 // Data
 export type { Batch, DataIterator } from './data/iterator.ts';
-export { ArrayIterator, type ArrayIteratorOptions, type ArrayData } from './data/array-iterator.ts';
+export { ArrayIterator, type ArrayIteratorOptions, type ArrayData, type ArrayRows } from './data/array-iterator.ts';
 export { type IteratorState } from './data/batching.ts';
 export {
   LabelMapIterator, TargetArrayIterator, type LabelMapIteratorOptions, type TargetArrayIteratorOptions,
@@ -96,4 +106,7 @@ export {
 } from './data/browser-images.ts';
 export { loadMnist, type DigitsData, type LoadMnistOptions } from './data/mnist.ts';
 export { loadFashionMnist, FASHION_MNIST_CLASSES, type LoadFashionMnistOptions } from './data/fashion-mnist.ts';
-export { pixelLabels, FOREGROUND_THRESHOLD, SEGMENTATION_CLASSES, SegmentationIterator, loadFashionMnistSegmentation } from './data/segmentation.ts';
+export {
+  pixelLabels, FOREGROUND_THRESHOLD, SEGMENTATION_CLASSES, SegmentationIterator, loadFashionMnistSegmentation,
+  type SegmentationData, type SegmentationIteratorOptions,
+} from './data/segmentation.ts';

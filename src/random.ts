@@ -58,7 +58,9 @@ export class Random {
   }
 
   setState(state: readonly number[]): void {
-    if (state.length !== 5) throw new Error(`Random.setState: expected 5 numbers, got ${state.length}`);
+    if (!Array.isArray(state) || state.length !== 5 || !state.slice(0, 4).every((w) => Number.isInteger(w))) {
+      throw new Error(`Random.setState: expected 5 numbers (four 32-bit state words and a cached normal or null), got ${JSON.stringify(state)}`);
+    }
     for (let i = 0; i < 4; i++) this.s[i] = state[i] >>> 0;
     this.spare = Number.isNaN(state[4]) ? null : state[4];
   }

@@ -165,7 +165,7 @@ test('argon train --task segmentation: the report lines, metrics.json, the PNG s
   assert.equal([png.width, png.height], [10 * (84 + 4) + 4, 3 * (84 + 4) + 4]);
   assert.ok(existsSync(join(out, 'model.argon')));
   // The run is a Model.fit run: history.json has the test metrics, and --resume continues it.
-  const resumed = await cli(['train', '--task', 'segmentation', '--resume', out, '--epochs', '2', '--quiet']);
+  const resumed = await cli(['train', '--resume', out, '--epochs', '2', '--quiet']); // run.json says it is a segmentation run
   assert.is(resumed.code, 0, [...resumed.lines, ...resumed.errors].join('\n'));
   const history = JSON.parse(await readFile(join(out, 'history.json'), 'utf8')) as { epoch: number[]; metrics: Record<string, number[]> };
   assert.equal(history.epoch, [0, 1]);

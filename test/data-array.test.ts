@@ -117,7 +117,7 @@ test('errors name the bad values', async () => {
     'X has 59 values', '5·12 = 60');
   await throwsWith(() => new ArrayIterator(new Float32Array(0), new Int32Array(0), { nclass: 3, lshape, batchSize: 2 }),
     'empty');
-  await throwsWith(() => new ArrayIterator(X, y, { nclass: 3, lshape, batchSize: 6 }), 'batchSize 6', 'larger', '5 samples');
+  await throwsWith(() => new ArrayIterator(X, y, { nclass: 3, lshape, batchSize: 6, shuffle: true }), 'batchSize 6', 'larger', '5 samples');
   await throwsWith(() => new ArrayIterator(X, y, { nclass: 3, lshape, batchSize: 0 }), 'batchSize', 'positive integer', 'got 0');
   await throwsWith(() => new ArrayIterator(X, y, { nclass: 3, lshape, batchSize: 1.5 }), 'batchSize', 'got 1.5');
   await throwsWith(() => new ArrayIterator(X, y, { nclass: 3, lshape, batchSize: -2 }), 'batchSize', 'got -2');

@@ -57,7 +57,7 @@ if (missing) {
   const page = await browser.newPage();
   const errors = collectErrors(page);
   await page.goto(`${server.url}/build/test/images/index.html`);
-  await page.waitForFunction(() => 'argonImages' in globalThis, null, { timeout: 30_000 });
+  await page.waitForFunction(() => 'argonImages' in globalThis, null, { timeout: 180_000 });
   for (const id of ['photos', 'pets', 'listed']) await page.setInputFiles(`#${id}`, join(dir, id));
   if (faces) await page.setInputFiles('#faces', faces.dir);
 

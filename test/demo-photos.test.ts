@@ -39,11 +39,11 @@ if (!built) {
   const warnings: string[] = [];
   page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
   const dataInfo = (prefix: string) => page.waitForFunction(
-    (p) => document.getElementById('data-info')?.textContent?.startsWith(p), prefix, { timeout: 60_000 });
+    (p) => document.getElementById('data-info')?.textContent?.startsWith(p), prefix, { timeout: 180_000 });
 
   test('a picked folder of UTKFace-named photos loads: classes from the names, the corrupt file skipped', async () => {
     await page.goto(`${server.url}/examples/browser/index.html`);
-    await page.waitForFunction(() => /^MNIST (digits:|not available)/.test(document.getElementById('data-info')?.textContent ?? ''), null, { timeout: 30_000 });
+    await page.waitForFunction(() => /^MNIST (digits:|not available)/.test(document.getElementById('data-info')?.textContent ?? ''), null, { timeout: 180_000 });
     await page.setInputFiles('#folder', photos);
     await dataInfo('photos:');
     const ntest = Math.floor(FACES * 0.2);
@@ -61,7 +61,7 @@ if (!built) {
     await page.fill('#eval-images', '12');
     await page.fill('#lr', '0.01');
     await page.click('#train');
-    await page.waitForFunction(() => document.body.dataset.trained === 'yes' || /error/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: 120_000 });
+    await page.waitForFunction(() => document.body.dataset.trained === 'yes' || /error/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: 600_000 });
     const status = await page.textContent('#status');
     assert.not.match(status ?? '', /error/, `${status} ${errors.join(' | ')}`);
     assert.is(await page.textContent('#s-backend'), 'CPU');
@@ -76,7 +76,7 @@ if (!built) {
     assert.ok(acc.length > 0 && acc[acc.length - 1] >= 0.75, `held-out accuracies ${acc.join(', ')}`);
     const male = readFileSync(join(photos, '20_0_0_20170110100000000.jpg'));
     await page.setInputFiles('#photo', { name: 'face.jpg', mimeType: 'image/jpeg', buffer: male });
-    await page.waitForSelector('#predicted', { timeout: 30_000 });
+    await page.waitForSelector('#predicted', { timeout: 180_000 });
     const predicted = await page.textContent('#predicted');
     assert.ok(predicted === 'male' || predicted === 'female', `prediction '${predicted}'`);
     await page.screenshot({ path: join(REPO, 'build/test/demo-photos-cpu.png'), fullPage: true });

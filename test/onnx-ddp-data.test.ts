@@ -1,11 +1,12 @@
 // tools/onnx/argon_data.py, the preprocessing train_ddp.py feeds PyTorch, against Argon's own loaders:
 // PNG images of awkward sizes (decoded identically by Pillow and fast-png) listed by a CSV manifest
 // with a split column and by a folder, resized to 3×16×20 and grey 1×16×20, must give Argon's pixels
-// byte for byte; and once Argon has cached a listing, Python must find that cache (the same key and
-// path rules) and read exactly Argon's pixels from it. Needs numpy and Pillow; skipped without them.
+// byte for byte; and once Argon has cached a listing, Python must find that cache (the same cache
+// folder, name, key and checksum rules) and read exactly Argon's pixels from it, and refuse it once an
+// image has changed. Needs numpy and Pillow; skipped without them.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode } from 'fast-png';
@@ -28,7 +29,7 @@ async function makeImages(dir: string): Promise<string[]> {
 }
 
 /** Python's pixels for a listing, concatenated, and where they came from. */
-async function pythonPixels(data: string, shape: number[], mode: string, split?: string): Promise<{ pixels: Uint8Array; from: string }> {
+async function pythonPixels(data: string, shape: number[], mode: string, split: string | undefined, cacheDir: string): Promise<{ pixels: Uint8Array; from: string }> {
   const out = join(tmpdir(), `argon-py-pixels-${process.pid}-${Math.random().toString(36).slice(2)}.bin`);
   const code = [
     'import sys; sys.path.insert(0, "tools/onnx")',
@@ -37,7 +38,7 @@ async function pythonPixels(data: string, shape: number[], mode: string, split?:
     `open(${JSON.stringify(out)}, "wb").write(b"".join(im.image(i).tobytes() for i in range(len(im))))`,
     'print(im.pixels_from)',
   ].join('\n');
-  const from = (await python(['-c', code])).trim();
+  const from = (await python(['-c', code], { env: { ...process.env, ARGON_CACHE_DIR: cacheDir } })).trim();
   return { pixels: new Uint8Array(await readFile(out)), from };
 }
 
@@ -45,6 +46,7 @@ test('argon_data.py: Argon\'s resize, grey conversion and listing order, byte fo
   const why = await missingPython(['numpy', 'PIL'], 'apt-get install python3-numpy python3-pil');
   if (why) { console.log(`  (skipped: ${why})`); return; }
   const dir = await mkdtemp(join(tmpdir(), 'argon-pydata-'));
+  const cacheDir = join(dir, 'cache');
   const names = await makeImages(dir);
   // Rows out of file order, a split column, and a label column; only 'a' rows are kept.
   const rows = [[3, 1, 'a'], [0, 0, 'a'], [4, 2, 'b'], [1, 1, 'a'], [2, 0, 'a']];
@@ -52,14 +54,14 @@ test('argon_data.py: Argon\'s resize, grey conversion and listing order, byte fo
   await writeFile(csv, `path,label,split\n${rows.map(([k, label, split]) => `${names[k as number]},${label},${split}`).join('\n')}\n`);
   for (const shape of [[3, 16, 20], [1, 16, 20]]) {
     const argon = await ImageManifest.open(csv, { inputShape: shape, batchSize: 2, split: 'a', cache: false });
-    const viaPillow = await pythonPixels(csv, shape, 'pillow', 'a');
+    const viaPillow = await pythonPixels(csv, shape, 'pillow', 'a', cacheDir);
     assert.match(viaPillow.from, /Pillow/);
     assert.equal(viaPillow.pixels, argon.images.pixels, `Pillow + Argon's resize at ${shape.join('x')}`);
   }
-  // Argon writes its cache beside the listing; Python must compute the same key and path.
-  const cached = await ImageManifest.open(csv, { inputShape: [3, 16, 20], batchSize: 2, split: 'a' });
-  assert.ok(cached.cachePath?.startsWith(dir), `cache written beside the CSV: ${cached.cachePath}`);
-  const viaCache = await pythonPixels(csv, [3, 16, 20], 'argon', 'a');
+  // Argon writes its cache into the cache folder; Python must compute the same name and key.
+  const cached = await ImageManifest.open(csv, { inputShape: [3, 16, 20], batchSize: 2, split: 'a', cacheDir });
+  assert.ok(cached.cachePath?.startsWith(cacheDir), `cache written into the cache folder: ${cached.cachePath}`);
+  const viaCache = await pythonPixels(csv, [3, 16, 20], 'argon', 'a', cacheDir);
   assert.ok(viaCache.from.includes(cached.cachePath!), viaCache.from);
   assert.equal(viaCache.pixels, cached.images.pixels);
   // A folder of class folders: the same order, labels and cache rules.
@@ -68,15 +70,20 @@ test('argon_data.py: Argon\'s resize, grey conversion and listing order, byte fo
     await mkdir(join(root, cls), { recursive: true });
     for (const k of ks) await writeFile(join(root, cls, names[k]), await readFile(join(dir, names[k])));
   }
-  const folder = new ImageFolder(root, { inputShape: [3, 16, 20], batchSize: 2 });
+  const folder = new ImageFolder(root, { inputShape: [3, 16, 20], batchSize: 2, cacheDir });
   await folder.load();
-  const fromFolder = await pythonPixels(root, [3, 16, 20], 'argon');
+  const fromFolder = await pythonPixels(root, [3, 16, 20], 'argon', undefined, cacheDir);
   assert.ok(fromFolder.from.includes('decode cache'), fromFolder.from);
   assert.equal(fromFolder.pixels, folder.images.pixels);
-  assert.equal((await pythonPixels(root, [3, 16, 20], 'pillow')).pixels, folder.images.pixels);
-  let refused = '';
-  try { await pythonPixels(csv, [3, 8, 8], 'argon', 'a'); } catch (e) { refused = (e as Error).message; }
-  assert.match(refused, /no Argon cache for input 3x8x8/);
+  assert.equal((await pythonPixels(root, [3, 16, 20], 'pillow', undefined, cacheDir)).pixels, folder.images.pixels);
+  const refused = async (data: string, shape: number[], split?: string): Promise<string> => {
+    try { await pythonPixels(data, shape, 'argon', split, cacheDir); } catch (e) { return (e as Error).message; }
+    return '';
+  };
+  assert.match(await refused(csv, [3, 8, 8], 'a'), /no usable Argon cache for input 3x8x8 \(no cache at /);
+  // A changed image (its modification time) makes the cache stale for Python as for Argon.
+  await utimes(join(dir, names[3]), new Date(), new Date(Date.now() - 5000));
+  assert.match(await refused(csv, [3, 16, 20], 'a'), /another state of the data set/);
 });
 
 test.run();

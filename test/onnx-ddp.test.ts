@@ -8,8 +8,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { main } from '../src/cli/main.ts';
 import { ImageManifest } from '../src/data/image-manifest.ts';
@@ -28,20 +29,36 @@ interface TrainLog {
 
 const floats = (b: Buffer) => new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4);
 
-/** A manifest of `n` face photos from `from` (absolute paths, so it can live in a temp folder). */
-async function faces(from: string, n: number, to: string): Promise<string> {
+/** A manifest of the first `n` rows of FACES/`from`, written into `dir`, which links FACES/images
+ *  (manifests may only name images inside their own folder). */
+async function faces(from: string, n: number, dir: string): Promise<string> {
   const lines = (await readFile(join(FACES, from), 'utf8')).trim().split('\n');
-  const rows = lines.slice(1, n + 1).map((l) => { const [p, label] = l.split(','); return `${resolve(FACES, p)},${label}`; });
-  await writeFile(to, `path,label\n${rows.join('\n')}\n`);
+  if (!existsSync(join(dir, 'images'))) await symlink(resolve(FACES, 'images'), join(dir, 'images'));
+  const to = join(dir, from);
+  await writeFile(to, `${lines.slice(0, n + 1).join('\n')}\n`);
   return to;
 }
 
+/** A TCP port nobody listens on now (the launcher binds it a moment later). */
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => done(port));
+    });
+  });
+}
+
 /** train_ddp.py under PyTorch's launcher (python3 -m torch.distributed.run is torchrun). */
-function ddp(args: string[]): Promise<string> {
+async function ddp(args: string[]): Promise<string> {
   // Debian's torch 1.13 on Python 3.11 cannot parse torchrun's default --redirects/--tee of 0 (its
-  // Std enum lookup returns None); 2 (stderr) works and still shows every line.
-  return python(['-m', 'torch.distributed.run', '--redirects', '2', '--tee', '2', '--standalone', '--nproc_per_node', '2',
-    'tools/onnx/train_ddp.py', ...args]);
+  // Std enum lookup returns None); 2 (stderr) works and still shows every line. A free port, not
+  // --standalone: torch 1.13's --standalone always meets on port 29400, where two jobs on one
+  // machine would join each other.
+  return python(['-m', 'torch.distributed.run', '--redirects', '2', '--tee', '2', '--nnodes', '1', '--nproc_per_node', '2',
+    '--master_addr', '127.0.0.1', '--master_port', String(await freePort()), 'tools/onnx/train_ddp.py', ...args]);
 }
 
 async function cli(argv: string[]): Promise<string[]> {
@@ -61,10 +78,24 @@ test('train_ddp.py: 2 processes agree, learn, and come back to Argon with the sa
   if (why) { console.log(`  (skipped: ${why})`); return; }
   if (!existsSync(join(FACES, 'train.csv'))) { console.log(`  (skipped: ${FACES} is absent; it ships with the project's shared data, not with a clone)`); return; }
   const dir = await mkdtemp(join(tmpdir(), 'argon-ddp-'));
-  const train = await faces('train.csv', 64, join(dir, 'train.csv'));
-  const held = await faces('test.csv', 32, join(dir, 'test.csv'));
-  // Argon decodes both listings once at the model's input size; train_ddp.py then reads its cache.
-  for (const csv of [train, held]) await ImageManifest.open(csv, { inputShape: SHAPE, batchSize: 8 });
+  const train = await faces('train.csv', 64, dir);
+  const held = await faces('test.csv', 32, dir);
+  // Argon decodes both listings once at the model's input size into its cache folder (here a fresh
+  // one, which the Python processes and `argon eval` below see through ARGON_CACHE_DIR);
+  // train_ddp.py then reads that cache.
+  const cacheBefore = process.env.ARGON_CACHE_DIR;
+  process.env.ARGON_CACHE_DIR = join(dir, 'cache');
+  try {
+    for (const csv of [train, held]) await ImageManifest.open(csv, { inputShape: SHAPE, batchSize: 8 });
+    await trainAndReturn(dir, train, held);
+  } finally {
+    if (cacheBefore === undefined) delete process.env.ARGON_CACHE_DIR;
+    else process.env.ARGON_CACHE_DIR = cacheBefore;
+  }
+});
+
+/** Export → train_ddp.py (2 processes) → checks → import → eval → resume. */
+async function trainAndReturn(dir: string, train: string, held: string): Promise<void> {
   const model = new Model(cnn1({ nclass: 2, inputShape: SHAPE }), { seed: 4, name: 'cnn1' });
   await model.build(SHAPE);
   await writeFile(join(dir, 'cnn1.onnx'), model.toOnnx());
@@ -100,6 +131,6 @@ test('train_ddp.py: 2 processes agree, learn, and come back to Argon with the sa
   assert.equal(resumed.steps.slice(0, 16), log.steps, 'the first four epochs come from the checkpoint');
   assert.is(resumed.rank_digests[0], resumed.rank_digests[1]);
   assert.is.not(resumed.rank_digests[0], log.rank_digests[0]);
-});
+}
 
 test.run();

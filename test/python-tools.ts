@@ -18,9 +18,9 @@ export async function missingPython(modules: string[], install: string): Promise
 }
 
 /** Runs /usr/bin/python3 with args from the repository root; stdout and stderr together on failure. */
-export async function python(args: string[], opts: { timeoutMs?: number } = {}): Promise<string> {
+export async function python(args: string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
   try {
-    const { stdout } = await run(PYTHON, args, { timeout: opts.timeoutMs ?? 300_000, maxBuffer: 64 << 20 });
+    const { stdout } = await run(PYTHON, args, { timeout: opts.timeoutMs ?? 300_000, maxBuffer: 64 << 20, env: opts.env ?? process.env });
     return stdout;
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string; message: string };

@@ -22,7 +22,7 @@ if (missing) {
     const page = await browser.newPage();
     const errors = collectErrors(page);
     await page.goto(`${server.url}/test/browser/suite.html`);
-    await page.waitForFunction(() => 'argonSuite' in globalThis, null, { timeout: 30_000 });
+    await page.waitForFunction(() => 'argonSuite' in globalThis, null, { timeout: 180_000 });
     report = await page.evaluate((filter) => {
       const g = globalThis as unknown as { argonSuite: { runSuite(o: { filter?: string }): Promise<SuiteReport> } };
       return g.argonSuite.runSuite({ filter: filter || undefined });
@@ -40,9 +40,15 @@ if (missing) {
     const r = report;
     console.log(`webgl in Chromium: ${r.results.length} cases on ${r.renderer} in ${(r.ms / 1000).toFixed(1)} s ` +
       `(${r.compiled} kernels compiled, ${r.calls} calls; total with launch ${((Date.now() - t0) / 1000).toFixed(1)} s); auto → ${r.auto}`);
-    test('the page ran on WebGL2 and auto refuses the software renderer', () => {
+    test('the page ran on WebGL2; on a software renderer auto refuses it and gpu warns that the cpu backend is faster', () => {
       assert.ok(r.renderer.length > 0);
-      if (r.software) assert.ok(r.auto.includes('"cpu"'), `auto picked ${r.auto} on software renderer ${r.renderer}`);
+      if (r.software) {
+        assert.ok(r.auto.includes('"cpu"'), `auto picked ${r.auto} on software renderer ${r.renderer}`);
+        assert.match(r.warning ?? '', /software WebGL renderer/);
+        assert.match(r.warning ?? '', /Choose backend 'cpu'/);
+      } else {
+        assert.is(r.warning, null);
+      }
     });
     for (const c of r.results) {
       if (c.note) console.log(`  ${c.group} ${c.name}: ${c.note}`);

@@ -75,12 +75,37 @@ function showPrediction(probs: number[], classes: string[]): void {
   }
 }
 
+/** Training speed last seen on each backend (images/s), to put both side by side. */
+const rates = new Map<string, number>();
+let backendName = '';
+
+/** Shows the backend's warning (the GPU on a software renderer) above the log, once per text. */
+function showWarning(text: string): void {
+  const box = $('warning');
+  if (box.dataset.text === text) return;
+  box.dataset.text = text;
+  box.textContent = `⚠ ${text}`;
+  box.hidden = false;
+  log(`warning: ${text}`, true);
+}
+
+/** After a run on the software-rendered GPU and one on the CPU, the two measured speeds. */
+function compareRates(): void {
+  const g = rates.get('webgl'), c = rates.get('wasm');
+  if (g === undefined || c === undefined || !$('warning').dataset.text) return;
+  const line = `Measured here: GPU (software renderer) ${g.toFixed(1)} images/s, CPU ${c.toFixed(1)} images/s — the CPU is ${(c / g).toFixed(0)}× faster`;
+  $('warning').textContent = `⚠ ${$('warning').dataset.text} ${line}.`;
+  log(line);
+}
+
 worker.onmessage = (e: MessageEvent<FromWorker>) => {
   const m = e.data;
   switch (m.type) {
     case 'backend':
+      backendName = m.name;
       $('s-backend').textContent = m.name === 'webgl' ? 'GPU' : 'CPU';
       log(`backend: ${m.detail}`);
+      if (m.warning) showWarning(m.warning);
       break;
     case 'batch': {
       step++;
@@ -90,6 +115,7 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       $('status').textContent = `epoch ${m.epoch + 1} · batch ${m.batch}/${m.nbatches} · loss ${m.loss.toFixed(4)}`;
       $('s-loss').textContent = m.loss.toFixed(3);
       $('s-speed').textContent = m.imagesPerSecond.toFixed(0);
+      rates.set(backendName, m.imagesPerSecond);
       drawChart($('chart'), chart);
       break;
     }
@@ -104,6 +130,7 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
         (m.accuracy !== null ? ` · held-out accuracy ${(m.accuracy * 100).toFixed(1)} %` : '');
       document.body.dataset.trained = 'yes';
       setBusy(false);
+      compareRates();
       break;
     case 'prediction':
       showPrediction(m.probs, m.classes);

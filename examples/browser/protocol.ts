@@ -40,7 +40,7 @@ export type ToWorker =
   | { type: 'load'; bytes: Uint8Array; config: Pick<TrainConfig, 'backend' | 'threads'>; classes: string[] };
 
 export type FromWorker =
-  | { type: 'backend'; name: string; detail: string }
+  | { type: 'backend'; name: string; detail: string; warning: string | null }
   | { type: 'batch'; epoch: number; batch: number; nbatches: number; loss: number; imagesPerSecond: number }
   | { type: 'accuracy'; step: number; accuracy: number }
   | { type: 'done'; stopped: boolean; batches: number; accuracy: number | null; seconds: number }

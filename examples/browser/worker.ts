@@ -1,7 +1,7 @@
 // The demo's training worker: the whole model lives here, so the page stays responsive while it
 // trains. 'argon-nn' resolves to the shipped browser bundle (build/argon.js) at build time.
 import {
-  ArrayIterator, CrossEntropyBinary, GeneralizedCost, GradientDescentMomentum, Misclassification, Model,
+  ArrayIterator, GradientDescentMomentum, Misclassification, Model, costFor,
   cnn1, cnn2, getBackend, setBackend, type Backend,
 } from 'argon-nn';
 import type { Dataset, FromWorker, Pixels, ToWorker, TrainConfig } from './protocol.ts';
@@ -28,7 +28,8 @@ function describe(b: Backend): string {
 async function pickBackend(config: Pick<TrainConfig, 'backend' | 'threads'>): Promise<void> {
   await setBackend(config.backend, config.threads ? { threads: config.threads } : {});
   const b = await getBackend(config.backend);
-  post({ type: 'backend', name: b.name, detail: describe(b) });
+  const warning = (b as { softwareWarning?: string | null }).softwareWarning ?? null;
+  post({ type: 'backend', name: b.name, detail: describe(b), warning });
 }
 
 function iterator(data: Dataset, from: number, to: number, batchSize: number, shuffle: boolean): ArrayIterator {
@@ -50,7 +51,8 @@ async function train(config: TrainConfig, data: Dataset): Promise<void> {
   model = new Model(build({ nclass: classes.length, inputShape: data.lshape }), { seed: 1, backend: config.backend });
   const trainSet = iterator(data, 0, ntrain, config.batchSize, true);
   const testSet = iterator(data, ntrain, Math.min(n, ntrain + Math.max(1, config.evalImages)), 100, false);
-  const cost = new GeneralizedCost({ costfunc: new CrossEntropyBinary() });
+  // CrossEntropyMulti for the Softmax head cnn1/cnn2 get with more than 2 classes, else the course's pair.
+  const cost = costFor(model.root);
   const m = model;
   let step = 0, accuracy: number | null = null, last = performance.now();
   const evaluate = async (): Promise<void> => {

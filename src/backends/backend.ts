@@ -34,6 +34,10 @@ export interface MemoryStats {
 export interface Backend {
   readonly name: string;
   readonly dtype: DType;
+  /** The column-free convolution kernels (convForward, convWeightGrad, convInputGrad) are this
+   *  backend's fastest convolution at every size, so ops/conv.ts takes them whenever it can (the
+   *  webgl backend's implicit GEMM). Absent: they pay only where the column matrix is large. */
+  readonly prefersColumnFree?: boolean;
   /** A new buffer of `size` elements, zero-filled. */
   alloc(size: number, kind?: BufferKind): DeviceBuffer;
   /** Releases a buffer; using it afterwards is an error. Disposing twice is harmless. */

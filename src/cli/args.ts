@@ -1,5 +1,8 @@
 // A small, strict flag parser for the `argon` command: unknown flags and bad values are errors with
 // a hint (the closest known flag, the allowed values), never silently ignored.
+import { closest } from '../check.ts';
+
+export { closest };
 
 export type FlagType = 'string' | 'int' | 'number' | 'boolean';
 
@@ -22,26 +25,6 @@ export interface Parsed {
 
 /** A user error: the CLI prints its message (and the usage hint) without a stack trace. */
 export class UsageError extends Error {}
-
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-  }
-  return d[a.length][b.length];
-}
-
-export function closest(word: string, candidates: readonly string[]): string | null {
-  let best: string | null = null, bestD = Infinity;
-  for (const c of candidates) {
-    const dd = distance(word, c);
-    if (dd < bestD) { best = c; bestD = dd; }
-  }
-  return best !== null && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : null;
-}
 
 function convert(name: string, spec: FlagSpec, raw: string): FlagValue {
   if (spec.type === 'string') {

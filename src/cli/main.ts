@@ -31,8 +31,23 @@ const COMMANDS: Record<string, Command> = {
 
 function mainHelp(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length)) + 2;
-  return ['usage: argon <command> [flags]   (argon <command> --help for its flags)', '', 'commands:',
+  return ['usage: argon <command> [flags]   (argon <command> --help for its flags; argon --version)', '', 'commands:',
     ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}${c.summary}`)].join('\n');
+}
+
+/** The package's version, from its package.json: beside build/ for the bundle (build/cli.mjs),
+ *  two levels up for the sources (src/cli/main.ts). */
+async function packageVersion(): Promise<string> {
+  const fs = await import('node:fs/promises');
+  for (const rel of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(await fs.readFile(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'argon-nn' && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // not this one
+    }
+  }
+  throw new Error("cannot find argon-nn's package.json");
 }
 
 function commandHelp(name: string, c: Command): string {
@@ -43,6 +58,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   const debug = argv.includes('--debug');
   const [name, ...rest] = argv;
   try {
+    if (name === '--version' || name === '-v' || name === 'version') {
+      console.log(`argon-nn ${await packageVersion()} (Node ${process.version})`);
+      return 0;
+    }
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
       console.log(mainHelp());
       return name === undefined ? 1 : 0;

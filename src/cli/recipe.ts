@@ -1,8 +1,7 @@
 // Training recipes for `argon train`. 'course' is the lecture's exact setup; 'default' keeps the
 // lecture's optimizer and fixes what must be fixed (networks: RECIPE_CHANGES in src/models/options.ts;
 // training: below). Every change is listed so --help and the README can print it.
-import { RECIPE_CHANGES, type ModelName, type Recipe } from '../models/index.ts';
-import { CrossEntropyBinary, CrossEntropyMulti, GeneralizedCost } from '../nn/costs.ts';
+import { RECIPE_CHANGES, type Recipe } from '../models/index.ts';
 import { GradientDescentMomentum } from '../nn/optimizers/index.ts';
 import type { Optimizer } from '../nn/optimizers/optimizer.ts';
 import { Schedule } from '../nn/schedules.ts';
@@ -12,15 +11,9 @@ export interface TrainingPlan {
   batchSize: number;
   learningRate: number;
   optimizer(lr: number, epochs: number): Optimizer;
-  cost(model: ModelName): GeneralizedCost;
 }
 
-const RESNETS: readonly ModelName[] = ['resnet18', 'resnet34', 'resnet50', 'resnet101', 'resnet152'];
 
-/** The lecture's cost: CrossEntropyBinary on Logistic heads, CrossEntropyMulti on the ResNets' Softmax. */
-function courseCost(model: ModelName): GeneralizedCost {
-  return new GeneralizedCost({ costfunc: RESNETS.includes(model) ? new CrossEntropyMulti() : new CrossEntropyBinary() });
-}
 
 /** What `--recipe default` changes in training (beside the network changes). */
 export const TRAINING_CHANGES: readonly string[] = [
@@ -37,7 +30,7 @@ export function trainingPlan(recipe: Recipe): TrainingPlan {
   // The lecture: GradientDescentMomentum(0.01, momentum_coef=0.9, wdecay=0.0005), batch 128, 30 epochs.
   const course = (lr: number) => new GradientDescentMomentum(lr, { momentumCoef: 0.9, wdecay: 0.0005 });
   if (recipe === 'course') {
-    return { epochs: 30, batchSize: 128, learningRate: 0.01, optimizer: course, cost: courseCost };
+    return { epochs: 30, batchSize: 128, learningRate: 0.01, optimizer: course };
   }
   return {
     epochs: 10,
@@ -47,6 +40,5 @@ export function trainingPlan(recipe: Recipe): TrainingPlan {
       momentumCoef: 0.9, wdecay: 0.0005,
       schedule: new Schedule([Math.round(0.6 * epochs), Math.round(0.85 * epochs)], 0.1),
     }),
-    cost: courseCost,
   };
 }

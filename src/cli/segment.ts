@@ -1,20 +1,23 @@
 // `argon train --task segmentation --model fcn --data fashion-mnist`: per-pixel classes on
 // Fashion-MNIST (the rule: src/data/segmentation.ts), the fully convolutional models.fcn trained
 // through Model.fit like any model — PixelwiseSoftmax + PixelwiseCrossEntropy, pixel accuracy and
-// mean IoU on the 10,000 test images after every epoch, a progress bar, a checkpoint per epoch and
-// --resume — then a PNG strip of inputs, true masks and predicted masks.
+// mean IoU on the 10,000 test images after every epoch, a progress bar, a locked run folder with a
+// checkpoint per epoch (run-folder.ts) and --resume — then a PNG strip of inputs, true masks and
+// predicted masks.
 import { checkBackendName, type BackendName } from '../backends/select.ts';
 import {
   FOREGROUND_THRESHOLD, SEGMENTATION_CLASSES, SegmentationIterator, loadFashionMnistSegmentation, type SegmentationData,
 } from '../data/segmentation.ts';
 import { Model } from '../model/model.ts';
 import { fcn } from '../models/fcn.ts';
-import { checkpoint, historyPlot, progressBar, type Callback } from '../nn/callbacks/index.ts';
+import { progressBar, type Callback } from '../nn/callbacks/index.ts';
 import { GeneralizedCost, PixelwiseCrossEntropy } from '../nn/costs.ts';
 import { MeanIoU, MetricList, PixelAccuracy } from '../nn/dense-metrics.ts';
 import { Adam } from '../nn/optimizers/index.ts';
 import { Schedule } from '../nn/schedules.ts';
 import { UsageError, type Parsed } from './args.ts';
+import { loadResumed } from './resume.ts';
+import { RunFolder } from './run-folder.ts';
 import { writeStripPng, type StripSample } from './segment-strip.ts';
 
 const SHAPE = [1, 28, 28] as const;
@@ -78,61 +81,71 @@ async function stripSamples(model: Model, data: SegmentationData): Promise<Strip
   });
 }
 
+/** What run.json keeps so that --resume needs no other flags. */
+export interface SegmentationSettings { task: 'segmentation'; batchSize: number; lr: number; seed: number; limit: number; width: number }
+
 export async function trainSegmentation(o: SegmentationOptions): Promise<SegmentationResult> {
-  const fs = await import('node:fs/promises');
-  const data = await loadFashionMnistSegmentation({ limit: o.limit });
-  const train = new SegmentationIterator(data.train, { shape: SHAPE, nclass: NCLASS, batchSize: o.batchSize, shuffle: true, seed: o.seed });
-  const test = new SegmentationIterator(data.test, { shape: SHAPE, nclass: NCLASS, batchSize: 250 });
-  const model = o.resume
-    ? await Model.load(`${o.out}/model.argon`, { backend: o.backend })
-    : new Model(fcn({ nclass: NCLASS, inputShape: [...SHAPE], width: o.width }), { seed: o.seed, backend: o.backend, name: 'fcn' });
-  if (model.epoch >= o.epochs) throw new UsageError(`--resume: the run in ${o.out} already has ${model.epoch} epoch(s); pass --epochs above that`);
-  // The schedule depends on the total epochs, so a resumed run gets the optimizer an uninterrupted
-  // run would have had, carrying over the saved state.
-  const optimizer = new Adam({ learningRate: o.lr, schedule: o.epochs >= 3 ? new Schedule([o.epochs - 1], 0.1) : undefined });
-  if (model.optimizer) {
-    optimizer.setState(model.optimizer.getState());
-    model.optimizer.dispose();
+  const settings: SegmentationSettings = { task: 'segmentation', batchSize: o.batchSize, lr: o.lr, seed: o.seed, limit: o.limit, width: o.width };
+  // The folder is locked before anything slow happens (run-folder.ts); a new run replaces an earlier one.
+  let model: Model | null = null;
+  let folder: RunFolder | null = null;
+  try {
+    if (o.resume) {
+      model = (await loadResumed(o.out, { requested: 'fcn', runJson: 'fcn', backend: o.backend })).model;
+      if (model.epoch >= o.epochs) throw new UsageError(`--resume: the run in ${o.out} already has ${model.epoch} epoch(s); pass --epochs above that`);
+    }
+    folder = await RunFolder.open(o.out, { title: 'fcn on Fashion-MNIST pixels', epochs: o.epochs, resumed: model, say: o.log });
+    await folder.writeAtomic('run.json', `${JSON.stringify(settings, null, 2)}\n`);
+    const data = await loadFashionMnistSegmentation({ limit: o.limit });
+    const train = new SegmentationIterator(data.train, { shape: SHAPE, nclass: NCLASS, batchSize: o.batchSize, shuffle: true, seed: o.seed });
+    const test = new SegmentationIterator(data.test, { shape: SHAPE, nclass: NCLASS, batchSize: 250 });
+    model ??= new Model(fcn({ nclass: NCLASS, inputShape: [...SHAPE], width: o.width }), { seed: o.seed, backend: o.backend, name: 'fcn' });
+    // The schedule depends on the total epochs, so a resumed run gets the optimizer an uninterrupted
+    // run would have had, carrying over the saved state.
+    const optimizer = new Adam({ learningRate: o.lr, schedule: o.epochs >= 3 ? new Schedule([o.epochs - 1], 0.1) : undefined });
+    if (model.optimizer) {
+      optimizer.setState(model.optimizer.getState());
+      model.optimizer.dispose();
+    }
+    const miou = new MeanIoU();
+    const metric = new MetricList([new PixelAccuracy(), miou]);
+    let evalSeconds = 0;
+    const started = Date.now();
+    const report: Callback = {
+      onEpochEnd: (epoch, logs) => {
+        evalSeconds = logs.valSeconds ?? 0;
+        const m = logs.metrics ?? {};
+        o.log(`epoch ${epoch + 1}/${o.epochs}: cost ${(logs.loss / PIXELS).toFixed(4)} per pixel, test pixel accuracy ` +
+          `${m.PixelAccuracy?.toFixed(4)}, mean IoU ${m.MeanIoU?.toFixed(4)}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      },
+    };
+    // model.argon, history.json and curves.svg are written together after every epoch.
+    const callbacks: Callback[] = [report, folder.callback(model)];
+    if (o.progress) callbacks.unshift(progressBar());
+    await model.build(SHAPE);
+    const params = model.params().reduce((s, p) => s + p.value.size, 0);
+    o.log(`${o.resume ? `resuming from epoch ${model.epoch}: ` : ''}training fcn (width ${o.width}, ${params} parameters) for per-pixel classes on ` +
+      `${data.train.y.length} Fashion-MNIST images (11 classes: background + 10 garments, foreground = value > ${FOREGROUND_THRESHOLD}), ` +
+      `batch ${o.batchSize}, ${o.epochs} epochs, Adam lr ${o.lr}`);
+    const cost = new GeneralizedCost({ costfunc: new PixelwiseCrossEntropy() });
+    const history = await model.fit(train, { cost, optimizer, epochs: o.epochs, valid: test, metric, callbacks });
+    const trainSeconds = (Date.now() - started) / 1000;
+    const [pixelAccuracy, meanIoU] = metric.values();
+    await writeStripPng(`${o.out}/segmentation.png`, await stripSamples(model, data.test), 28, 28);
+    const result: SegmentationResult = {
+      pixelAccuracy, meanIoU, iou: miou.iou().map((v) => (Number.isNaN(v) ? null : v)), trainSeconds, evalSeconds,
+      epochCosts: history.loss.map((v) => v / PIXELS),
+    };
+    await folder.writeAtomic('metrics.json', `${JSON.stringify({ ...result, classes: SEGMENTATION_CLASSES, options: { ...o, log: undefined } }, null, 2)}\n`);
+    optimizer.dispose();
+    return result;
+  } finally {
+    await folder?.close();
+    model?.dispose();
   }
-  const miou = new MeanIoU();
-  const metric = new MetricList([new PixelAccuracy(), miou]);
-  let evalSeconds = 0;
-  const started = Date.now();
-  const report: Callback = {
-    onEpochEnd: (epoch, logs) => {
-      evalSeconds = logs.valSeconds ?? 0;
-      const m = logs.metrics ?? {};
-      o.log(`epoch ${epoch + 1}/${o.epochs}: cost ${(logs.loss / PIXELS).toFixed(4)} per pixel, test pixel accuracy ` +
-        `${m.PixelAccuracy?.toFixed(4)}, mean IoU ${m.MeanIoU?.toFixed(4)}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    },
-  };
-  const callbacks: Callback[] = [report, checkpoint({ path: `${o.out}/model.argon` }), historyPlot({ path: o.out, title: 'fcn on Fashion-MNIST pixels' })];
-  if (o.progress) callbacks.unshift(progressBar());
-  await fs.mkdir(o.out, { recursive: true });
-  await model.build(SHAPE);
-  const params = model.params().reduce((s, p) => s + p.value.size, 0);
-  o.log(`${o.resume ? `resuming from epoch ${model.epoch}: ` : ''}training fcn (width ${o.width}, ${params} parameters) for per-pixel classes on ` +
-    `${data.train.y.length} Fashion-MNIST images (11 classes: background + 10 garments, foreground = value > ${FOREGROUND_THRESHOLD}), ` +
-    `batch ${o.batchSize}, ${o.epochs} epochs, Adam lr ${o.lr}`);
-  const cost = new GeneralizedCost({ costfunc: new PixelwiseCrossEntropy() });
-  const history = await model.fit(train, { cost, optimizer, epochs: o.epochs, valid: test, metric, callbacks });
-  const trainSeconds = (Date.now() - started) / 1000;
-  const [pixelAccuracy, meanIoU] = metric.values();
-  await writeStripPng(`${o.out}/segmentation.png`, await stripSamples(model, data.test), 28, 28);
-  const result: SegmentationResult = {
-    pixelAccuracy, meanIoU, iou: miou.iou().map((v) => (Number.isNaN(v) ? null : v)), trainSeconds, evalSeconds,
-    epochCosts: history.loss.map((v) => v / PIXELS),
-  };
-  await fs.writeFile(`${o.out}/metrics.json`, `${JSON.stringify({ ...result, classes: SEGMENTATION_CLASSES, options: { ...o, log: undefined } }, null, 2)}\n`);
-  model.dispose();
-  optimizer.dispose();
-  return result;
 }
 
 const UNSUPPORTED = ['test', 'recipe', 'input', 'skip-bad'];
-
-/** What run.json keeps so that --resume needs no other flags. */
-interface SegmentationSettings { batchSize: number; lr: number; seed: number; limit: number; width: number }
 
 async function readSettings(dir: string): Promise<SegmentationSettings> {
   const fs = await import('node:fs/promises');
@@ -155,7 +168,7 @@ export async function segmentCommand(args: Parsed): Promise<void> {
   const d = SEGMENTATION_DEFAULTS;
   const resume = f.get('resume') as string | undefined;
   const saved = resume ? await readSettings(resume) : null;
-  const settings: SegmentationSettings = {
+  const settings = {
     batchSize: (f.get('batch-size') as number | undefined) ?? saved?.batchSize ?? d.batchSize,
     lr: (f.get('lr') as number | undefined) ?? saved?.lr ?? d.lr,
     seed: (f.get('seed') as number | undefined) ?? saved?.seed ?? d.seed,
@@ -163,11 +176,6 @@ export async function segmentCommand(args: Parsed): Promise<void> {
     width: saved?.width ?? d.width,
   };
   const out = resume ?? (f.get('out') as string | undefined) ?? 'runs/fcn';
-  if (!resume) {
-    const fs = await import('node:fs/promises');
-    await fs.mkdir(out, { recursive: true });
-    await fs.writeFile(`${out}/run.json`, `${JSON.stringify(settings, null, 2)}\n`);
-  }
   const quiet = f.has('quiet');
   const r = await trainSegmentation({
     ...settings,

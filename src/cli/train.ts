@@ -2,12 +2,15 @@
 // every epoch (model.argon, history.json, curves.svg in --out), then report held-out accuracy.
 import { checkBackendName, setBackend } from '../backends/select.ts';
 import { Model } from '../model/model.ts';
-import { modelNames, models, type ModelName, type Recipe } from '../models/index.ts';
-import { checkpoint, historyPlot, progressBar, type Callback } from '../nn/callbacks/index.ts';
+import { costFor, modelNames, models, type ModelName, type Recipe } from '../models/index.ts';
+import { progressBar, type Callback } from '../nn/callbacks/index.ts';
 import { Accuracy } from '../nn/metrics.ts';
 import { UsageError, type FlagSpecs, type Parsed } from './args.ts';
 import { BUILTIN_DATA, defaultInputShape, loadData, parseShape } from './data.ts';
+import { DATA_SAFETY_FLAGS, dataSafety } from './data-flags.ts';
 import { recipeChanges, trainingPlan } from './recipe.ts';
+import { loadResumed } from './resume.ts';
+import { RunFolder } from './run-folder.ts';
 
 export const TRAIN_FLAGS: FlagSpecs = {
   task: { type: 'string', choices: ['classification', 'segmentation'], help: "'segmentation': per-pixel classes on fashion-mnist with --model fcn (pixel accuracy, mean IoU)" },
@@ -24,6 +27,10 @@ export const TRAIN_FLAGS: FlagSpecs = {
   input: { type: 'string', placeholder: 'CxHxW', help: 'input shape images are resized to (default 3x64x64; 1x28x28 for the digit sets)' },
   limit: { type: 'int', min: 1, help: 'use only the first N training samples (quick runs)' },
   'skip-bad': { type: 'boolean', help: 'skip unreadable images (and count them) instead of failing' },
+  classes: { type: 'int', min: 1, help: 'number of classes (default: the distinct labels of --data; labels must be 0..N-1)' },
+  ...DATA_SAFETY_FLAGS,
+  'random-crop': { type: 'int', min: 0, placeholder: 'N', help: 'augmentation (image data): pad N pixels, crop back at a random offset' },
+  flip: { type: 'boolean', help: 'augmentation (image data): random horizontal flip' },
   resume: { type: 'string', placeholder: 'DIR', help: 'continue the run saved in DIR exactly where it left off (its settings are reused)' },
   out: { type: 'string', placeholder: 'DIR', help: 'where model.argon, history.json and curves.svg go (default runs/<model>)' },
   quiet: { type: 'boolean', help: 'no progress bar' },
@@ -41,7 +48,8 @@ export function trainHelp(): string {
 /** The settings a run is started with; saved as run.json so --resume needs no other flags. */
 interface RunSettings {
   model: ModelName; data: string; test?: string; batchSize: number; lr: number; seed: number;
-  recipe: Recipe; input: number[]; limit?: number; skipBad: boolean;
+  recipe: Recipe; input: number[]; limit?: number; skipBad: boolean; classes?: number; allowOutside?: boolean;
+  randomCrop?: number; flip?: boolean;
 }
 
 async function readSettings(dir: string): Promise<RunSettings> {
@@ -55,12 +63,13 @@ async function readSettings(dir: string): Promise<RunSettings> {
 
 export async function train(args: Parsed): Promise<void> {
   const f = args.flags;
-  if (f.get('task') === 'segmentation') {
+  const resume = f.get('resume') as string | undefined;
+  const saved = resume ? await readSettings(resume) : null;
+  // A segmentation run's run.json says so, so --resume DIR alone continues it.
+  if (f.get('task') === 'segmentation' || (saved as { task?: string } | null)?.task === 'segmentation') {
     return (await import('./segment.ts')).segmentCommand(args);
   }
   if (args.positional.length) throw new UsageError(`train takes no positional arguments, got '${args.positional.join(' ')}'`);
-  const resume = f.get('resume') as string | undefined;
-  const saved = resume ? await readSettings(resume) : null;
   const recipe = (f.get('recipe') as Recipe | undefined) ?? saved?.recipe ?? 'default';
   const plan = trainingPlan(recipe);
   const data = (f.get('data') as string | undefined) ?? saved?.data ?? 'mnist';
@@ -75,48 +84,66 @@ export async function train(args: Parsed): Promise<void> {
     input: f.has('input') ? parseShape(f.get('input') as string, 'input') : saved?.input ?? defaultInputShape(data),
     limit: (f.get('limit') as number | undefined) ?? saved?.limit,
     skipBad: f.has('skip-bad') || (saved?.skipBad ?? false),
+    classes: (f.get('classes') as number | undefined) ?? saved?.classes,
+    allowOutside: f.has('allow-outside') || (saved?.allowOutside ?? false),
+    randomCrop: (f.get('random-crop') as number | undefined) ?? saved?.randomCrop,
+    flip: f.has('flip') || (saved?.flip ?? false),
   };
   const epochs = (f.get('epochs') as number | undefined) ?? plan.epochs;
   const backend = f.has('backend') ? checkBackendName(f.get('backend') as string, '--backend') : undefined;
   const out = resume ?? (f.get('out') as string | undefined) ?? `runs/${settings.model}`;
   if (f.has('threads')) await setBackend(backend ?? 'auto', { threads: f.get('threads') as number });
 
-  const loaded = await loadData({ data: settings.data, test: settings.test, inputShape: settings.input, batchSize: settings.batchSize, seed: settings.seed, skipBad: settings.skipBad, limit: settings.limit });
-  const skipped = (loaded.train as { skipped?: number }).skipped;
-  if (skipped) console.log(`skipped ${skipped} unreadable image(s) (--skip-bad)`);
+  // The folder is locked before anything slow (reading a checkpoint, decoding images) happens.
+  let model: Model | null = null;
+  let folder: RunFolder | null = null;
+  try {
+    if (resume) {
+      const r = await loadResumed(resume, { requested: f.get('model') as string | undefined, runJson: settings.model, backend });
+      model = r.model;
+      settings.model = r.name;
+      if (model.epoch >= epochs) throw new UsageError(`--resume: the run in ${resume} already has ${model.epoch} epoch(s); pass --epochs above that`);
+    }
+    const title = `${settings.model} on ${settings.data}`;
+    folder = await RunFolder.open(out, { title, epochs, resumed: model, say: (m) => console.log(m) });
+    await folder.writeAtomic('run.json', `${JSON.stringify(settings, null, 2)}\n`);
 
-  let model: Model;
-  if (resume) {
-    model = await Model.load(`${resume}/model.argon`, { backend });
-    if (model.epoch >= epochs) throw new UsageError(`--resume: the run in ${resume} already has ${model.epoch} epoch(s); pass --epochs above that`);
-    console.log(`resuming ${settings.model} from epoch ${model.epoch} of ${epochs}`);
-  } else {
-    model = new Model(models[settings.model]({ nclass: loaded.nclass, inputShape: loaded.inputShape, recipe }), { seed: settings.seed, backend, name: settings.model });
-    const fs = await import('node:fs/promises');
-    await fs.mkdir(out, { recursive: true });
-    await fs.writeFile(`${out}/run.json`, `${JSON.stringify(settings, null, 2)}\n`);
+    const loaded = await loadData({
+      data: settings.data, test: settings.test, inputShape: settings.input, batchSize: settings.batchSize, seed: settings.seed,
+      skipBad: settings.skipBad, limit: settings.limit, nclass: settings.classes, safety: { ...dataSafety(args), allowOutside: settings.allowOutside ?? false },
+      randomCrop: settings.randomCrop, flip: settings.flip,
+    });
+    const skipped = (loaded.train as { skipped?: number }).skipped;
+    if (skipped) console.log(`skipped ${skipped} unreadable image(s) (--skip-bad)`);
+    if (model) console.log(`resuming ${settings.model} from ${out}/model.argon at epoch ${model.epoch} of ${epochs}`);
+    else model = new Model(models[settings.model]({ nclass: loaded.nclass, inputShape: loaded.inputShape, recipe }), { seed: settings.seed, backend, name: settings.model });
+    // The learning-rate schedule depends on the total epochs, so a resumed run gets the optimizer an
+    // uninterrupted run of --epochs would have had, carrying over the saved state (velocities, step).
+    const optimizer = plan.optimizer(settings.lr, epochs);
+    if (model.optimizer) {
+      optimizer.setState(model.optimizer.getState());
+      model.optimizer.dispose();
+    }
+    const cost = costFor(model.root);
+    const augment = [settings.randomCrop ? `random crop ${settings.randomCrop}` : '', settings.flip ? 'flip' : ''].filter(Boolean).join(', ');
+    console.log(`training ${settings.model} (${recipe} recipe) on ${settings.data}: ${loaded.train.ndata} samples of ${loaded.inputShape.join('x')}, ` +
+      `${loaded.nclass} classes, batch ${settings.batchSize}, ${epochs} epochs, lr ${settings.lr}, cost ${cost.costfunc.type}` +
+      `${augment ? `, augmentation: ${augment}` : ''}`);
+    const started = Date.now();
+    // model.argon, history.json and curves.svg are written together after every epoch (run-folder.ts).
+    const callbacks: Callback[] = [folder.callback(model)];
+    if (!f.has('quiet')) callbacks.unshift(progressBar());
+    // The held-out set is scored after every epoch, so history.json and curves.svg show its accuracy.
+    const valid = loaded.held ? { valid: loaded.held, metric: new Accuracy() } : {};
+    await model.fit(loaded.train, { cost, optimizer, epochs, callbacks, ...valid });
+    console.log(`training time: ${((Date.now() - started) / 1000).toFixed(1)} s; saved ${out}/model.argon, history.json, curves.svg`);
+    if (loaded.held) {
+      const [accuracy] = await model.eval(loaded.held, new Accuracy());
+      console.log(`held-out: ${loaded.heldName}`);
+      console.log(`accuracy: ${accuracy.toFixed(4)}`);
+    }
+  } finally {
+    await folder?.close();
+    model?.dispose();
   }
-  // The learning-rate schedule depends on the total epochs, so a resumed run gets the optimizer an
-  // uninterrupted run of --epochs would have had, carrying over the saved state (velocities, step).
-  const optimizer = plan.optimizer(settings.lr, epochs);
-  if (model.optimizer) {
-    optimizer.setState(model.optimizer.getState());
-    model.optimizer.dispose();
-  }
-  const cost = plan.cost(settings.model);
-  console.log(`training ${settings.model} (${recipe} recipe) on ${settings.data}: ${loaded.train.ndata} samples of ${loaded.inputShape.join('x')}, ` +
-    `${loaded.nclass} classes, batch ${settings.batchSize}, ${epochs} epochs, lr ${settings.lr}`);
-  const started = Date.now();
-  const callbacks: Callback[] = [checkpoint({ path: `${out}/model.argon` }), historyPlot({ path: out, title: `${settings.model} on ${settings.data}` })];
-  if (!f.has('quiet')) callbacks.unshift(progressBar());
-  // The held-out set is scored after every epoch, so history.json and curves.svg show its accuracy.
-  const valid = loaded.held ? { valid: loaded.held, metric: new Accuracy() } : {};
-  await model.fit(loaded.train, { cost, optimizer, epochs, callbacks, ...valid });
-  console.log(`training time: ${((Date.now() - started) / 1000).toFixed(1)} s; saved ${out}/model.argon, history.json, curves.svg`);
-  if (loaded.held) {
-    const [accuracy] = await model.eval(loaded.held, new Accuracy());
-    console.log(`held-out: ${loaded.heldName}`);
-    console.log(`accuracy: ${accuracy.toFixed(4)}`);
-  }
-  model.dispose();
 }

@@ -23,13 +23,39 @@ export function checkShape(shape: readonly number[], what: string, owner: string
   }
 }
 
-/** Checks batchSize against the number of samples (the issue's "bad input" rules). */
-export function checkBatchSize(batchSize: number, ndata: number, owner: string): void {
+/** Checks batchSize against the number of samples. A training set (shuffled) must fill at least
+ *  one batch; an evaluation set (`partialOk`) takes any batch size and scores its last, partial
+ *  batch, so a small test set never has to follow the training batch size. */
+export function checkBatchSize(batchSize: number, ndata: number, owner: string, partialOk = false): void {
   checkPositiveInt(batchSize, 'batchSize', owner);
   if (ndata === 0) throw new Error(`${owner}: the data set is empty (0 samples)`);
-  if (batchSize > ndata) {
-    throw new Error(`${owner}: batchSize ${batchSize} is larger than the data set (${ndata} samples)`);
+  if (batchSize > ndata && !partialOk) {
+    throw new Error(`${owner}: batchSize ${batchSize} is larger than the data set (${ndata} samples); ` +
+      'a shuffled (training) set needs at least one full batch');
   }
+}
+
+/** Checks listed labels before anything is decoded: integers in 0..nclass−1, with nclass given or,
+ *  by default, the number of distinct labels (so label 7 in a 0/1 set is an error, not an 8-class
+ *  model). Errors name the row. Returns nclass. */
+export function checkEntryLabels(entries: readonly { label: number; name: string; row?: string }[],
+  nclass: number | undefined, owner: string): number {
+  const where = (e: { name: string; row?: string }) => e.row ?? `'${e.name}'`;
+  if (nclass !== undefined) {
+    checkPositiveInt(nclass, 'nclass', owner);
+    const bad = entries.find((e) => !(Number.isInteger(e.label) && e.label >= 0 && e.label < nclass));
+    if (bad) throw new Error(`${owner}: ${where(bad)} has label ${bad.label}, outside 0..${nclass - 1} (nclass ${nclass})`);
+    return nclass;
+  }
+  const distinct = [...new Set(entries.map((e) => e.label))].sort((a, b) => a - b);
+  const k = distinct.length;
+  const bad = entries.find((e) => !(Number.isInteger(e.label) && e.label >= 0 && e.label < k));
+  if (bad) {
+    const shown = distinct.length > 8 ? `${distinct.slice(0, 8).join(', ')}, …` : distinct.join(', ');
+    throw new Error(`${owner}: ${where(bad)} has label ${bad.label}, but the data holds ${k} distinct label(s) (${shown}), so nclass ` +
+      `is ${k} and labels must be 0..${k - 1}; give the class count (nclass, or --classes for argon train) if some classes have no samples here`);
+  }
+  return k;
 }
 
 /** Checks every label is in [0, nclass); `name(i)` describes sample i in the message. */
@@ -42,13 +68,6 @@ export function checkLabels(labels: ArrayLike<number>, nclass: number, owner: st
       throw new Error(`${owner}: label ${v} of ${name(i)} is outside [0, ${nclass}) (nclass ${nclass})`);
     }
   }
-}
-
-/** max label + 1 (labels are checked separately). */
-export function inferNclass(labels: ArrayLike<number>): number {
-  let m = -1;
-  for (let i = 0; i < labels.length; i++) if (labels[i] > m) m = labels[i];
-  return m + 1;
 }
 
 /**

@@ -1,13 +1,16 @@
 // The machinery behind ImageManifest, ImageFolder and ImageList: decode every listed image once
-// into a compact 8-bit [C, H, W] cache (optionally persisted, see image-cache.ts), then serve
-// batches with mean subtraction and seeded training augmentation.
+// into a compact 8-bit [C, H, W] cache (persisted in the cache directory, image-cache-store.ts),
+// then serve batches with mean subtraction and seeded training augmentation.
 import type { Batch, DataIterator } from './iterator.ts';
-import { checkBatchSize, checkLabels, checkPositiveInt, checkShape, EpochRng, inferNclass, oneHot,
-  type IteratorState } from './batching.ts';
+import { checkBatchSize, checkEntryLabels, checkPositiveInt, checkShape, EpochRng, oneHot, type IteratorState } from './batching.ts';
 import { computeMean, fillImageBatch, meanPerFeature, type Augment, type MeanImage } from './image-batch.ts';
-import { cacheCandidates, encodeCache, readCacheFile, sha256Hex, writeCacheFile, type CachedImages } from './image-cache.ts';
+import type { CachedImages } from './image-cache.ts';
+import { planCache, readCache, writeCache } from './image-cache-store.ts';
+import { defaultCacheDir } from './cache-dir.ts';
 import { decodeAll, type ImageEntry } from './image-decode-all.ts';
 import { nodeImageSource, type ImageSource } from './image-source.ts';
+import { checkClassNames } from './manifest-labels.ts';
+import { checkArg } from '../check.ts';
 import { Random } from '../random.ts';
 
 export type { ImageEntry } from './image-decode-all.ts';
@@ -18,6 +21,10 @@ export interface ImageDatasetOptions {
   batchSize: number;
   /** Defaults to max label + 1. */
   nclass?: number;
+  /** The class names, in label order: a manifest's named labels and a folder's class subfolders map
+   *  to these (pass the training set's `classNames` to its test set, so a class missing from the test
+   *  data shifts nothing); they also name an integer manifest's classes. */
+  classNames?: readonly string[];
   shuffle?: boolean;
   seed?: number;
   /** Subtract the mean image or per-channel mean (default 'none', or the kind of `mean`). */
@@ -32,8 +39,13 @@ export interface ImageDatasetOptions {
   skipBad?: boolean;
   /** Keep only the first `limit` images. */
   limit?: number;
-  /** Persist decoded images: true (default) next to the listing or in the temp folder, a path, or false. */
-  cache?: boolean | string;
+  /** Persist the decoded images in the cache directory (default true with the Node file source;
+   *  false writes nothing anywhere). */
+  cache?: boolean;
+  /** The cache directory (default: ARGON_CACHE_DIR, else the platform's user cache dir, cache-dir.ts). */
+  cacheDir?: string;
+  /** Images whose header claims more pixels are refused before decoding (default 2²⁶). */
+  maxImagePixels?: number;
   onProgress?: (done: number, total: number) => void;
   /** Where bytes come from and how they are decoded (default: Node files, jpeg-js/fast-png). */
   source?: ImageSource;
@@ -42,7 +54,7 @@ export interface ImageDatasetOptions {
 /** What a concrete data set lists: entries, plus what keys and places its cache. */
 export interface ImageListing {
   entries: ImageEntry[];
-  /** The CSV file or folder; the cache goes beside it. */
+  /** The CSV file or folder; the cache file is named after it. */
   location: string;
   /** The listing's bytes (CSV content, or the folder's file list): part of the cache key. */
   key: string | Uint8Array;
@@ -66,6 +78,12 @@ export abstract class ImageDataset implements DataIterator {
   fromCache = false;
   /** The cache file read or written by the last load, if any. */
   cachePath: string | null = null;
+  /** Its size in bytes (0 without one). */
+  cacheBytes = 0;
+  /** Whether the last load wrote the cache file (a first run, or a rebuild). */
+  cacheWritten = false;
+  /** Why an existing cache was rebuilt, or why none could be written (null when neither happened). */
+  cacheNote: string | null = null;
   /** Images decoded by this iterator so far (0 after a cached load). */
   decoded = 0;
   classNames: string[] | undefined;
@@ -77,12 +95,14 @@ export abstract class ImageDataset implements DataIterator {
 
   constructor(opts: ImageDatasetOptions) {
     const name = new.target.name;
+    checkArg(name, 'the options', opts, { kind: 'object', required: true, expect: '{ inputShape: [C, H, W], batchSize, … }' });
     checkShape(opts.inputShape, 'inputShape', name);
     if (opts.inputShape.length !== 3 || (opts.inputShape[0] !== 1 && opts.inputShape[0] !== 3)) {
       throw new Error(`${name}: inputShape must be [C, H, W] with C = 1 or 3, got [${opts.inputShape.join(', ')}]`);
     }
     checkPositiveInt(opts.batchSize, 'batchSize', name);
     if (opts.nclass !== undefined) checkPositiveInt(opts.nclass, 'nclass', name);
+    checkClassNames(opts.classNames, name);
     if (opts.limit !== undefined) checkPositiveInt(opts.limit, 'limit', name);
     const crop = opts.randomCrop ?? 0;
     if (!Number.isInteger(crop) || crop < 0) throw new Error(`${name}: randomCrop must be a non-negative integer, got ${crop}`);
@@ -182,44 +202,59 @@ export abstract class ImageDataset implements DataIterator {
     this.classNames = listing.classNames;
     const entries = this.opts.limit === undefined ? listing.entries : listing.entries.slice(0, this.opts.limit);
     if (entries.length === 0) throw new Error(`${this.owner}: the data set is empty (no images listed)`);
-    const [C, H, W] = this.inputShape;
+    // Labels are checked before anything is decoded; the class count comes from them or the option.
+    const nclass = checkEntryLabels(entries, this.opts.nclass ?? this.opts.classNames?.length, this.owner);
     const variant = `${listing.variant}${this.opts.limit === undefined ? '' : `-n${this.opts.limit}`}`;
-    const suffix = `.argon-cache-${C}x${H}x${W}${variant}.bin`;
-    const keyHex = await sha256Hex(`argon image cache v1 ${C}x${H}x${W} ${variant}`, listing.key);
-    const persist = this.opts.cache ?? true;
-    const where = persist === false ? null
-      : typeof persist === 'string' ? { write: persist, read: [persist] }
-        : await cacheCandidates(listing.location, suffix);
-    const hit = where === null ? null : await readCacheFile(where.read, keyHex, this.inputShape);
-    let cache: CachedImages;
-    if (hit !== null) {
-      cache = hit.cache;
-      this.fromCache = true;
-      this.cachePath = hit.path;
-      if (!this.opts.skipBad && cache.skipped.length > 0) {
-        throw new Error(`${this.owner}: cannot read or decode image '${cache.skipped[0]}' ` +
-          `(${cache.skipped.length} bad, recorded in ${hit.path}); pass skipBad to skip them`);
-      }
-      this.opts.onProgress?.(entries.length, entries.length);
-    } else {
-      const source = this.opts.source ?? nodeImageSource;
-      cache = await decodeAll(entries, this.inputShape, source, this.opts.skipBad ?? false,
-        (done, total) => this.opts.onProgress?.(done, total));
-      this.decoded += entries.length - cache.skipped.length;
-      this.fromCache = false;
-      this.cachePath = null;
-      if (where !== null) {
-        if (await writeCacheFile(where.write, encodeCache(cache, keyHex))) this.cachePath = where.write;
-      }
-    }
+    const cache = await this.readOrDecode(listing, entries, variant);
     const n = cache.labels.length;
     if (n === 0) throw new Error(`${this.owner}: the data set is empty (all ${entries.length} images were skipped)`);
-    const nclass = this.opts.nclass ?? inferNclass(cache.labels);
-    checkLabels(cache.labels, nclass, this.owner);
-    checkBatchSize(this.batchSize, n, this.owner);
+    checkBatchSize(this.batchSize, n, this.owner, !this.shuffle);
     const kind = this.opts.meanSubtract ?? this.opts.mean?.kind ?? 'none';
     const mean = kind === 'none' ? null : this.opts.mean ?? computeMean(cache.pixels, this.inputShape, kind);
     this.loaded = { cache, nclass, mean, meanF: mean === null ? null : meanPerFeature(mean) };
+  }
+
+  /** The decoded images: from a valid cache file, else decoded (and cached when enabled). */
+  private async readOrDecode(listing: ImageListing, entries: ImageEntry[], variant: string): Promise<CachedImages> {
+    this.fromCache = false;
+    this.cachePath = null;
+    this.cacheBytes = 0;
+    this.cacheWritten = false;
+    this.cacheNote = null;
+    const persist = this.opts.cache ?? this.opts.source === undefined;
+    const plan = persist ? await planCache({
+      cacheDir: this.opts.cacheDir ?? await defaultCacheDir(), location: listing.location, listingKey: listing.key,
+      entries, shape: this.inputShape, variant,
+    }) : null;
+    if (plan !== null) {
+      const hit = await readCache(plan, this.inputShape, entries);
+      if ('cache' in hit) {
+        if (!this.opts.skipBad && hit.cache.skipped.length > 0) {
+          throw new Error(`${this.owner}: cannot read or decode image '${hit.cache.skipped[0]}' ` +
+            `(${hit.cache.skipped.length} bad, recorded in ${plan.path}); pass skipBad to skip them`);
+        }
+        this.fromCache = true;
+        this.cachePath = plan.path;
+        this.cacheBytes = hit.bytes;
+        this.opts.onProgress?.(entries.length, entries.length);
+        return hit.cache;
+      }
+      if (hit.reason !== null) this.cacheNote = `rebuilt the image cache ${plan.path}: ${hit.reason}`;
+    }
+    const cache = await decodeAll(entries, this.inputShape, this.opts.source ?? nodeImageSource, this.opts.skipBad ?? false,
+      (done, total) => this.opts.onProgress?.(done, total), this.opts.maxImagePixels);
+    this.decoded += entries.length - cache.skipped.length;
+    if (plan !== null) {
+      const written = await writeCache(plan, cache);
+      if ('error' in written) {
+        this.cacheNote = `could not write the image cache ${plan.path}: ${written.error}`;
+      } else {
+        this.cachePath = plan.path;
+        this.cacheBytes = written.bytes;
+        this.cacheWritten = true;
+      }
+    }
+    return cache;
   }
 }
 

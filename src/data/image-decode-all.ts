@@ -1,6 +1,8 @@
 // Decodes a list of images into one compact 8-bit buffer at the model's input shape. Reads run a
 // few files ahead of the (synchronous, CPU-bound) decodes so disk latency hides behind them.
 import type { CachedImages } from './image-cache.ts';
+import { sniffFormat } from './image-decode.ts';
+import { checkImagePixels, DEFAULT_MAX_IMAGE_PIXELS } from './image-size.ts';
 import { toModelInput } from './image-ops.ts';
 import type { ImageSource } from './image-source.ts';
 
@@ -10,12 +12,15 @@ export interface ImageEntry {
   label: number;
   /** How errors name the image (the path as the listing wrote it). */
   name: string;
+  /** Where the listing gives it, for label errors (e.g. "line 7 ('img/7.png')"); default the name. */
+  row?: string;
 }
 
 const READ_AHEAD = 16;
 
 export async function decodeAll(entries: readonly ImageEntry[], shape: readonly [number, number, number],
-  source: ImageSource, skipBad: boolean, progress: (done: number, total: number) => void): Promise<CachedImages> {
+  source: ImageSource, skipBad: boolean, progress: (done: number, total: number) => void,
+  maxPixels = DEFAULT_MAX_IMAGE_PIXELS): Promise<CachedImages> {
   const F = shape[0] * shape[1] * shape[2];
   const total = entries.length;
   const pixels = new Uint8Array(total * F);
@@ -37,7 +42,9 @@ export async function decodeAll(entries: readonly ImageEntry[], shape: readonly 
     const e = entries[i];
     try {
       if (bytes instanceof Error) throw bytes;
-      const img = await source.decode(bytes, e.name);
+      const format = sniffFormat(bytes);
+      if (format !== null) checkImagePixels(bytes, format, e.name, maxPixels); // whatever the source's decoder
+      const img = await source.decode(bytes, e.name, maxPixels);
       pixels.set(toModelInput(img, shape), kept * F);
       labels[kept++] = e.label;
     } catch (err) {

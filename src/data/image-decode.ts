@@ -1,6 +1,8 @@
 // Pure-JS decoding of JPEG (jpeg-js) and PNG (fast-png) to 8-bit RGB, chosen by magic bytes. The
-// decoders are imported on first use so a browser bundle, which decodes with createImageBitmap,
-// never pulls them in (platform.md part 2 §4): the specifiers are not literals on purpose.
+// decoders are imported on first use through the platform seam ('#platform'), so a browser bundle,
+// which decodes with createImageBitmap, never pulls them in (platform.md part 2 §4).
+import { importPackage } from '#platform';
+import { checkImagePixels, DEFAULT_MAX_IMAGE_PIXELS } from './image-size.ts';
 
 /** An 8-bit RGB image, row-major HWC. */
 export interface DecodedImage {
@@ -14,18 +16,16 @@ type JpegModule = typeof import('jpeg-js');
 type PngModule = typeof import('fast-png');
 type DecodedPng = import('fast-png').DecodedPng;
 
-const JPEG_SPEC = 'jpeg-js';
-const PNG_SPEC = 'fast-png';
 let jpegModule: Promise<JpegModule> | undefined;
 let pngModule: Promise<PngModule> | undefined;
 
 function loadJpeg(): Promise<JpegModule> {
-  jpegModule ??= import(JPEG_SPEC) as Promise<JpegModule>;
+  jpegModule ??= importPackage('jpeg-js', 'decodeImage') as Promise<JpegModule>;
   return jpegModule;
 }
 
 function loadPng(): Promise<PngModule> {
-  pngModule ??= import(PNG_SPEC) as Promise<PngModule>;
+  pngModule ??= importPackage('fast-png', 'decodeImage') as Promise<PngModule>;
   return pngModule;
 }
 
@@ -39,13 +39,15 @@ export function sniffFormat(bytes: Uint8Array): ImageFormat | null {
   return null;
 }
 
-/** Decodes a JPEG or PNG to RGB; any failure is an Error that names the file. */
-export async function decodeImage(bytes: Uint8Array, name: string): Promise<DecodedImage> {
+/** Decodes a JPEG or PNG to RGB; any failure is an Error that names the file. An image whose header
+ *  claims more than `maxPixels` pixels is refused before decoding (image-size.ts). */
+export async function decodeImage(bytes: Uint8Array, name: string, maxPixels = DEFAULT_MAX_IMAGE_PIXELS): Promise<DecodedImage> {
   const format = sniffFormat(bytes);
   if (format === null) {
     throw new Error(`cannot decode image '${name}': not a JPEG or PNG file ` +
       `(${bytes.length} bytes, starting ${hexStart(bytes)})`);
   }
+  checkImagePixels(bytes, format, name, maxPixels);
   const decode = format === 'jpeg' ? decodeJpeg : decodePng;
   let img: DecodedImage;
   try {

@@ -1,14 +1,11 @@
 // Image data sets listed by a folder: ImageFolder (one subfolder per class, sorted names → labels)
 // and ImageList (a flat folder whose file names carry the label, UTKFace style by default).
 import { ImageDataset, type ImageDatasetOptions, type ImageEntry, type ImageListing } from './image-dataset.ts';
+import { checkArg } from '../check.ts';
+import { sortNames } from './manifest-labels.ts';
 import { errorText, nodeFs, nodePath } from './node-lazy.ts';
 
 const IMAGE_EXT = /\.(jpe?g|png)$/i;
-
-/** Names sorted by UTF-16 code units, so labels do not depend on the locale. */
-function sortNames(names: string[]): string[] {
-  return names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-}
 
 async function readDir(dir: string, owner: string): Promise<{ name: string; isDir: boolean }[]> {
   const fs = await nodeFs();
@@ -20,12 +17,14 @@ async function readDir(dir: string, owner: string): Promise<{ name: string; isDi
   }
 }
 
-/** root/<class>/*.jpg|png: classes are the sorted subfolder names; `classNames[label]` names one. */
+/** root/<class>/*.jpg|png: classes are the sorted subfolder names (or the `classNames` option's
+ *  order, which a test folder takes from its training folder); `classNames[label]` names one. */
 export class ImageFolder extends ImageDataset {
   readonly root: string;
   protected readonly owner: string;
 
   constructor(root: string, opts: ImageDatasetOptions) {
+    checkArg('ImageFolder', 'the folder', root, { kind: 'string', required: true, expect: "a folder path, e.g. 'photos/train'" });
     super(opts);
     this.root = root;
     this.owner = `ImageFolder(${root})`;
@@ -33,11 +32,18 @@ export class ImageFolder extends ImageDataset {
 
   protected async list(): Promise<ImageListing> {
     const path = await nodePath();
-    const classes = sortNames((await readDir(this.root, this.owner)).filter((e) => e.isDir && !e.name.startsWith('.'))
+    const found = sortNames((await readDir(this.root, this.owner)).filter((e) => e.isDir && !e.name.startsWith('.'))
       .map((e) => e.name));
-    if (classes.length === 0) throw new Error(`${this.owner}: no class subfolders found`);
+    if (found.length === 0) throw new Error(`${this.owner}: no class subfolders found`);
+    const given = this.opts.classNames;
+    const unknown = given === undefined ? undefined : found.find((f) => !given.includes(f));
+    if (unknown !== undefined) {
+      throw new Error(`${this.owner}: subfolder '${unknown}' is not one of classNames (${given!.join(', ')})`);
+    }
+    const classes = given === undefined ? found : [...given];
     const entries: ImageEntry[] = [];
     for (let label = 0; label < classes.length; label++) {
+      if (!found.includes(classes[label])) continue;
       const dir = path.join(this.root, classes[label]);
       const files = sortNames((await readDir(dir, this.owner)).filter((e) => !e.isDir && IMAGE_EXT.test(e.name))
         .map((e) => e.name));

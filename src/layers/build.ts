@@ -60,10 +60,13 @@ export function assignNames(root: Layer): void {
 }
 
 /** assignNames, configure for a per-sample input shape, then allocate: what the Model does at build
- *  time. Returns the per-sample output shape. */
-export function buildLayers(root: Layer, inShape: readonly number[], ctx: BuildContext): readonly number[] {
+ *  time. `beforeAllocate` sees the configured tree (every shape known, nothing allocated yet), e.g.
+ *  to check a loaded file against it. Returns the per-sample output shape. */
+export function buildLayers(root: Layer, inShape: readonly number[], ctx: BuildContext,
+  beforeAllocate?: (root: Layer) => void): readonly number[] {
   assignNames(root);
   const out = root.configure(inShape);
+  beforeAllocate?.(root);
   root.allocate(ctx);
   return out;
 }

@@ -83,16 +83,18 @@ export abstract class ParamLayer extends Layer {
     this.trainable = opts.trainable ?? true;
   }
 
-  /** Draws a parameter from `init` (neon's fan in `fan`), on the backend; frozen layers get no gradient. */
+  /** Draws a parameter from `init` (neon's fan in `fan`), on the backend; frozen layers get no
+   *  gradient. With a preset (a loaded model) the values come from it and nothing is drawn. */
   protected addParam(ctx: BuildContext, suffix: string, kind: ParamKind, shape: readonly number[], init: Initializer, fan: Fan): Tensor {
-    const data = init.fill(sizeOf(shape), fan, ctx.random);
+    const data = ctx.preset ? ctx.preset.values(`${this.name}.${suffix}`, shape) : init.fill(sizeOf(shape), fan, ctx.random);
     const t = keep(Tensor.fromArray(ctx.backend, data, shape, { requiresGrad: this.trainable }));
     this.owned.push({ suffix, kind, value: t });
     return t;
   }
 
   protected addState(ctx: BuildContext, suffix: string, shape: readonly number[], value: number): Tensor {
-    const t = keep(Tensor.fromArray(ctx.backend, new Float64Array(sizeOf(shape)).fill(value), shape));
+    const data = ctx.preset ? ctx.preset.values(`${this.name}.${suffix}`, shape) : new Float64Array(sizeOf(shape)).fill(value);
+    const t = keep(Tensor.fromArray(ctx.backend, data, shape));
     this.stateOwned.push({ suffix, value: t });
     return t;
   }

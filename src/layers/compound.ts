@@ -4,6 +4,7 @@
 // Names follow neon's CompoundLayer: the base primitive takes the compound's name and the others
 // append `_bias`, `_bnorm` and `_<Activation type>` (e.g. 'Linear_0', 'Linear_0_Logistic').
 import { needsGrad } from '../autograd/mode.ts';
+import { checkOptions, checkRole, type FieldSpecs } from '../check.ts';
 import { Rectlin, type ActivationTransform } from '../nn/activations.ts';
 import type { Initializer } from '../nn/initializers.ts';
 import { canFuseConv, type ConvEpilogue } from '../ops/index.ts';
@@ -28,6 +29,22 @@ export interface ConvOptions extends CompoundOptions {
   strides?: SpatialOption;
   padding?: SpatialOption;
   dilation?: SpatialOption;
+}
+
+/** Plain-JS checks of a compound's options: no unknown keys, and objects where objects belong
+ *  (Keras habits such as `activation: 'relu'` get a message naming the class to use). */
+function checkCompoundOptions(type: string, opts: unknown, extra: FieldSpecs): void {
+  const initializer = { kind: 'object', expect: 'an initializer object, e.g. new Kaiming() or new Constant(0)' } as const;
+  checkOptions(type, opts, {
+    name: 'string', trainable: 'boolean', batchNorm: 'boolean', init: initializer, bias: initializer,
+    activation: { kind: 'object', expect: 'an activation object, e.g. new Rectlin(), new Softmax() or new Logistic({ shortcut: true })' },
+    ...extra,
+  });
+  const o = (opts ?? {}) as Record<string, unknown>;
+  if (o.activation !== undefined) checkRole(type, "option 'activation'", o.activation, ['apply', 'config'], 'an activation object, e.g. new Rectlin()');
+  for (const k of ['init', 'bias']) {
+    if (o[k] !== undefined) checkRole(type, `option '${k}'`, o[k], ['fill', 'config'], 'an initializer object, e.g. new Kaiming() or new Constant(0)');
+  }
 }
 
 function postfilters(type: string, opts: CompoundOptions): Layer[] {
@@ -83,6 +100,7 @@ export class Conv extends Compound {
   readonly conv: Convolution;
 
   constructor(fshape: readonly number[], opts: ConvOptions = {}) {
+    checkCompoundOptions('Conv', opts, { strides: 'any', padding: 'any', dilation: 'any' });
     const conv = new Convolution(fshape, {
       init: opts.init, strides: opts.strides, padding: opts.padding, dilation: opts.dilation, trainable: opts.trainable,
     });
@@ -135,6 +153,7 @@ export class Affine extends Compound {
   readonly linear: Linear;
 
   constructor(nout: number, opts: CompoundOptions = {}) {
+    checkCompoundOptions('Affine', opts, {});
     const linear = new Linear(nout, { init: opts.init, trainable: opts.trainable });
     super(linear, opts, 'Affine');
     this.linear = linear;

@@ -1,6 +1,6 @@
 // neon-style layers and containers.
 export {
-  Layer, type Param, type ParamKind, type StateTensor, type BuildContext, type RunContext, type LayerConfig, type LayerInfo,
+  Layer, type Param, type ParamKind, type StateTensor, type BuildContext, type ParamPreset, type RunContext, type LayerConfig, type LayerInfo,
 } from './layer.ts';
 export { ParamLayer, PlainLayer, perDimOption, type LayerOptions, type SpatialOption } from './common.ts';
 export { Convolution, Pooling, type ConvolutionOptions, type PoolingOptions } from './convolution.ts';

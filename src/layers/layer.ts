@@ -30,6 +30,16 @@ export interface BuildContext {
   readonly backend: Backend;
   /** Draws initial weights, in layer order. */
   readonly random: Random;
+  /** Values that come from elsewhere (a model file, an ONNX import): a parameter or state found
+   *  here takes them and draws nothing from `random`. */
+  readonly preset?: ParamPreset;
+}
+
+/** Where a loaded model's parameters come from. `values` returns the values of `name` (e.g.
+ *  'Conv_0.W') for a tensor of `shape`, or throws an error naming the source, the tensor and both
+ *  shapes when it has none or another shape, before anything is allocated for it. */
+export interface ParamPreset {
+  values(name: string, shape: readonly number[]): Float32Array;
 }
 
 export interface RunContext {
@@ -37,6 +47,8 @@ export interface RunContext {
   readonly training: boolean;
   /** Dropout masks. */
   readonly random: Random;
+  /** Reports a problem worth a warning (fit passes it on once per key). */
+  readonly warn?: (key: string, message: string) => void;
 }
 
 /** A JSON-able description of a layer, enough to rebuild it (the model file's topology). */

@@ -167,6 +167,12 @@ export class BatchNorm extends ParamLayer {
 
   forward(x: Tensor, ctx: RunContext): Tensor {
     const t = this.need(this.t);
+    // Batch statistics over one value per channel are that value: the output is beta alone and no
+    // gradient reaches the layers below (ResNet-18 at batch 1 trains to exactly ln 2 forever).
+    if (ctx.training && ctx.warn && x.size === x.shape[0]) {
+      ctx.warn(`BatchNorm:${this.name}`, `BatchNorm '${this.name}' sees one value per channel in training (input ${JSON.stringify([...x.shape])}, ` +
+        'channels first, batch last): its output is then beta alone and nothing below it learns; use a larger batch size');
+    }
     return ops.batchNorm(x, t.gamma, t.beta, { runMean: t.runMean, runVar: t.runVar }, { training: ctx.training, rho: this.rho, eps: this.eps });
   }
 

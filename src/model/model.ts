@@ -12,13 +12,17 @@ import type { GeneralizedCost } from '../nn/costs.ts';
 import type { Metric } from '../nn/metrics.ts';
 import type { Optimizer } from '../nn/optimizers/optimizer.ts';
 import { importOnnx, modelToOnnx, type OnnxImportOptions } from '../onnx/index.ts';
+import { checkRowsFinite, firstNonFinite } from '../finite.ts';
 import { Random } from '../random.ts';
 import { sameShape, shapeString, sizeOf } from '../shape.ts';
 import { formatSummary, summarize, type Summary } from '../summary.ts';
 import { Tensor, keep, tidy } from '../tensor.ts';
+import { checkEvalArgs, checkEvaluateArgs, checkFitArgs, checkLoadOptions, checkModelArgs, checkOutputsArgs, checkPath, checkSummaryArgs } from './check-args.ts';
 import { forwardRecorded } from './forward.ts';
-import { batchToRows, checkRows, imageToChw, rowsToBatch, type ImageDataLike } from './inputs.ts';
+import { batchToRows, checkRows, rowsToBatch } from './inputs.ts';
+import { argmax, isBatch, predictBatch, predictOne, type PredictBatch, type PredictSample } from './predict.ts';
 import { evaluateModel, fitModel, prepareFor, type EvalResult, type FitOptions } from './training.ts';
+import { buildFromFile, type LoadOptions, type PendingState } from './load-check.ts';
 import { decodeModel, encodeModel, readFileBytes, writeFileAtomic } from './persist.ts';
 import type { NamedValues } from './state-file.ts';
 
@@ -29,12 +33,7 @@ export interface ModelOptions {
   name?: string;
 }
 
-/** Restored by Model.fromBytes and applied when the model is first built. */
-export interface PendingState {
-  tensors: Map<string, { shape: number[]; values: Float32Array }>;
-}
-
-export type { EvalResult, FitOptions };
+export type { EvalResult, FitOptions, LoadOptions, PendingState };
 
 export class Model {
   readonly root: Sequential;
@@ -52,12 +51,15 @@ export class Model {
   pending: PendingState | null = null;
   /** The input shape recorded in a loaded file, used when the model is built without data. */
   pendingShape: number[] | null = null;
+  /** The output classes' names (index = label) when the training data named them; saved with the model. */
+  classNames: string[] | null = null;
   private backendOption: BackendName | undefined;
   private backendInstance: Backend | null = null;
   private shape: readonly number[] | null = null;
   private outputs = new Map<string, Tensor>();
 
   constructor(layers: LayerList | Layer, opts: ModelOptions = {}) {
+    checkModelArgs(layers, opts);
     this.root = layers instanceof Sequential ? layers : new Sequential(Array.isArray(layers) ? layers : [layers as Layer]);
     this.name = opts.name ?? 'model';
     this.seed = opts.seed ?? 0;
@@ -94,24 +96,14 @@ export class Model {
       return;
     }
     const backend = await getBackend(resolveBackendName(this.backendOption));
-    buildLayers(this.root, inputShape, { backend, random: this.random });
+    if (this.pending) {
+      buildFromFile(this.root, inputShape, { backend, random: this.random }, this.pending, this.pendingShape);
+      this.pending = null;
+    } else {
+      buildLayers(this.root, inputShape, { backend, random: this.random });
+    }
     this.shape = [...inputShape];
     this.backendInstance = backend;
-    if (this.pending) this.applyPending();
-  }
-
-  private applyPending(): void {
-    const tensors = this.pending!.tensors;
-    const named = [...this.root.params(), ...this.root.states()];
-    for (const p of named) {
-      const t = tensors.get(p.name);
-      if (!t) throw new Error(`model file: no values for '${p.name}'`);
-      if (!sameShape(t.shape, p.value.shape)) {
-        throw new Error(`model file: '${p.name}' has shape ${shapeString(t.shape)}, the layer needs ${shapeString(p.value.shape)}`);
-      }
-      this.backend.write(p.value.buf, t.values);
-    }
-    this.pending = null;
   }
 
   params(): Param[] {
@@ -124,27 +116,32 @@ export class Model {
   }
 
   async fit(data: DataIterator, opts: FitOptions): Promise<History> {
+    checkFitArgs(data, opts);
     return fitModel(this, data, opts);
   }
 
   /** Inference-mode pass over a data set: the mean cost (when a cost is given) and metric values. */
   async evaluate(data: DataIterator, opts: { cost?: GeneralizedCost; metric?: Metric }): Promise<EvalResult> {
+    checkEvaluateArgs(data, opts);
     return evaluateModel(this, data, opts);
   }
 
   /** neon's Model.eval: one value per metric name. */
   async eval(data: DataIterator, metric: Metric): Promise<number[]> {
+    checkEvalArgs(data, metric);
     return (await this.evaluate(data, { metric })).metrics;
   }
 
   /** Outputs (after the final activation) for every sample: N × nout, row-major. Accepts a data
    *  iterator or rows of samples in the user's layout (N × C × H × W or N × F). */
   async getOutputs(data: DataIterator | Float32Array, opts: { inputShape?: readonly number[]; batchSize?: number } = {}): Promise<Float32Array> {
+    checkOutputsArgs(data, opts);
     if (data instanceof Float32Array) {
       const shape = opts.inputShape ?? this.shape ?? this.pendingShape;
       if (!shape) throw new Error('getOutputs: the model is not built yet; pass { inputShape }');
       await this.build(shape);
       const n = checkRows('getOutputs', data, shape);
+      checkRowsFinite('getOutputs', data, sizeOf(shape));
       const features = sizeOf(shape), nout = sizeOf(this.outputShape), step = opts.batchSize ?? 128;
       const out = new Float32Array(n * nout);
       for (let start = 0; start < n; start += step) {
@@ -158,6 +155,8 @@ export class Model {
     const out = new Float32Array(data.ndata * nout);
     let row = 0;
     for await (const batch of (data.plain?.() ?? data).batches()) {
+      const bad = firstNonFinite(batch.x);
+      if (bad >= 0) throw new Error(`getOutputs: sample ${row + (bad % batch.n)} holds ${batch.x[bad]}; inputs must be finite numbers`);
       batchToRows(this.infer(batch.x, batch.n), batch.n, nout, out, row);
       row += batch.n;
     }
@@ -189,6 +188,7 @@ export class Model {
 
   /** Prints and returns the per-layer table, design advice, parameter count and memory estimate. */
   summary(opts: { inputShape: readonly number[]; batchSize: number; print?: boolean }): Summary {
+    checkSummaryArgs(opts);
     if (!this.root.configured) {
       assignNames(this.root);
       this.root.configure(opts.inputShape);
@@ -202,13 +202,22 @@ export class Model {
     return s;
   }
 
-  /** Class probabilities for one sample: CHW values (0–255), an ImageData, or (Node) an image path. */
-  async predict(image: Float32Array | ImageDataLike | string): Promise<Float32Array> {
-    const shape = this.shape ?? this.pendingShape;
-    if (!shape) throw new Error('predict: the model is not built yet (train it, or load a saved model)');
-    await this.build(shape);
-    const chw = await imageToChw(image, shape);
-    return this.infer(Float32Array.from(chw), 1);
+  /** Class probabilities (the output after the final activation), Keras-style: one sample (values,
+   *  an ImageData, or in Node an image path) gives one Float32Array, a batch (rows, a Tensor
+   *  [...inputShape, N], a data iterator) one per sample. The forms: src/model/predict.ts. */
+  predict(sample: PredictSample): Promise<Float32Array>;
+  predict(batch: PredictBatch): Promise<Float32Array[]>;
+  predict(input: PredictSample | PredictBatch): Promise<Float32Array | Float32Array[]>;
+  async predict(input: PredictSample | PredictBatch): Promise<Float32Array | Float32Array[]> {
+    return isBatch(input) ? predictBatch(this, input) : predictOne(this, input);
+  }
+
+  /** The most probable class (`classNames` names it) of one sample, or of each of a batch. */
+  predictClasses(sample: PredictSample): Promise<number>;
+  predictClasses(batch: PredictBatch): Promise<number[]>;
+  predictClasses(input: PredictSample | PredictBatch): Promise<number | number[]>;
+  async predictClasses(input: PredictSample | PredictBatch): Promise<number | number[]> {
+    return isBatch(input) ? (await predictBatch(this, input)).map(argmax) : argmax(await predictOne(this, input));
   }
 
   private namedValues(): NamedValues[] {
@@ -222,13 +231,13 @@ export class Model {
     return encodeModel({
       name: this.name, seed: this.seed, root: this.root, inputShapeOrNull: this.shape, epoch: this.epoch,
       rngState: this.random.getState(), optimizer: this.optimizer, dataState: this.dataState, history: this.history,
-      values: () => this.namedValues(),
+      classNames: this.classNames, values: () => this.namedValues(),
     });
   }
 
   /** Rebuilds a model from toBytes() output; it reloads with any batch size. A truncated or corrupt
    *  file is an error, never a half-loaded model. */
-  static fromBytes(bytes: Uint8Array, opts: { backend?: BackendName; source?: string } = {}): Model {
+  static fromBytes(bytes: Uint8Array, opts: LoadOptions & { source?: string } = {}): Model {
     const d = decodeModel(bytes, opts.source);
     const m = new Model(d.root, { seed: d.header.seed, name: d.header.name, backend: opts.backend });
     m.random.setState(d.header.rng);
@@ -236,7 +245,8 @@ export class Model {
     m.optimizer = d.optimizer;
     m.history = d.history;
     m.dataState = d.header.dataState ?? null;
-    m.pending = { tensors: d.tensors };
+    m.classNames = d.header.classNames ?? null;
+    m.pending = { tensors: d.tensors, source: opts.source, rng: d.header.rng, maxActivationValues: opts.maxActivationValues };
     m.pendingShape = d.header.inputShape;
     return m;
   }
@@ -247,22 +257,25 @@ export class Model {
   }
 
   /** A model from ONNX bytes (src/onnx/import.ts); like fromBytes, its weights are uploaded at build. */
-  static fromOnnx(bytes: Uint8Array, opts: OnnxImportOptions & { backend?: BackendName; seed?: number } = {}): Model {
+  static fromOnnx(bytes: Uint8Array, opts: OnnxImportOptions & LoadOptions & { seed?: number } = {}): Model {
     const r = importOnnx(bytes, opts);
     const m = new Model(r.root, { name: r.name, backend: opts.backend, seed: opts.seed });
-    m.pending = { tensors: r.tensors };
+    m.pending = { tensors: r.tensors, source: 'ONNX model', inputField: "the graph input's shape", maxActivationValues: opts.maxActivationValues };
     m.pendingShape = r.inputShape;
     return m;
   }
 
   /** Node: writes the model file atomically (temporary file, then rename). */
   async save(path: string): Promise<void> {
+    checkPath('Model.save', path);
     await writeFileAtomic(path, this.toBytes());
   }
 
   /** Node: reads a model file and builds the model for its recorded input shape. */
-  static async load(path: string, opts: { backend?: BackendName } = {}): Promise<Model> {
-    const m = Model.fromBytes(await readFileBytes(path), { backend: opts.backend, source: path });
+  static async load(path: string, opts: LoadOptions = {}): Promise<Model> {
+    checkPath('Model.load', path);
+    checkLoadOptions('Model.load', opts);
+    const m = Model.fromBytes(await readFileBytes(path), { ...opts, source: path });
     if (m.pendingShape) await m.build(m.pendingShape);
     return m;
   }

@@ -2,11 +2,14 @@
 // layer's config), parameters and running statistics, optimizer config and state, the RNG state,
 // the epoch count, the training iterator's shuffling state and the history — so a checkpoint
 // resumes exactly, and reloads with any batch size.
+import { nodeFs, nodePath } from '#platform';
 import { decodeModelFile, encodeModelFile } from '../io/model-file.ts';
 import { layerFromConfig, Sequential, type LayerConfig } from '../layers/index.ts';
 import { History, type HistoryData } from '../nn/callbacks/index.ts';
 import { optimizerFromConfig } from '../nn/optimizers/index.ts';
 import type { Optimizer, OptimizerConfig } from '../nn/optimizers/optimizer.ts';
+import { readRegularFile } from '../io/regular-file.ts';
+import { checkHeader } from './header-check.ts';
 import { joinOptimizerState, splitOptimizerState, type NamedValues, type OptimizerStateMeta } from './state-file.ts';
 
 export const FORMAT_NAME = 'argon-model';
@@ -22,6 +25,8 @@ export interface ModelHeader {
   optimizer: { config: OptimizerConfig; state: OptimizerStateMeta } | null;
   dataState: unknown;
   history: HistoryData | null;
+  /** Names of the output classes (absent in files written before they were saved). */
+  classNames?: string[] | null;
 }
 
 /** The parts of a Model that persist (kept structural so this file does not import Model). */
@@ -35,6 +40,7 @@ export interface PersistedModel {
   optimizer: Optimizer | null;
   dataState: unknown;
   history: History | null;
+  classNames: readonly string[] | null;
   /** Parameters and states with their current values, or the pending values of an unbuilt model. */
   values(): NamedValues[];
 }
@@ -50,7 +56,7 @@ export function encodeModel(m: PersistedModel): Uint8Array {
   const header: ModelHeader = {
     format: FORMAT_NAME, name: m.name, seed: m.seed, inputShape: m.inputShapeOrNull ? [...m.inputShapeOrNull] : null,
     topology: m.root.config(), epoch: m.epoch, rng: m.rngState, optimizer, dataState: m.dataState,
-    history: m.history ? m.history.toJSON() : null,
+    history: m.history ? m.history.toJSON() : null, classNames: m.classNames ? [...m.classNames] : null,
   };
   return encodeModelFile(header, tensors);
 }
@@ -66,6 +72,7 @@ export interface DecodedModel {
 export function decodeModel(bytes: Uint8Array, source = 'model file'): DecodedModel {
   const { header, tensors } = decodeModelFile<ModelHeader>(bytes, source);
   if (header.format !== FORMAT_NAME) throw new Error(`${source}: not an Argon model (format '${String(header.format)}')`);
+  checkHeader(header as unknown as Record<string, unknown>, source);
   let root: Sequential;
   try {
     const layer = layerFromConfig(header.topology);
@@ -73,20 +80,31 @@ export function decodeModel(bytes: Uint8Array, source = 'model file'): DecodedMo
   } catch (e) {
     throw new Error(`${source}: the topology cannot be rebuilt: ${(e as Error).message}`);
   }
-  let optimizer: Optimizer | null = null;
-  if (header.optimizer) {
-    optimizer = optimizerFromConfig(header.optimizer.config);
-    optimizer.setState(joinOptimizerState(header.optimizer.state, tensors));
+  const field = <T>(name: string, make: () => T): T => {
+    try {
+      return make();
+    } catch (e) {
+      throw new Error(`${source}: field '${name}': ${(e as Error).message}`);
+    }
+  };
+  const optimizer = header.optimizer ? field('optimizer', () => {
+    const o = optimizerFromConfig(header.optimizer!.config);
+    o.setState(joinOptimizerState(header.optimizer!.state, tensors));
+    return o;
+  }) : null;
+  const history = header.history ? field('history', () => History.fromJSON(header.history!)) : null;
+  const names = header.classNames;
+  if (names != null && !(Array.isArray(names) && names.every((n) => typeof n === 'string'))) {
+    throw new Error(`${source}: classNames must be a list of strings, got ${JSON.stringify(names).slice(0, 80)}`);
   }
-  const history = header.history ? History.fromJSON(header.history) : null;
   return { header, root, tensors, optimizer, history };
 }
 
 /** Writes bytes to path through a temporary file and a rename, so a crash mid-save never destroys
  *  the previous file. */
 export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  const fs = await import('node:fs/promises');
-  const { dirname } = await import('node:path');
+  const fs = await nodeFs('Model.save (in a browser: model.toBytes())');
+  const { dirname } = await nodePath('Model.save');
   await fs.mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
   try {
@@ -98,12 +116,7 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<
   }
 }
 
+/** The bytes of a model file; directories, FIFOs and devices are refused before reading. */
 export async function readFileBytes(path: string): Promise<Uint8Array> {
-  const fs = await import('node:fs/promises');
-  try {
-    const buf = await fs.readFile(path);
-    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-  } catch (e) {
-    throw new Error(`cannot read model file '${path}': ${(e as Error).message}`);
-  }
+  return readRegularFile(path, 'model file');
 }

@@ -43,7 +43,7 @@ export function joinOptimizerState(
     step: meta.step,
     slots: meta.slots.map((s) => {
       const t = tensors.get(`${prefix}/${s.name}`);
-      if (!t || t.values.length !== s.length) throw new Error(`model file: optimizer slot '${s.name}' is missing or has the wrong size`);
+      if (!t || t.values.length !== s.length) throw new Error(`optimizer slot '${s.name}' is missing from the tensor table or has the wrong size`);
       return { name: s.name, values: Float32Array.from(t.values) };
     }),
   };

@@ -10,6 +10,9 @@ import type { Metric } from '../nn/metrics.ts';
 import type { Optimizer } from '../nn/optimizers/optimizer.ts';
 import { Tensor, tidy } from '../tensor.ts';
 import type { Model } from './model.ts';
+import { firstNonFinite } from '../finite.ts';
+import { TrainingGuard } from './numerics-guard.ts';
+import { yieldSometimes } from './yield.ts';
 import { checkMetric, checkTargets, targetTensor } from './targets.ts';
 
 export interface FitOptions {
@@ -22,6 +25,8 @@ export interface FitOptions {
   /** Evaluate on `valid` every this many epochs (default 1). */
   evalEvery?: number;
   callbacks?: Callback[];
+  /** Receives each warning of the numerics guard once per fit (default: console.warn). */
+  onWarning?: (message: string) => void;
 }
 
 export interface EvalResult { loss: number | null; metrics: number[] }
@@ -38,20 +43,22 @@ function batchTensors(model: Model, batch: Batch): { x: Tensor; t: Tensor } {
   return { x, t };
 }
 
-/** One minibatch: forward, cost, backward, update. Returns the batch's mean cost. A NaN or
- *  infinite cost stops training before the weights are touched. */
-function trainStep(model: Model, batch: Batch, opts: FitOptions, params: Param[], epoch: number, index: number): number {
+/** One minibatch: forward, cost, backward, update. Returns the batch's mean cost. Non-finite inputs
+ *  or cost stop training before the weights are touched; an update that makes them non-finite
+ *  stops it naming this batch (numerics-guard.ts). */
+function trainStep(model: Model, batch: Batch, opts: FitOptions, params: Param[], guard: TrainingGuard, epoch: number, index: number): number {
+  guard.checkBatch(batch.x, batch.n, model.inputShape, epoch, index);
   return tidy(() => {
     const { x, t } = batchTensors(model, batch);
-    const { pre, final } = model.root.forwardPre(x, { training: true, random: model.random });
-    const { loss } = opts.cost.loss(pre, final, t);
+    const { pre, final } = model.root.forwardPre(x, { training: true, random: model.random, warn: guard.warn });
+    const { loss, y } = opts.cost.loss(pre, final, t);
     const value = opts.cost.mean(loss, batch.n);
-    if (!Number.isFinite(value)) {
-      throw new Error(`training stopped: the cost is ${value} at epoch ${epoch}, batch ${index} (try a lower learning rate)`);
-    }
+    if (!Number.isFinite(value)) throw guard.costNotFinite(value, epoch, index);
+    guard.observe(y, batch.targets, batch.n, epoch, index);
     backward(loss);
     opts.optimizer.optimize(params, batch.n, epoch);
     for (const p of params) { p.value.grad?.dispose(); p.value.grad = null; }
+    guard.checkWeights(params, epoch, index);
     return value;
   });
 }
@@ -64,9 +71,17 @@ export async function fitModel(model: Model, data: DataIterator, opts: FitOption
   if (opts.valid) await prepareFor(model, opts.valid);
   checkMetric(opts.metric, model.outputShape);
   if (data.seeded === false) data.reseed?.(model.seed);
-  if (model.dataState !== null) data.setState?.(model.dataState);
+  if (model.dataState !== null) {
+    try {
+      data.setState?.(model.dataState);
+    } catch (e) {
+      throw new Error(`fit: the model's saved dataState (its iterator's shuffling state) does not fit this iterator: ${(e as Error).message}`);
+    }
+  }
   model.optimizer = opts.optimizer;
+  if (data.classNames && !model.classNames) model.classNames = [...data.classNames];
   const params = model.params();
+  const guard = new TrainingGuard(opts.cost, opts.onWarning ?? ((m) => console.warn(`warning: ${m}`)));
   const runner = new CallbackRunner(opts.callbacks ?? [], { history: model.history ?? undefined });
   model.history = runner.history;
   let stopped = false;
@@ -78,9 +93,10 @@ export async function fitModel(model: Model, data: DataIterator, opts: FitOption
     await runner.epochBegin(epoch);
     let total = 0, batches = 0;
     for await (const batch of data.batches()) {
-      const loss = trainStep(model, batch, opts, params, epoch, batches);
+      const loss = trainStep(model, batch, opts, params, guard, epoch, batches);
       total += loss;
       await runner.batchEnd(batches++, { loss, size: batch.n });
+      await yieldSometimes();
     }
     const logs: EpochLogs = { loss: total / batches };
     if (opts.valid && (epoch + 1) % evalEvery === 0) {
@@ -103,7 +119,11 @@ export async function evaluateModel(model: Model, data: DataIterator, opts: { co
   const source = data.plain?.() ?? data;
   opts.metric?.reset();
   let total = 0, count = 0;
+  let index = 0;
   for await (const batch of source.batches()) {
+    const bad = firstNonFinite(batch.x);
+    if (bad >= 0) throw new Error(`evaluate: batch ${index} holds ${batch.x[bad]} in sample ${bad % batch.n} of the batch; inputs must be finite numbers`);
+    index++;
     const { y, loss } = noGrad(() => tidy(() => {
       const { x, t } = batchTensors(model, batch);
       const { pre, final } = model.root.forwardPre(x, { training: false, random: model.random });
@@ -115,6 +135,7 @@ export async function evaluateModel(model: Model, data: DataIterator, opts: { co
     }));
     total += loss * batch.n;
     count += batch.n;
+    await yieldSometimes();
     opts.metric?.update(y, batch.targets, batch.n);
   }
   return { loss: opts.cost ? total / count : null, metrics: opts.metric?.values() ?? [] };

@@ -15,3 +15,4 @@ export { cnn1, cnn2, fcnn1, fcnn2, fcnn3 } from './simple.ts';
 export { resnet18, resnet34, resnet50, resnet101, resnet152, makeResnetBase, moduleBasic, moduleBottleneck, convParams, type ResnetBlock } from './resnet.ts';
 export { RECIPE_CHANGES, type NetworkOptions, type Recipe } from './options.ts';
 export { fcn, type FcnOptions } from './fcn.ts';
+export { costFor, headType } from './head-cost.ts';

@@ -2,6 +2,7 @@
 import { assignNames } from '../layers/build.ts';
 import { Sequential } from '../layers/container.ts';
 import type { Layer } from '../layers/layer.ts';
+import { Logistic, Softmax, type ActivationTransform } from '../nn/activations.ts';
 import { Xavier } from '../nn/initializers.ts';
 import { shapeString } from '../shape.ts';
 
@@ -24,7 +25,10 @@ export const RECIPE_CHANGES: readonly string[] = [
     'U(±√(3/fan-in)). neon\'s Xavier() defaults to local=true, whose fan for an Affine is nout: the 2-class head of CNN-1 ' +
     'draws U(±1.22) over 16,384 inputs and saturates its logits (a PyTorch replica peaks at 74 % and collapses to 51 %; ' +
     'with the fan-in it reaches 92.3 % after 4 epochs). For CNN-2 this changes nothing (its head has 2 inputs and 2 outputs).',
-  'resnet18 … resnet152: no change (the course already uses Kaiming(local=true) convs and a Kaiming(local=false) head).',
+  'fcnn1, fcnn2, fcnn3, cnn1, cnn2 with more than 2 classes: a Softmax head trained with CrossEntropyMulti instead of the ' +
+    "course's Logistic + CrossEntropyBinary, which scores each class on its own, so the outputs are not probabilities " +
+    'that sum to 1 (2 classes keep the course\'s head).',
+  'resnet18 … resnet152: no change (the course already uses Kaiming(local=true) convs, a Kaiming(local=false) head and Softmax).',
 ];
 
 export function resolve(name: string, opts: NetworkOptions): ResolvedOptions {
@@ -42,6 +46,13 @@ export function resolve(name: string, opts: NetworkOptions): ResolvedOptions {
 /** The Affine init the course wrote as `Xavier()`: fan = nout (course) or the true fan-in (default). */
 export function affineXavier(recipe: Recipe): Xavier {
   return new Xavier({ local: recipe === 'course' });
+}
+
+/** The output activation of the small networks: the course's Logistic({ shortcut: true }) (for
+ *  CrossEntropyBinary), or Softmax (for CrossEntropyMulti) under the default recipe with more than
+ *  2 classes. */
+export function headActivation(o: ResolvedOptions): ActivationTransform {
+  return o.recipe === 'default' && o.nclass > 2 ? new Softmax() : new Logistic({ shortcut: true });
 }
 
 /** Infers every layer's shape for the input, so a network that cannot take it fails when made. */

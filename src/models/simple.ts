@@ -4,7 +4,8 @@
 // Where the lecture is silent (its table lists only layers), we follow its one full listing, CNN-1:
 //   - every network starts with DataTransform(Normalizer(128)) (loaders yield 0–255 pixels);
 //   - convs use Kaiming() (fan-in), Affine layers the course's Xavier() (see RECIPE_CHANGES);
-//   - output heads are Logistic({ shortcut: true }) for the CrossEntropyBinary cost.
+//   - output heads are Logistic({ shortcut: true }) for the CrossEntropyBinary cost (the default
+//     recipe uses Softmax for CrossEntropyMulti with more than 2 classes: headActivation).
 // CNN-2's last two convs have nclass maps (2 in the lecture, where nclass = 2).
 import { Affine, Conv } from '../layers/compound.ts';
 import { Pooling } from '../layers/convolution.ts';
@@ -13,10 +14,9 @@ import { BatchNorm } from '../layers/linear.ts';
 import { DataTransform } from '../layers/transform.ts';
 import { Explin, Logistic, Normalizer, Rectlin, Tanh, type ActivationTransform } from '../nn/activations.ts';
 import { Kaiming } from '../nn/initializers.ts';
-import { affineXavier, checkInput, resolve, type NetworkOptions } from './options.ts';
+import { affineXavier, checkInput, headActivation, resolve, type NetworkOptions } from './options.ts';
 
 const normalizer = () => new DataTransform(new Normalizer({ divisor: 128 }));
-const head = () => new Logistic({ shortcut: true });
 
 function fcnn(name: string, hidden: [number, ActivationTransform][], opts: NetworkOptions): Layer[] {
   const o = resolve(name, opts);
@@ -24,7 +24,7 @@ function fcnn(name: string, hidden: [number, ActivationTransform][], opts: Netwo
   return checkInput(name, [
     normalizer(),
     ...hidden.map(([n, f]) => new Affine(n, { init: init(), activation: f })),
-    new Affine(o.nclass, { init: init(), activation: head() }),
+    new Affine(o.nclass, { init: init(), activation: headActivation(o) }),
   ], o.inputShape);
 }
 
@@ -53,7 +53,7 @@ export function cnn1(opts: NetworkOptions = {}): Layer[] {
     normalizer(),
     conv(32), pool(),
     conv(64), pool(),
-    new Affine(o.nclass, { init: affineXavier(o.recipe), activation: head() }),
+    new Affine(o.nclass, { init: affineXavier(o.recipe), activation: headActivation(o) }),
   ], o.inputShape);
 }
 
@@ -71,6 +71,6 @@ export function cnn2(opts: NetworkOptions = {}): Layer[] {
     ...convBn(3, 32), ...convBn(1, 64), ...convBn(3, 64), ...convBn(1, 128), ...convBn(3, 128),
     ...convBn(3, o.nclass), ...convBn(1, o.nclass),
     new Pooling('all', { op: 'avg' }),
-    new Affine(o.nclass, { init: affineXavier(o.recipe), activation: head() }),
+    new Affine(o.nclass, { init: affineXavier(o.recipe), activation: headActivation(o) }),
   ], o.inputShape);
 }

@@ -20,7 +20,7 @@ const COLUMN_FREE_MIN_BYTES = 4 * 2 ** 20;
  *  backend) stay well below it. */
 function columnFree(backend: Backend, rows: number, cols: number, k: number): boolean {
   if (!backend.has('convForward') || !backend.has('convWeightGrad') || !backend.has('convInputGrad')) return false;
-  return forced || columnFreePays(rows, cols, k);
+  return forced || backend.prefersColumnFree === true || columnFreePays(rows, cols, k);
 }
 
 /** The size rule alone, for a backend with the column-free kernels (summary() uses it too):

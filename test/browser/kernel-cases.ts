@@ -133,6 +133,49 @@ WINDOWS.forEach((g, i) => {
   });
 });
 
+// ---- column-free convolution (the webgl backend's implicit GEMM; batch not a multiple of 4 falls
+// back to im2col + GEMM): channels and filters not multiples of 4 or 8, padding 0/1/2, stride
+// 2 and stride > window, dilation 2, 1×1, 1D and 3D, with and without the inference epilogue ----
+const CONVS: [WindowGeometry, number][] = [
+  [geometry(3, 4, [9, 8], [3, 3], { pad: [1, 1] }), 6],
+  [geometry(5, 8, [7, 7], [3, 3], { stride: [2, 2], pad: [2, 2], dilation: [2, 2] }), 9],
+  [geometry(4, 4, [6, 5], [1, 1], { stride: [2, 2] }), 16],
+  [geometry(2, 12, [8, 6], [2, 3], { stride: [3, 3] }), 3],
+  [geometry(3, 3, [6, 7], [3, 3], { pad: [1, 1] }), 5],
+  [geometry(2, 1, [5, 5], [3, 3]), 4],
+  [geometry(3, 4, [11], [5], { pad: [2], dilation: [2] }), 7],
+  [geometry(2, 4, [3, 5, 4], [2, 3, 3], { pad: [1, 1, 1] }), 10],
+  [geometry(9, 8, [5, 5], [3, 3], { pad: [1, 1] }), 12],
+];
+CONVS.forEach(([g, k], i) => {
+  const rows = g.channels * prod(g.window), yLen = k * prod(g.outSize) * g.batch;
+  add({
+    kernel: 'convForward', label: `${desc(g)} K${k}`,
+    buffers: { x: rand(inLen(g), 600 + i), w: rand(k * rows, 610 + i), y: { size: yLen } },
+    args: (b) => ({ x: b.x, w: b.w, y: b.y, g, k, scale: null, shift: null, slope: null }), check: ['y'],
+  });
+  add({
+    kernel: 'convForward', label: `${desc(g)} K${k} scale, shift, Rectlin 0.1`,
+    buffers: { x: rand(inLen(g), 620 + i), w: rand(k * rows, 630 + i), y: { size: yLen }, scale: rand(k, 640 + i, 0.5, 2), shift: rand(k, 650 + i) },
+    args: (b) => ({ x: b.x, w: b.w, y: b.y, g, k, scale: b.scale, shift: b.shift, slope: 0.1 }), check: ['y'],
+  });
+  add({
+    kernel: 'convForward', label: `${desc(g)} K${k} shift only, Rectlin 0`,
+    buffers: { x: rand(inLen(g), 660 + i), w: rand(k * rows, 670 + i), y: { size: yLen }, shift: rand(k, 680 + i) },
+    args: (b) => ({ x: b.x, w: b.w, y: b.y, g, k, scale: null, shift: b.shift, slope: 0 }), check: ['y'],
+  });
+  add({
+    kernel: 'convWeightGrad', label: `${desc(g)} K${k}`,
+    buffers: { x: rand(inLen(g), 690 + i), dy: rand(yLen, 700 + i), dw: { size: k * rows } },
+    args: (b) => ({ x: b.x, dy: b.dy, dw: b.dw, g, k }), check: ['dw'],
+  });
+  add({
+    kernel: 'convInputGrad', label: `${desc(g)} K${k}`,
+    buffers: { dy: rand(yLen, 710 + i), w: rand(k * rows, 720 + i), dx: { size: inLen(g) } },
+    args: (b) => ({ dy: b.dy, w: b.w, dx: b.dx, g, k }), check: ['dx'],
+  });
+});
+
 // ---- pooling: every mode, padding, global, 1D/3D, ties, l2 windows of zeros ----
 const POOLS: WindowGeometry[] = [
   geometry(3, 5, [7, 8], [3, 3], { stride: [2, 2], pad: [1, 1] }),
@@ -286,3 +329,48 @@ add({
 });
 
 export const KERNEL_CASES: readonly KernelCase[] = cases;
+
+/** Texture size limit for LIMIT_CASES: a backend made with maxTextureSize 64 holds at most
+ *  64·64·4 = 16,384 values per buffer, so these buffers come within a few percent of it. */
+export const LIMIT_TEXTURE = 64;
+const limitCases: KernelCase[] = [];
+{
+  const push = <K extends KernelName>(c: KernelCase<K>): void => { limitCases.push(c as unknown as KernelCase); };
+  for (const [tA, tB] of [[false, false], [true, true]]) {
+    push({
+      kernel: 'gemm', label: `60×256×63 transA=${tA} transB=${tB} (B 16,128 values)`,
+      buffers: { a: rand(60 * 63, 801), b: rand(63 * 256, 802), c: { size: 60 * 256 } },
+      args: (b) => ({ a: b.a, b: b.b, c: b.c, m: 60, n: 256, k: 63, transA: tA, transB: tB, alpha: 1, beta: 0 }), check: ['c'],
+    });
+  }
+  const g = geometry(4, 4, [31, 31], [3, 3], { pad: [1, 1] }); // x and y: 15,376 values
+  push({
+    kernel: 'convForward', label: `${desc(g)} K4`, buffers: { x: rand(inLen(g), 803), w: rand(4 * 36, 804), y: { size: outLen(g) } },
+    args: (b) => ({ x: b.x, w: b.w, y: b.y, g, k: 4, scale: null, shift: null, slope: null }), check: ['y'],
+  });
+  push({
+    kernel: 'convWeightGrad', label: `${desc(g)} K4`, buffers: { x: rand(inLen(g), 805), dy: rand(outLen(g), 806), dw: { size: 4 * 36 } },
+    args: (b) => ({ x: b.x, dy: b.dy, dw: b.dw, g, k: 4 }), check: ['dw'],
+  });
+  push({
+    kernel: 'convInputGrad', label: `${desc(g)} K4`, buffers: { dy: rand(outLen(g), 807), w: rand(4 * 36, 808), dx: { size: inLen(g) } },
+    args: (b) => ({ dy: b.dy, w: b.w, dx: b.dx, g, k: 4 }), check: ['dx'],
+  });
+  const pg = geometry(4, 4, [31, 31], [3, 3], { stride: [2, 2], pad: [1, 1] });
+  push({
+    kernel: 'poolBackward', label: `${desc(pg)} max`,
+    buffers: { x: rand(inLen(pg), 809), y: { size: outLen(pg) }, argmax: { size: outLen(pg), kind: 'int32' }, dy: rand(outLen(pg), 810), dx: { size: inLen(pg) } },
+    before: (be, b) => be.run('poolForward', { x: b.x, y: b.y, argmax: b.argmax, g: pg, mode: 'max' }),
+    args: (b) => ({ x: b.x, y: b.y, dy: b.dy, argmax: b.argmax, dx: b.dx, g: pg, mode: 'max' }), check: ['dx'],
+  });
+  push({
+    kernel: 'batchNormTrain', label: 'C4 inner 4,000',
+    buffers: {
+      x: rand(16000, 811, -2, 3), gamma: rand(4, 812, 0.5, 1.5), beta: rand(4, 813), y: { size: 16000 },
+      mean: { size: 4 }, invStd: { size: 4 }, runMean: rand(4, 814), runVar: rand(4, 815, 0.5, 2),
+    },
+    args: (b) => ({ x: b.x, gamma: b.gamma, beta: b.beta, y: b.y, mean: b.mean, invStd: b.invStd, runMean: b.runMean, runVar: b.runVar, channels: 4, inner: 4000, rho: 0.9, eps: 1e-3 }),
+    check: ['y', 'mean', 'invStd', 'runMean', 'runVar'],
+  });
+}
+export const LIMIT_CASES: readonly KernelCase[] = limitCases;

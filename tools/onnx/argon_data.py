@@ -3,29 +3,31 @@
 What Argon's loaders do (src/data/image-manifest.ts, image-folder.ts, image-ops.ts, image-cache.ts),
 reproduced so that PyTorch sees the inputs Argon would:
 
-  * listing: a CSV manifest (a header; the image path relative to the CSV in the first column, the
-    integer label >= 0 in the second; an optional `split` column selects rows) or a folder with one
-    subfolder per class (sorted names -> labels 0, 1, ...; .jpg/.jpeg/.png files, sorted);
+  * listing: a CSV manifest (a header; the image path relative to the CSV in the first column and
+    inside its folder, the integer label >= 0 or a class name in the second, names becoming labels
+    in sorted order; an optional `split` column selects rows) or a folder with one subfolder per
+    class (sorted names -> labels 0, 1, ...; .jpg/.jpeg/.png files, sorted);
   * pixels: 8-bit RGB, grey (C = 1) by BT.601 luma rounded half up, then Argon's bilinear resize
     (half-pixel centres, no anti-alias filter, rounded half up) to the model's H x W, as CHW uint8;
     the values reach the network as 0-255 floats: the graph's own Normalizer scales them.
   * Argon's decoded-image cache: when Argon has loaded the same listing at the same input shape
     (`argon train`/`eval`, ImageManifest, ImageFolder), it wrote every image's pixels to
-    `<csv>.argon-cache-CxHxW[-split][-nLIMIT].bin` beside the listing or under $TMPDIR/argon-cache/.
-    Reading that file gives exactly Argon's pixels. Without it the images are decoded with Pillow
+    <cache dir>/images/<hash>-<name>-CxHxW[-split][-nLIMIT].bin (src/data/image-cache-store.ts; the
+    cache dir is $ARGON_CACHE_DIR, else $XDG_CACHE_HOME/argon or ~/.cache/argon), keyed by the
+    listing and every image's size and modification time, with a checksum of its contents. Reading
+    that file gives exactly Argon's pixels. Without it the images are decoded with Pillow
     (libjpeg), whose JPEG decoding differs slightly from Argon's jpeg-js (on the faces set: a mean
     absolute difference of 1.1 of 255, a third of the values equal); PNG decodes identically.
 """
 import csv
-import hashlib
 import io
-import json
 import os
+import re
 
 import numpy as np
 
-CACHE_MAGIC = b'ARGNIMG1'
-CACHE_HEADER = 64
+from argon_cache import read_argon_cache
+
 IMAGE_EXT = ('.jpg', '.jpeg', '.png')
 
 
@@ -35,14 +37,15 @@ class Listing:
     def __init__(self, paths, labels, location, key, variant, owner):
         self.paths, self.labels = paths, labels
         self.location, self.key, self.variant, self.owner = location, key, variant, owner
+        self.class_names = None
 
 
 def _safe(name):
     return ''.join(ch if ch.isascii() and (ch.isalnum() or ch in '_.-') else '_' for ch in name)
 
 
-def list_manifest(csv_path, split=None):
-    """Rows of a CSV manifest as Argon's parseManifest reads them; errors name the line."""
+def list_manifest(csv_path, split=None, allow_outside=False):
+    """Rows of a CSV manifest as Argon's readManifest reads them; errors name the line."""
     owner = f'manifest {csv_path}' + ('' if split is None else f" (split '{split}')")
     with open(csv_path, 'rb') as f:
         raw = f.read()
@@ -55,31 +58,63 @@ def list_manifest(csv_path, split=None):
     split_col = header.index('split') if 'split' in header else -1
     if split is not None and split_col < 0:
         raise ValueError(f"{owner}: split '{split}' asked for, but the CSV has no 'split' column")
-    base = os.path.dirname(csv_path)
-    paths, labels = [], []
+    base = os.path.abspath(os.path.dirname(csv_path))
+    listed = []
     for line, fields in rows[1:]:
         if len(fields) < max(2, split_col + 1):
             raise ValueError(f'{owner}: line {line} has {len(fields)} field(s), expected {len(header)}')
-        if split is not None and fields[split_col].strip() != split:
-            continue
-        file, text = fields[0].strip(), fields[1].strip()
+        file = fields[0].strip()
         if not file:
             raise ValueError(f'{owner}: line {line} has an empty path')
-        label = _label(text)
-        if label is None:
-            raise ValueError(f"{owner}: line {line} ({file!r}) has label {text!r}; labels must be integers >= 0")
-        paths.append(os.path.normpath(file if os.path.isabs(file) else os.path.join(base, file)))
-        labels.append(label)
-    variant = '' if split is None else f'-{_safe(split)}'
-    return Listing(paths, labels, csv_path, raw, variant, owner)
+        keep = split is None or fields[split_col].strip() == split
+        listed.append((file, fields[1].strip(), line, keep))
+    labels, class_names = _resolve_labels(listed, owner)
+    paths, kept = [], []
+    for (file, _, line, keep), label in zip(listed, labels):
+        if not keep:
+            continue
+        path = os.path.normpath(os.path.join(base, file))
+        rel = os.path.relpath(path, base)
+        if not allow_outside and (rel == '..' or rel.startswith('..' + os.sep) or os.path.isabs(rel)):
+            raise ValueError(f"{owner}: line {line} names {file!r}, which resolves outside the manifest's folder {base} "
+                             '(pass --allow-outside to allow this)')
+        paths.append(path)
+        kept.append(label)
+    listing = Listing(paths, kept, csv_path, raw, '' if split is None else f'-{_safe(split)}', owner)
+    listing.class_names = class_names
+    return listing
+
+
+_NUMERIC = re.compile(r'^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$', re.I)
+
+
+def _resolve_labels(listed, owner):
+    """Argon's resolveLabels: integer labels, or class names over every row -> sorted -> 0, 1, ..."""
+    values = [v for _, v, _, _ in listed]
+    if not values:
+        return [], None
+    names = [v for v in values if not _NUMERIC.match(v)]
+    if not names or _NUMERIC.match(values[0]):
+        labels = []
+        for file, v, line, _ in listed:
+            label = _label(v)
+            if label is None:
+                raise ValueError(f"{owner}: line {line} ({file!r}) has label {v!r}; labels must be integers >= 0 (or every label a class name)")
+            labels.append(label)
+        return labels, None
+    for file, v, line, _ in listed:
+        if _NUMERIC.match(v):
+            raise ValueError(f"{owner}: line {line} ({file!r}) has label {v!r} among class names; use names or integers, not both")
+    classes = sorted(set(values), key=lambda n: n.encode('utf-16-be'))
+    index = {n: i for i, n in enumerate(classes)}
+    return [index[v] for v in values], classes
 
 
 def _label(text):
-    """An integer >= 0 written as JavaScript's Number() reads it ('3', '3.0', '3e0'), else None."""
-    try:
-        v = float(text)
-    except ValueError:
+    """An integer >= 0 as JavaScript's Number() reads it ('3', '3.0', '3e0'), else None."""
+    if not _NUMERIC.match(text):
         return None
+    v = float(text)
     return int(v) if v >= 0 and v.is_integer() else None
 
 
@@ -91,79 +126,29 @@ def _csv_rows(text):
 
 
 def list_folder(root):
-    """root/<class>/*.jpg|png as Argon's ImageFolder lists it (names sorted by code point)."""
-    classes = sorted(e.name for e in os.scandir(root) if e.is_dir() and not e.name.startswith('.'))
+    """root/<class>/*.jpg|png as Argon's ImageFolder lists it (names sorted by UTF-16 code units)."""
+    utf16 = lambda n: n.encode('utf-16-be')  # noqa: E731
+    classes = sorted((e.name for e in os.scandir(root) if e.is_dir() and not e.name.startswith('.')), key=utf16)
     if not classes:
         raise ValueError(f'folder {root}: no class subfolders found')
     paths, labels, keys = [], [], []
     for label, name in enumerate(classes):
-        files = sorted(e.name for e in os.scandir(os.path.join(root, name)) if e.is_file() and e.name.lower().endswith(IMAGE_EXT))
+        files = sorted((e.name for e in os.scandir(os.path.join(root, name)) if not e.is_dir() and e.name.lower().endswith(IMAGE_EXT)), key=utf16)
         for f in files:
-            paths.append(os.path.join(root, name, f))
+            paths.append(os.path.normpath(os.path.join(root, name, f)))
             labels.append(label)
             keys.append(f'{name}/{f}\t{label}')
-    return Listing(paths, labels, os.path.join(root, '.folder'), '\n'.join(keys).encode(), '', f'folder {root}')
+    listing = Listing(paths, labels, os.path.join(root, '.folder'), '\n'.join(keys).encode(), '', f'folder {root}')
+    listing.class_names = classes
+    return listing
 
 
-def list_images(data, split=None):
+def list_images(data, split=None, allow_outside=False):
     if not os.path.isdir(data):
-        return list_manifest(data, split)
+        return list_manifest(data, split, allow_outside)
     if split is not None:
         raise ValueError(f"folder {data}: a split ('{split}') needs a CSV manifest with a 'split' column")
     return list_folder(data)
-
-
-def _sha256_hex(*parts):
-    """Argon's sha256Hex: each part followed by one zero byte."""
-    h = hashlib.sha256()
-    for p in parts:
-        h.update(p.encode() if isinstance(p, str) else p)
-        h.update(b'\0')
-    return h.hexdigest()
-
-
-def _node_tmpdir():
-    tmp = os.environ.get('TMPDIR') or os.environ.get('TMP') or os.environ.get('TEMP') or '/tmp'
-    return tmp.rstrip('/') or '/'
-
-
-def argon_cache_paths(listing, shape, limit=None):
-    """Where Argon keeps (or would keep) the cache of this listing at input shape [C, H, W]."""
-    c, h, w = shape
-    variant = listing.variant + ('' if limit is None else f'-n{limit}')
-    suffix = f'.argon-cache-{c}x{h}x{w}{variant}.bin'
-    absolute = os.path.abspath(listing.location)
-    tmp = os.path.join(_node_tmpdir(), 'argon-cache', f'{_sha256_hex(absolute)[:16]}-{os.path.basename(absolute)}{suffix}')
-    key = _sha256_hex(f'argon image cache v1 {c}x{h}x{w} {variant}', listing.key)
-    return [absolute + suffix, tmp], key
-
-
-def read_argon_cache(listing, shape, limit=None):
-    """(pixels [count, C, H, W] uint8 memory-mapped, labels, path) from Argon's cache, or None."""
-    paths, key = argon_cache_paths(listing, shape, limit)
-    for path in paths:
-        try:
-            with open(path, 'rb') as f:
-                head = f.read(CACHE_HEADER)
-                size = os.fstat(f.fileno()).st_size
-                if len(head) < CACHE_HEADER or head[:8] != CACHE_MAGIC:
-                    continue
-                version, c, h, w, count, skipped_len = np.frombuffer(head[8:32], '<u4').tolist()
-                if version != 1 or [c, h, w] != list(shape) or head[32:64].hex() != key:
-                    continue
-                labels = np.frombuffer(f.read(4 * count), '<i4').copy()
-                skipped = json.loads(f.read(skipped_len).decode())
-        except (FileNotFoundError, PermissionError):
-            continue
-        at = CACHE_HEADER + 4 * count + skipped_len
-        if size != at + count * c * h * w:
-            continue
-        if skipped:
-            raise ValueError(f"{listing.owner}: Argon's cache {path} records {len(skipped)} unreadable image(s), e.g. {skipped[0]!r}; "
-                             'remove them from the listing')
-        pixels = np.memmap(path, np.uint8, 'r', offset=at, shape=(count, c, h, w))
-        return pixels, labels, path
-    return None
 
 
 def _round_half_up(x):
@@ -221,28 +206,22 @@ class ArgonImages:
     """The images of a listing at input shape [C, H, W]: Argon's cache when one matches (exactly
     Argon's pixels), else Pillow decoding with Argon's resize. `pixels_from` says which."""
 
-    def __init__(self, data, shape, split=None, limit=None, pixels='auto'):
+    def __init__(self, data, shape, split=None, limit=None, pixels='auto', allow_outside=False):
         if pixels not in ('auto', 'argon', 'pillow'):
             raise ValueError(f"pixels must be 'auto', 'argon' or 'pillow', got {pixels!r}")
         self.shape = tuple(shape)
-        listing = list_images(data, split)
+        listing = list_images(data, split, allow_outside)
         if limit is not None:
             listing.paths, listing.labels = listing.paths[:limit], listing.labels[:limit]
         if not listing.paths:
             raise ValueError(f'{listing.owner}: the data set is empty (no images listed)')
-        cached = None if pixels == 'pillow' else read_argon_cache(listing, self.shape, limit)
-        if cached is None and pixels == 'argon':
-            where, _ = argon_cache_paths(listing, self.shape, limit)
-            raise ValueError(f"{listing.owner}: no Argon cache for input {'x'.join(map(str, shape))} (looked for {' and '.join(where)}); "
-                             'let Argon load the data once (e.g. argon eval --model DIR --data ...) or use --pixels pillow')
-        self.paths = listing.paths
-        if cached is not None:
-            self.pixels, labels, self.pixels_from = cached[0], cached[1], f"Argon's decode cache {cached[2]}"
-            if labels.tolist() != listing.labels:
-                raise ValueError(f"{listing.owner}: Argon's cache {cached[2]} holds other labels than the listing")
-        else:
-            self.pixels, self.pixels_from = None, 'Pillow decoding with Argon\'s resize'
+        self.paths, self.class_names = listing.paths, listing.class_names
         self.labels = np.asarray(listing.labels, dtype=np.int64)
+        self.pixels, why = (None, 'Pillow asked for') if pixels == 'pillow' else read_argon_cache(listing, self.shape, limit)
+        if self.pixels is None and pixels == 'argon':
+            raise ValueError(f"{listing.owner}: no usable Argon cache for input {'x'.join(map(str, shape))} ({why}); "
+                             'let Argon load the data once (e.g. argon eval --model DIR --data ...) or use --pixels pillow')
+        self.pixels_from = f"Argon's decode cache {why}" if self.pixels is not None else "Pillow decoding with Argon's resize"
 
     def __len__(self):
         return len(self.labels)

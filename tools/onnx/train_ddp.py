@@ -81,6 +81,7 @@ def parse_args(argv):
     p.add_argument('--workers', type=int, default=0, help='DataLoader worker processes per rank')
     p.add_argument('--pixels', choices=['auto', 'argon', 'pillow'], default='auto',
                    help="where pixels come from: Argon's decode cache, Pillow with Argon's resize, or the cache when it exists")
+    p.add_argument('--allow-outside', action='store_true', help="let a manifest name images outside its folder (as argon's --allow-outside)")
     p.add_argument('--backend', choices=['gloo', 'nccl'], help='default: nccl when CUDA is available, else gloo')
     p.add_argument('--out', default='runs/ddp', help='checkpoint.pt, model.onnx and train_log.json go here')
     p.add_argument('--resume', action='store_true', help='continue from OUT/checkpoint.pt')
@@ -154,7 +155,7 @@ def main(argv):
     if head is None:
         raise SystemExit(f'{args.onnx}: train_ddp.py trains classifiers; the graph must end in Sigmoid (Logistic) or Softmax')
     net.output_logits = True
-    images = ArgonImages(args.data, shape, split=args.split, limit=args.limit, pixels=args.pixels)
+    images = ArgonImages(args.data, shape, split=args.split, limit=args.limit, pixels=args.pixels, allow_outside=args.allow_outside)
     if images.labels.max() >= nclass:
         raise SystemExit(f'{args.data}: label {images.labels.max()} is outside the model\'s {nclass} classes')
     train = ImageSet(images)
@@ -218,7 +219,7 @@ def main(argv):
         if len(set(digests)) != 1:
             raise SystemExit(f'ranks disagree after training: {digests}')
         if args.test:
-            test = ArgonImages(args.test, shape, pixels=args.pixels)
+            test = ArgonImages(args.test, shape, pixels=args.pixels, allow_outside=args.allow_outside)
             log['test_loss'], log['test_accuracy'] = evaluate(net, DataLoader(ImageSet(test), batch_size=args.batch_size), head, nclass, device)
             say(f'test: {len(test)} images, accuracy {log["test_accuracy"]:.4f} ({test.pixels_from})')
         net.eval()

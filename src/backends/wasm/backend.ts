@@ -9,6 +9,7 @@ import { defaultThreads, threadsUnavailableReason } from './environment.ts';
 import { wasmKernels } from './kernels/index.ts';
 import { WasmHeap } from './memory.ts';
 import { loadWasm, MAX_PAGES, type LoadedModule, type RelaxedOption, type WasmVariant } from './module.ts';
+import { threadsBuildMissing } from './sources.ts';
 import { CONTROL_BYTES, MAX_PARTS, ThreadPool } from './threads.ts';
 
 /** A part must carry at least this much single-thread work (ns) for a split to pay: waking the
@@ -222,7 +223,7 @@ export async function createWasmBackend(opts: WasmBackendOptions = {}): Promise<
   let threads = opts.threads ?? await defaultThreads();
   let note: string | null = null;
   if (threads > 1) {
-    const why = threadsUnavailableReason();
+    const why = threadsUnavailableReason() ?? threadsBuildMissing();
     if (why) {
       note = `running on 1 thread instead of ${threads}: ${why}`;
       threads = 1;

@@ -6,6 +6,7 @@
 // Browsers post shared memory only when the page is cross-origin isolated (COOP/COEP headers:
 // shared/notes/platform.md §2) and forbid Atomics.wait on the main thread, so threads there need
 // the model to run inside a Worker; elsewhere the backend falls back to one thread.
+import { nodeOs, nodeWorkerThreads } from '#platform';
 import { WORKER_SOURCE } from './worker-source.ts';
 
 /** What a kernel worker looks like to the pool, in Node and in browsers alike. */
@@ -35,7 +36,7 @@ function onBrowserMainThread(): boolean {
 /** Logical cores: os.availableParallelism() in Node, navigator.hardwareConcurrency in browsers. */
 export async function defaultThreads(): Promise<number> {
   if (inNode()) {
-    const os = await import('node:os');
+    const os = await nodeOs('counting cores');
     const n = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
     return Math.max(1, n);
   }
@@ -62,7 +63,7 @@ export function threadsUnavailableReason(): string | null {
 }
 
 async function spawnNodeWorker(): Promise<KernelWorker> {
-  const { Worker: NodeWorker } = await import('node:worker_threads');
+  const { Worker: NodeWorker } = await nodeWorkerThreads('kernel threads');
   // execArgv [] keeps loaders such as tsx out of the worker (its source is plain JS); V8 flags
   // (relaxed SIMD) are per process and reach it anyway.
   const w = new NodeWorker(WORKER_SOURCE, { eval: true, execArgv: [] });

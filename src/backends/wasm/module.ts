@@ -4,12 +4,16 @@
 // or an imported shared one (argon*-mt.wasm); a module importing a shared memory cannot link a
 // private one and vice versa.
 //
-// Traps: Node 20's fetch has no file: support, so file URLs are read with node:fs (a dynamic import,
-// which a browser bundle marks external). Node 20 rejects relaxed SIMD by default; V8 accepts the
-// flag --experimental-wasm-relaxed-simd at run time (v8.setFlagsFromString, measured on Node
-// 20.20: WebAssembly.validate false before, true after, and workers see it: V8 flags are per
-// process), so 'auto' sets it once in Node when validation fails. Chromium and Node ≥ 22 accept
-// relaxed SIMD without it.
+// Where the builds come from (beside the bundle, or what setWasmSources gave): ./sources.ts.
+//
+// Traps: Node 20's fetch has no file: support, so file URLs are read with node:fs (from the
+// '#platform' seam, src/platform/node.ts; browser bundles get src/platform/browser.ts instead).
+// Node 20 rejects relaxed SIMD by default; V8 accepts the flag --experimental-wasm-relaxed-simd at
+// run time (v8.setFlagsFromString, measured on Node 20.20: WebAssembly.validate false before, true
+// after, and workers see it: V8 flags are per process), so 'auto' sets it once in Node when
+// validation fails. Chromium and Node ≥ 22 accept relaxed SIMD without it.
+import { nodeFs, nodeV8 } from '#platform';
+import { onWasmSourcesChange, wasmSource, type WasmBuild as BuildKey } from './sources.ts';
 
 export type WasmVariant = 'simd' | 'relaxed';
 
@@ -40,15 +44,6 @@ export interface LoadedModule {
   heapBase: number;
 }
 
-type BuildKey = `${WasmVariant}${'' | '-mt'}`;
-
-const URLS: Record<BuildKey, URL> = {
-  simd: new URL('../../../build/argon.wasm', import.meta.url),
-  relaxed: new URL('../../../build/argon-relaxed.wasm', import.meta.url),
-  'simd-mt': new URL('../../../build/argon-mt.wasm', import.meta.url),
-  'relaxed-mt': new URL('../../../build/argon-relaxed-mt.wasm', import.meta.url),
-};
-
 const PAGE = 65536;
 /** wasm32's 4 GiB in pages. */
 export const MAX_PAGES = 65536;
@@ -58,7 +53,7 @@ const compiled = new Map<BuildKey, Promise<WebAssembly.Module>>();
 
 async function readBytes(url: URL): Promise<Uint8Array<ArrayBuffer>> {
   if (url.protocol === 'file:') {
-    const fs = await import('node:fs/promises');
+    const fs = await nodeFs(`reading ${url.href}`);
     try {
       return new Uint8Array(await fs.readFile(url));
     } catch (e) {
@@ -66,11 +61,24 @@ async function readBytes(url: URL): Promise<Uint8Array<ArrayBuffer>> {
     }
   }
   const res = await fetch(url);
-  if (!res.ok) throw new Error(`argon: fetching ${url.href} failed with HTTP ${res.status}`);
+  if (!res.ok) {
+    throw new Error(`argon: fetching ${url.href} failed with HTTP ${res.status} (serve argon-nn's build/*.wasm files there, ` +
+      'or say where they are with setWasmSources)');
+  }
   return new Uint8Array(await res.arrayBuffer());
 }
 
-async function compileStreaming(url: URL): Promise<WebAssembly.Module> {
+/** A build's bytes, wherever sources.ts says it is. */
+async function buildBytes(key: BuildKey): Promise<Uint8Array<ArrayBuffer>> {
+  const s = wasmSource(key);
+  if (s.kind === 'absent') throw new Error(s.why);
+  return s.kind === 'bytes' ? s.bytes : readBytes(s.url);
+}
+
+async function compileStreaming(key: BuildKey): Promise<WebAssembly.Module> {
+  const s = wasmSource(key);
+  if (s.kind !== 'url') return WebAssembly.compile(await buildBytes(key));
+  const url = s.url;
   if (url.protocol !== 'file:' && typeof WebAssembly.compileStreaming === 'function') {
     try {
       return await WebAssembly.compileStreaming(fetch(url));
@@ -96,7 +104,7 @@ function enableRelaxedInNode(): Promise<boolean> {
     const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
     if (typeof proc?.versions?.node !== 'string') return false;
     try {
-      const v8 = await import('node:v8');
+      const v8 = await nodeV8();
       v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
       return true;
     } catch {
@@ -110,7 +118,7 @@ function probeRelaxed(shared: boolean): Promise<RelaxedProbe> {
   const key: BuildKey = shared ? 'relaxed-mt' : 'relaxed';
   let p = relaxedProbes.get(key);
   if (!p) {
-    p = readBytes(URLS[key]).then(
+    p = buildBytes(key).then(
       async (bytes) => {
         if (WebAssembly.validate(bytes)) return { bytes, valid: true, error: null };
         const valid = (await enableRelaxedInNode()) && WebAssembly.validate(bytes);
@@ -140,11 +148,14 @@ async function chooseVariant(relaxed: RelaxedOption, shared: boolean): Promise<W
 }
 
 async function compileBuild(key: BuildKey): Promise<WebAssembly.Module> {
-  if (key === 'simd' || key === 'simd-mt') return compileStreaming(URLS[key]);
+  if (key === 'simd' || key === 'simd-mt') return compileStreaming(key);
   const { bytes } = await probeRelaxed(key === 'relaxed-mt');
   if (!bytes) throw new Error('argon: the relaxed-SIMD build was not loaded');
   return WebAssembly.compile(bytes);
 }
+
+// New sources (setWasmSources): later loads compile from them; backends made before keep theirs.
+onWasmSourcesChange(() => { compiled.clear(); relaxedProbes.clear(); });
 
 function moduleFor(variant: WasmVariant, shared: boolean): Promise<WebAssembly.Module> {
   const key: BuildKey = shared ? `${variant}-mt` : variant;

@@ -1,6 +1,5 @@
-// The webgl backend: float32 textures on the GPU and gpu.js (WebGL2) kernels for every entry of
-// the contract. In browsers and workers it draws on a WebGL2 context of its own; in Node it runs
-// through headless-gl when the user installed it (gpu.js 'headlessgl' mode).
+// The webgl backend: packed float32 textures on the GPU and gpu.js (WebGL2) kernels for every
+// entry of the contract. In browsers and workers it draws on a WebGL2 context of its own.
 //
 // Honest numerics: it refuses a context that cannot render float32 textures or has less than
 // IEEE single precision in fragment shaders, and it checks after start-up that a value needing
@@ -9,7 +8,7 @@ import type { KernelArgs, KernelName } from '../../kernels.ts';
 import { checkAllocSize, type Backend, type BufferKind, type DeviceBuffer, type MemoryStats } from '../backend.ts';
 import { WEBGL, WebglBuffer } from './buffer.ts';
 import { createContext, describeContext, inNode, makeCanvas, type GL2, type WebGLProbe } from './context.ts';
-import { loadGpuJs, type GpuInstance } from './gpujs.ts';
+import { loadGpuJs, type GpuInstance, type GpuTexture } from './gpujs.ts';
 import { webglKernels } from './kernels/index.ts';
 import type { WebglKernel } from './kernels/common.ts';
 import { GpuRuntime } from './runtime.ts';
@@ -19,26 +18,42 @@ export { WebglBuffer } from './buffer.ts';
 export interface WebglBackendOptions {
   /** A WebGL2 context to draw with (default: a new one on a canvas or OffscreenCanvas). */
   context?: WebGL2RenderingContext;
+  /** A texture size limit below the GPU's MAX_TEXTURE_SIZE (at least 16): caps every texture this
+   *  backend makes, e.g. to hold GPU memory down or to test the limits on small sizes. */
+  maxTextureSize?: number;
 }
 
 export interface WebglInfo extends WebGLProbe {
-  /** gpu.js mode: 'webgl2' in browsers, 'headlessgl' in Node. */
+  /** gpu.js mode: 'webgl2'. */
   mode: string;
 }
 
 export class WebglBackend implements Backend {
   readonly name = WEBGL;
   readonly dtype = 'float32' as const;
+  /** The implicit-GEMM convolutions (kernels/conv.ts) read windows straight from x: fewer fetches
+   *  than im2col + GEMM at every size, and no column matrix. */
+  readonly prefersColumnFree = true;
   private readonly buffers = new Set<WebglBuffer>();
   private bytesInUse = 0;
   private peakBytes = 0;
 
-  constructor(private readonly rt: GpuRuntime, readonly info: WebglInfo) {}
+  /** Set when the renderer is a software rasteriser (SwiftShader, llvmpipe, …): why the cpu
+   *  backend is the better choice there. Apps can show it; select.ts warns with it once. */
+  readonly softwareWarning: string | null;
+
+  constructor(private readonly rt: GpuRuntime, readonly info: WebglInfo) {
+    this.softwareWarning = info.software
+      ? `backend 'gpu' runs on a software WebGL renderer (${info.renderer}): its shaders execute on the CPU, where ` +
+        "the cpu backend (WebAssembly SIMD on every core) trains many times faster. Choose backend 'cpu', or 'auto', " +
+        'which never picks a software renderer.'
+      : null;
+  }
 
   alloc(size: number, kind: BufferKind = 'float'): WebglBuffer {
     checkAllocSize(WEBGL, size);
     if (kind !== 'float' && kind !== 'int32') throw new Error(`${WEBGL}.alloc: unknown buffer kind '${String(kind)}'`);
-    this.rt.checkLength(size, 'a buffer');
+    this.rt.layout(size);
     const buf = new WebglBuffer(size, kind, this);
     this.buffers.add(buf);
     this.bytesInUse += size * 4;
@@ -99,9 +114,16 @@ export class WebglBackend implements Backend {
     this.peakBytes = this.bytesInUse;
   }
 
-  /** Compiled kernels (one per kernel and shape) and kernel calls so far. */
-  stats(): { compiled: number; calls: number } {
-    return { compiled: this.rt.compiled, calls: this.rt.calls };
+  /** Compiled kernels (one per kernel and shape), kernel calls, and the texture fetches and
+   *  multiply-adds of the GEMM and convolution passes so far. */
+  stats(): { compiled: number; calls: number; fetches: number; macs: number } {
+    return { compiled: this.rt.compiled, calls: this.rt.calls, ...this.rt.work };
+  }
+
+  /** Starts or stops timing each kernel call (each call then waits for the GPU); returns the
+   *  milliseconds and calls per shader since profiling started. */
+  profile(on: boolean): Map<string, { calls: number; ms: number }> {
+    return this.rt.profile(on);
   }
 
   /** Releases every kernel, texture and the context. The backend is unusable afterwards. */
@@ -125,39 +147,49 @@ export class WebglBackend implements Backend {
   }
 }
 
-const GL_NOTE = 'gl builds native code and needs an X display, e.g. `xvfb-run node app.js`; without a GPU, use the cpu backend (the default)';
-const NODE_HINT = `In Node the GPU path runs through headless-gl: \`npm install gpu.js gl\` (${GL_NOTE}).`;
+/** Node has no WebGL2. headless-gl (the npm package gl) creates WebGL 1 contexts (its WebGL 2 mode
+ *  is experimental and very incomplete, stackgl/headless-gl#310), and these shaders need GLSL ES
+ *  3.00: integer texel fetches, bit operations and several render targets. */
+const NODE_NO_WEBGL2 = "backend 'gpu' needs WebGL2, which Node does not have: the GPU path runs in browsers and Web Workers " +
+  '(headless-gl, the npm package gl, gives Node WebGL 1 only, without the integer texel fetches and render targets these ' +
+  'shaders use); use the cpu backend (the default), or pass a WebGL2 context: createWebglBackend({ context })';
 
-/** Starts gpu.js on a fresh WebGL2 context (or headless-gl in Node) and checks float32 rendering. */
+/** Starts gpu.js on a fresh WebGL2 context (or the one given) and checks float32 rendering. */
 export async function createWebglBackend(opts: WebglBackendOptions = {}): Promise<WebglBackend> {
-  const { GPU } = await loadGpuJs(inNode() ? NODE_HINT : null);
-  let gpu: GpuInstance;
-  let info: WebglInfo;
-  if (opts.context || !inNode()) {
-    let gl: GL2 | null = opts.context ?? null;
-    let canvas: object | null = gl ? gl.canvas : null;
-    if (!gl) {
-      const c = makeCanvas();
-      if (!c) throw new Error("backend 'gpu': this environment has neither a DOM canvas nor OffscreenCanvas");
-      gl = createContext(c);
-      canvas = c;
-      if (!gl) throw new Error("backend 'gpu': WebGL2 is not available here (the browser or its GPU blocklist disabled it); use the cpu backend");
-    }
-    const probe = describeContext(gl);
-    if (probe.problem) throw new Error(`backend 'gpu' refused: ${probe.problem}, so training would run at reduced precision; use the cpu backend`);
-    gpu = new GPU({ mode: 'webgl2', canvas: canvas ?? undefined, context: gl });
-    info = { ...probe, mode: gpu.mode };
-  } else {
-    if (!GPU.isHeadlessGLSupported) {
-      throw new Error(`backend 'gpu' in Node needs headless-gl (the gl package), which is not installed or cannot start: \`npm install gl\` (${GL_NOTE}).`);
-    }
-    gpu = new GPU({ mode: 'headlessgl' });
-    info = {
-      webgl2: false, floatRender: true, highpBits: 23, maxTextureSize: 4096, renderer: 'headless-gl',
-      software: false, problem: null, mode: gpu.mode,
-    };
+  if (inNode() && !opts.context) throw new Error(NODE_NO_WEBGL2);
+  const { GPU } = await loadGpuJs();
+  let gl: GL2 | null = opts.context ?? null;
+  let canvas: object | null = gl ? gl.canvas : null;
+  if (!gl) {
+    const c = makeCanvas();
+    if (!c) throw new Error("backend 'gpu': this environment has neither a DOM canvas nor OffscreenCanvas");
+    gl = createContext(c);
+    canvas = c;
+    if (!gl) throw new Error("backend 'gpu': WebGL2 is not available here (the browser or its GPU blocklist disabled it); use the cpu backend");
   }
-  const rt = new GpuRuntime(gpu, info.maxTextureSize);
+  const probe = describeContext(gl);
+  if (probe.problem) throw new Error(`backend 'gpu' refused: ${probe.problem}, so training would run at reduced precision; use the cpu backend`);
+  const gpu: GpuInstance = new GPU({ mode: 'webgl2', canvas: canvas ?? undefined, context: gl });
+  const info: WebglInfo = { ...probe, mode: gpu.mode };
+  if (opts.maxTextureSize !== undefined) {
+    const cap = opts.maxTextureSize;
+    if (!Number.isInteger(cap) || cap < 16 || cap > probe.maxTextureSize) {
+      throw new Error(`createWebglBackend: maxTextureSize must be an integer from 16 to this GPU's MAX_TEXTURE_SIZE ${probe.maxTextureSize}, got ${cap}`);
+    }
+    info.maxTextureSize = cap;
+  }
+  // Profiling waits for each kernel by reading one texel of its output (gl.finish returns at once
+  // in Chromium, whose GPU work runs in another process).
+  let fb: WebGLFramebuffer | null = null;
+  const texel = new Float32Array(4);
+  const finish = (t: GpuTexture): void => {
+    fb ??= gl.createFramebuffer();
+    gl.bindFramebuffer(gl.FRAMEBUFFER, fb);
+    gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, t.texture, 0);
+    gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.FLOAT, texel);
+    gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+  };
+  const rt = new GpuRuntime(gpu, info.maxTextureSize, finish);
   const backend = new WebglBackend(rt, info);
   try {
     selfTest(backend);

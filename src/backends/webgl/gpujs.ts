@@ -2,71 +2,76 @@
 // and its lazy loader. gpu.js is an optional peer dependency: nothing imports it until a webgl
 // backend is created, so a CPU-only install in Node never needs it (nor its 84 MB `webgpu` dependency).
 
-/** What a kernel function sees as `this` (constants are Integer-typed, see runtime.ts). */
-export interface KernelThis {
-  thread: { x: number };
-  constants: Record<string, number>;
-}
-
-/** A kernel's JS source: gpu.js parses it (Function.prototype.toString) into GLSL; it never runs in JS.
- *  Buffers arrive as arrays, scalars as numbers. */
-export type KernelSource = (this: KernelThis, ...args: never[]) => number;
-
 /** A texture a pipeline kernel returned: it stays on the GPU until deleted. */
 export interface GpuTexture {
-  toArray(): Float32Array | number[];
+  /** The raw RGBA32F texels, row by row (gpu.js GLTexture.renderRawOutput: one readPixels). */
+  renderRawOutput(): Float32Array;
   delete(): void;
+  /** The kernel output's dimensions: [width, height] for the 2-D kernels of this backend. */
   readonly output: readonly number[];
   readonly size: readonly number[];
+  /** The GL texture itself. */
+  readonly texture: WebGLTexture;
 }
 
 export type KernelArg = GpuTexture | Float32Array | number;
 
 export interface GpuKernel {
-  (...args: KernelArg[]): GpuTexture;
+  (...args: KernelArg[]): GpuTexture | Record<string, GpuTexture>;
   destroy(removeCanvasReferences?: boolean): void;
 }
 
-export interface KernelSettings {
-  output: number[];
-  pipeline: boolean;
-  immutable: boolean;
-  precision: 'single';
-  tactic: 'precision';
-  optimizeFloatMemory: boolean;
-  constants: Record<string, number>;
-  constantTypes: Record<string, 'Integer'>;
+/** A native GLSL function with its types spelled out (gpu.js reads them otherwise from the first
+ *  signature in the source). */
+export interface NativeFunctionSpec {
+  name: string;
+  source: string;
+  returnType: string;
+  argumentTypes: Record<string, string>;
 }
 
-export interface NativeFunction { name: string; source: string }
+export interface KernelSettings {
+  output: [number, number];
+  pipeline: true;
+  immutable: true;
+  precision: 'single';
+  tactic: 'precision';
+  returnType: 'Array(4)';
+  constants: Record<string, number>;
+  constantTypes: Record<string, 'Integer'>;
+  nativeFunctions: NativeFunctionSpec[];
+  injectedNative: string;
+  /** gpu.js caps loops it cannot bound at this count; every loop here lives in GLSL. */
+  loopMaxIterations: number;
+}
 
 export interface GpuInstance {
   readonly mode: string;
-  createKernel(fn: KernelSource, settings: KernelSettings): GpuKernel;
-  addNativeFunction(name: string, source: string, settings?: { returnType?: string }): GpuInstance;
+  createKernel(source: string, settings: KernelSettings): GpuKernel;
+  createKernelMap(subKernels: Record<string, string>, source: string, settings: KernelSettings): GpuKernel;
   destroy(): Promise<void> | void;
 }
 
 export interface GpuSettings {
-  mode: 'webgl2' | 'headlessgl';
+  mode: 'webgl2';
   canvas?: object;
   context?: object;
 }
 
 export interface GpuJsModule {
-  GPU: (new (settings: GpuSettings) => GpuInstance) & { isHeadlessGLSupported?: boolean };
+  GPU: new (settings: GpuSettings) => GpuInstance;
 }
 
 const INSTALL_HINT = 'install it with `npm install gpu.js` (the browser bundle of argon-nn already includes it)';
 
 /** Loads gpu.js on first use. The specifier is a plain package name: the browser bundle inlines it,
- *  the Node bundle leaves it external. `hint` replaces the install advice (Node also needs gl). */
-export async function loadGpuJs(hint: string | null = null): Promise<GpuJsModule> {
+ *  the Node bundle leaves it external. */
+export async function loadGpuJs(): Promise<GpuJsModule> {
   let mod: unknown;
   try {
     mod = await import('gpu.js');
   } catch (e) {
-    throw new Error(`backend 'gpu' needs the optional package gpu.js, which is not installed. ${hint ?? INSTALL_HINT}`, { cause: e });
+    throw new Error(`backend 'gpu' needs the optional package gpu.js, which is not installed. ${INSTALL_HINT}`, { cause: e });
   }
   // CommonJS interop: Node exposes module.exports as named exports, bundlers also as `default`.
   const ns = mod as { GPU?: unknown; default?: { GPU?: unknown } };

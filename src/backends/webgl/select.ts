@@ -7,10 +7,20 @@ import { inNode, probeWebGL } from './context.ts';
 
 let gpu: Promise<Backend> | null = null;
 
-/** The shared webgl backend, created on first use (gpu.js is imported only then). */
+let warned = false;
+
+/** The shared webgl backend, created on first use (gpu.js is imported only then). On a software
+ *  renderer it warns once (console.warn) that the cpu backend is faster there. */
 export function gpuBackend(): Promise<Backend> {
   if (!gpu) {
-    const p: Promise<Backend> = import('./backend.ts').then((m) => m.createWebglBackend());
+    const p: Promise<Backend> = import('./backend.ts').then(async (m) => {
+      const b = await m.createWebglBackend();
+      if (b.softwareWarning && !warned) {
+        warned = true;
+        console.warn(`argon: ${b.softwareWarning}`);
+      }
+      return b;
+    });
     p.catch(() => { if (gpu === p) gpu = null; });
     gpu = p;
   }

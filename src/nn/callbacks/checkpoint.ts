@@ -1,6 +1,7 @@
 // Saving during training: checkpoint() every k epochs (neon's SerializeModelCallback) and saveBest()
 // when the watched value improves (neon's SaveBestStateCallback, which watches the validation loss).
 // The model's save() writes atomically, so an interrupted save keeps the previous file.
+import { checkOptions } from '../../check.ts';
 import type { Callback, EpochLogs, History, TrainInfo } from './callback.ts';
 import { improves, readMonitored, resolveMode, type MonitorMode } from './monitor.ts';
 
@@ -41,7 +42,9 @@ export class Checkpoint implements Callback {
   }
 }
 
-export function checkpoint({ path, every = 1 }: { path: string; every?: number }): Checkpoint {
+export function checkpoint(opts: { path: string; every?: number }): Checkpoint {
+  checkOptions('checkpoint', opts, { path: { kind: 'string', required: true, expect: "a file path, e.g. 'runs/net/model.argon'" }, every: { kind: 'integer', min: 1 } });
+  const { path, every = 1 } = opts;
   return new Checkpoint(path, every);
 }
 
@@ -71,6 +74,11 @@ export class SaveBest implements Callback {
 
 /** Saves whenever `metric` (default the validation loss) reaches a new best. Epochs without that
  *  value (no validation this epoch) are skipped. */
-export function saveBest({ path, metric = 'valLoss', mode = 'auto' }: { path: string; metric?: string; mode?: MonitorMode }): SaveBest {
+export function saveBest(opts: { path: string; metric?: string; mode?: MonitorMode }): SaveBest {
+  checkOptions('saveBest', opts, {
+    path: { kind: 'string', required: true, expect: "a file path, e.g. 'runs/net/best.argon'" }, metric: 'string',
+    mode: { kind: 'string', expect: "'auto', 'min' or 'max'" },
+  });
+  const { path, metric = 'valLoss', mode = 'auto' } = opts;
   return new SaveBest(path, metric, mode);
 }

@@ -1,6 +1,7 @@
 // Early stopping (neon's EarlyStopCallback takes a stop function of the validation loss; this is the
 // usual patience rule over any logged value): stop once `patience` evaluated epochs in a row have
 // not improved on the best value by more than minDelta.
+import { checkOptions } from '../../check.ts';
 import type { Callback, EpochLogs, TrainInfo } from './callback.ts';
 import { improves, readMonitored, resolveMode, type MonitorMode } from './monitor.ts';
 
@@ -54,5 +55,9 @@ export class EarlyStop implements Callback {
 }
 
 export function earlyStop(opts: EarlyStopOptions): EarlyStop {
+  checkOptions('earlyStop', opts, {
+    patience: { kind: 'integer', min: 0, required: true }, metric: 'string', mode: { kind: 'string', expect: "'auto', 'min' or 'max'" },
+    minDelta: { kind: 'number', min: 0 },
+  });
   return new EarlyStop(opts);
 }

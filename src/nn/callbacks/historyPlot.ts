@@ -1,6 +1,8 @@
 // Writes the training history as JSON and an SVG chart of its curves (loss, validation loss, each
 // metric against the 0-based epoch) after every epoch and at the end, so a crash keeps the curves.
-// Node only for the files (node:fs is imported when first writing); historySvg works anywhere.
+// Node only for the files (node:fs comes from the '#platform' seam); historySvg works anywhere.
+import { nodeFs } from '#platform';
+import { checkOptions } from '../../check.ts';
 import { lineChartSvg, type Series } from '../../plot.ts';
 import type { Callback, History, TrainInfo } from './callback.ts';
 
@@ -25,13 +27,9 @@ export function historySvg(history: History, title = 'Training curves'): string 
   return lineChartSvg(historySeries(history), { title, xLabel: 'epoch', yLabel: 'cost / metric' });
 }
 
-type Fs = typeof import('node:fs/promises');
-// A computed specifier keeps browser bundlers from trying to resolve node:fs for this module.
-const FS_MODULE = 'node:fs/promises';
-const nodeFs = async (): Promise<Fs> => (await import(FS_MODULE)) as Fs;
 
 async function writeAtomic(file: string, text: string): Promise<void> {
-  const fs = await nodeFs();
+  const fs = await nodeFs('historyPlot');
   const tmp = `${file}.tmp-${Date.now()}-${Math.random().toString(36).slice(2)}`;
   await fs.writeFile(tmp, text);
   await fs.rename(tmp, file);
@@ -55,7 +53,7 @@ export class HistoryPlot implements Callback {
 
   /** Writes both files now. */
   async write(history: History): Promise<void> {
-    const fs = await nodeFs();
+    const fs = await nodeFs('historyPlot (in a browser: historySvg(history))');
     await fs.mkdir(this.opts.path, { recursive: true });
     await writeAtomic(this.jsonPath, `${JSON.stringify(history, null, 2)}\n`);
     await writeAtomic(this.svgPath, historySvg(history, this.opts.title));
@@ -71,5 +69,6 @@ export class HistoryPlot implements Callback {
 }
 
 export function historyPlot(opts: HistoryPlotOptions): HistoryPlot {
+  checkOptions('historyPlot', opts, { path: { kind: 'string', required: true, expect: "an output folder, e.g. 'runs/net'" }, jsonName: 'string', svgName: 'string', title: 'string' });
   return new HistoryPlot(opts);
 }

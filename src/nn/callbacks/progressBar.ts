@@ -4,6 +4,7 @@
 // On a TTY the line is redrawn in place (\r) at most every 0.1 s and at the last batch; elsewhere
 // (a file, a CI log) one plain line is printed per tenth of the epoch. The epoch's last line adds
 // the validation loss as neon does (` [CrossEntropyBinary Loss 0.45, 1.20s]`) and any metrics.
+import { checkOptions } from '../../check.ts';
 import type { BatchLogs, Callback, EpochLogs, TrainInfo } from './callback.ts';
 
 export interface ProgressStream {
@@ -136,5 +137,6 @@ export class ProgressBar implements Callback {
 }
 
 export function progressBar(opts: ProgressBarOptions = {}): ProgressBar {
+  checkOptions('progressBar', opts, { stream: 'object', updateSeconds: { kind: 'number', min: 0 }, now: 'function' });
   return new ProgressBar(opts);
 }

@@ -3,7 +3,7 @@
 // with the adagradUpdate kernel. neon's Adagrad takes no schedule; the optional one defaults to constant.
 import type { Param } from '../../layers/layer.ts';
 import { Schedule, type LearningRateSchedule } from '../schedules.ts';
-import { BaseOptimizer, type ClipOptions, type OptimizerConfig } from './optimizer.ts';
+import { BaseOptimizer, checkOptimizerOptions, type ClipOptions, type OptimizerConfig } from './optimizer.ts';
 
 export interface AdagradOptions extends ClipOptions {
   learningRate?: number;
@@ -18,6 +18,7 @@ export class Adagrad extends BaseOptimizer {
   readonly schedule: LearningRateSchedule;
 
   constructor(opts: AdagradOptions = {}) {
+    checkOptimizerOptions('Adagrad', opts, { learningRate: 'number', epsilon: { kind: 'number', min: 0 } });
     super(opts);
     this.learningRate = opts.learningRate ?? 0.01;
     this.epsilon = opts.epsilon ?? 1e-6;

@@ -5,7 +5,7 @@
 // neon's Adam takes no schedule; the optional one here defaults to a constant rate.
 import type { Param } from '../../layers/layer.ts';
 import { Schedule, type LearningRateSchedule } from '../schedules.ts';
-import { BaseOptimizer, type ClipOptions, type OptimizerConfig } from './optimizer.ts';
+import { BaseOptimizer, checkOptimizerOptions, type ClipOptions, type OptimizerConfig } from './optimizer.ts';
 
 export interface AdamOptions extends ClipOptions {
   learningRate?: number;
@@ -24,6 +24,7 @@ export class Adam extends BaseOptimizer {
   readonly schedule: LearningRateSchedule;
 
   constructor(opts: AdamOptions = {}) {
+    checkOptimizerOptions('Adam', opts, { learningRate: 'number', beta1: { kind: 'number', min: 0, max: 1 }, beta2: { kind: 'number', min: 0, max: 1 }, epsilon: { kind: 'number', min: 0 } });
     super(opts);
     this.learningRate = opts.learningRate ?? 0.001;
     this.beta1 = opts.beta1 ?? 0.9;

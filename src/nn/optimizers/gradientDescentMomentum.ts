@@ -3,8 +3,9 @@
 // BatchNorm's gamma and beta included); momentum ≠ 0: v = μ·v − lr·g', W += v (Nesterov:
 // W += μ·v − lr·g' with the new v); momentum = 0: W −= lr·g' and no velocity is kept.
 import type { Param } from '../../layers/layer.ts';
+import { shown } from '../../check.ts';
 import { Schedule, type LearningRateSchedule } from '../schedules.ts';
-import { BaseOptimizer, type ClipOptions, type OptimizerConfig } from './optimizer.ts';
+import { BaseOptimizer, checkOptimizerOptions, type ClipOptions, type OptimizerConfig } from './optimizer.ts';
 
 export interface GradientDescentMomentumOptions extends ClipOptions {
   momentumCoef?: number;
@@ -22,8 +23,11 @@ export class GradientDescentMomentum extends BaseOptimizer {
   readonly schedule: LearningRateSchedule;
 
   constructor(learningRate: number, opts: GradientDescentMomentumOptions = {}) {
+    checkOptimizerOptions('GradientDescentMomentum', opts, { momentumCoef: 'number', wdecay: { kind: 'number', min: 0 }, nesterov: 'boolean' });
     super(opts);
-    if (!Number.isFinite(learningRate)) throw new Error(`GradientDescentMomentum: learning rate must be a number, got ${learningRate}`);
+    if (typeof learningRate !== 'number' || !Number.isFinite(learningRate)) {
+      throw new Error(`GradientDescentMomentum: the first argument is the learning rate, a number (new GradientDescentMomentum(0.01, { momentumCoef: 0.9 })), got ${shown(learningRate)}`);
+    }
     this.learningRate = learningRate;
     this.momentumCoef = opts.momentumCoef ?? 0;
     this.wdecay = opts.wdecay ?? 0;

@@ -3,6 +3,7 @@
 // element clip applies to that mean; the norm-clip factor s = clipNorm / max(‖all dW‖₂ / bsz, clipNorm)
 // is computed over every updated parameter before any update. Per-parameter state (velocity,
 // moments) lives in backend buffers named after the parameter and is created, zeroed, on first use.
+import { checkOptions, checkRole, type FieldSpecs } from '../../check.ts';
 import type { Backend, DeviceBuffer } from '../../backends/backend.ts';
 import type { Param } from '../../layers/layer.ts';
 import type { Tensor } from '../../tensor.ts';
@@ -68,6 +69,17 @@ export interface ActiveParam {
 }
 
 /** neon's `if clip_value:` tests: 0, null and undefined all mean "off". */
+/** Checks an optimizer's options object for plain-JS users (src/check.ts): its own fields, the clip
+ *  options every optimizer takes, and a schedule object. */
+export function checkOptimizerOptions(type: string, opts: unknown, own: FieldSpecs): void {
+  const nonNegative = { kind: 'number', min: 0 } as const;
+  checkOptions(type, opts, {
+    ...own, gradientClipNorm: nonNegative, gradientClipValue: nonNegative, paramClipValue: nonNegative, schedule: 'object',
+  });
+  const schedule = (opts as { schedule?: unknown } | undefined)?.schedule;
+  if (schedule !== undefined) checkRole(type, "option 'schedule'", schedule, ['getLearningRate'], 'a schedule, e.g. new Schedule([6, 8], 0.1)');
+}
+
 export function clipSetting(v: number | null | undefined): number | null {
   return v ? Math.abs(v) : null;
 }

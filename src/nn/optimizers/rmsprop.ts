@@ -4,7 +4,7 @@
 // and lr·s reproduce neon exactly.
 import type { Param } from '../../layers/layer.ts';
 import { Schedule, type LearningRateSchedule } from '../schedules.ts';
-import { BaseOptimizer, type ClipOptions, type OptimizerConfig } from './optimizer.ts';
+import { BaseOptimizer, checkOptimizerOptions, type ClipOptions, type OptimizerConfig } from './optimizer.ts';
 
 export interface RMSPropOptions extends ClipOptions {
   decayRate?: number;
@@ -21,6 +21,7 @@ export class RMSProp extends BaseOptimizer {
   readonly schedule: LearningRateSchedule;
 
   constructor(opts: RMSPropOptions = {}) {
+    checkOptimizerOptions('RMSProp', opts, { decayRate: { kind: 'number', min: 0, max: 1 }, learningRate: 'number', epsilon: { kind: 'number', min: 0 } });
     super(opts);
     this.decayRate = opts.decayRate ?? 0.95;
     this.learningRate = opts.learningRate ?? 2e-3;

@@ -1,31 +1,104 @@
 // Batch norm over x viewed as [channels, inner] (neon's formulas, nervanacpu.py:1707-1760): biased
-// variance, rho is the KEPT fraction of the running stats. Statistics are two-pass row reductions.
-import type { KernelThis } from '../gpujs.ts';
-import { buf, type Arr, type WebglKernel } from './common.ts';
-import { axpbyK } from './elementwise.ts';
-import { centeredSqChunkK, rowReduce, sumChunkK, xhatDyChunkK } from './reduce.ts';
+// variance, rho is the KEPT fraction of the running stats. Statistics are two-pass row reductions
+// (reduce.ts); a small pass turns them into one texel of coefficients per channel, and the
+// full-size pass reads x (and dy) once per texel plus that one coefficient texel:
+//   forward   y  = (x − c.x)·c.y + c.z                       c = (mean, invStd·gamma, beta, ·)
+//   backward  dx = c.x·(dy − (x − c.y)·c.z − c.w)            c = (gamma·invStd, mean,
+//                                                                invStd·dgamma/inner, dbeta/inner)
+import type { WebglBuffer } from '../buffer.ts';
+import type { GpuTexture } from '../gpujs.ts';
+import type { GpuRuntime, RunArg } from '../runtime.ts';
+import { flatReader, OUT_TEXEL, type Shader } from '../shader.ts';
+import { buf, type WebglKernel } from './common.ts';
+import { fill } from './elementwise.ts';
+import { CENTERED_SQUARES, rowReduce, SUM, XHAT_DY } from './reduce.ts';
+import { storePrefix } from './map.ts';
 
-export function invStdK(this: KernelThis, variance: Arr, eps: number): number {
-  return 1 / Math.sqrt(variance[this.thread.x] + eps);
+/** Per channel texel c: `v_name` is value c of each per-channel input. */
+function coefShader(name: string, inputs: string[], scalars: string[], body: string): Shader {
+  return {
+    name, textures: inputs, scalars,
+    glsl: () => `${inputs.map(flatReader).join('')}
+vec4 argonMain(int x, int y${scalars.map((s) => `, float ${s}`).join('')}) {
+  ${OUT_TEXEL}
+  ${inputs.map((i) => `float v_${i} = at_${i}(t);`).join(' ')}
+  ${body}
+}`,
+  };
 }
 
-/** y = (x − mean[c])·invStd[c]·gamma[c] + beta[c]. */
-export function bnApplyK(this: KernelThis, x: Arr, mean: Arr, invStd: Arr, gamma: Arr, beta: Arr): number {
-  const c = anDiv(this.thread.x, this.constants.inner);
-  return (x[this.thread.x] - mean[c]) * invStd[c] * gamma[c] + beta[c];
+const TRAIN_COEF = coefShader('bnTrainCoef', ['mean', 'invStd', 'gamma', 'beta'], [],
+  'return vec4(v_mean, v_invStd * v_gamma, v_beta, 0.0);');
+const INFER_COEF = coefShader('bnInferCoef', ['runMean', 'runVar', 'gamma', 'beta'], ['eps'],
+  'return vec4(v_runMean, v_gamma / sqrt(v_runVar + eps), v_beta, 0.0);');
+const GRAD_COEF = coefShader('bnGradCoef', ['mean', 'invStd', 'gamma', 'dgamma', 'dbeta'], ['invInner'],
+  'return vec4(v_gamma * v_invStd, v_mean, v_invStd * v_dgamma * invInner, v_dbeta * invInner);');
+
+/** invStd and the running statistics, 4 channels per texel, as three render targets. */
+const STATS: Shader = {
+  name: 'bnStats',
+  textures: ['mean', 'variance', 'runMean', 'runVar'],
+  scalars: ['rho', 'eps'],
+  targets: 3,
+  glsl: () => `${['mean', 'variance', 'runMean', 'runVar'].map(flatReader).join('')}
+vec4 argonMain(int x, int y, float rho, float eps) {
+  ${OUT_TEXEL}
+  vec4 m = ld_mean(t), v = ld_variance(t);
+  argonT1 = rho * ld_runMean(t) + (1.0 - rho) * m;
+  argonT2 = rho * ld_runVar(t) + (1.0 - rho) * v;
+  return 1.0 / sqrt(v + eps);
+}`,
+};
+
+/** The coefficient texel of every value of output texel t: one per texel when inner is a multiple
+ *  of 4, else one per value. */
+function channelCoef(c: Record<string, number>): string {
+  return c.inner % 4 === 0
+    ? `vec4 cf = texelFetch(user_coef, ivec2(t / ${c.inner / 4} & ((1 << constants_coefS) - 1), (t / ${c.inner / 4}) >> constants_coefS), 0);
+#define CF(l) cf`
+    : `vec4 cfs[4];
+  for (int l = 0; l < 4; l++) { int ch = min((4 * t + l) / constants_inner, constants_channels - 1); cfs[l] = texelFetch(user_coef, ivec2(ch & ((1 << constants_coefS) - 1), ch >> constants_coefS), 0); }
+#define CF(l) cfs[l]`;
 }
 
-/** Inference: y = (x − runMean[c])/√(runVar[c] + eps)·gamma[c] + beta[c]. */
-export function bnInferK(this: KernelThis, x: Arr, runMean: Arr, runVar: Arr, gamma: Arr, beta: Arr, eps: number): number {
-  const c = anDiv(this.thread.x, this.constants.inner);
-  return (x[this.thread.x] - runMean[c]) / Math.sqrt(runVar[c] + eps) * gamma[c] + beta[c];
+const NORM_APPLY: Shader = {
+  name: 'bnApply',
+  textures: ['x', 'coef'],
+  glsl: (c) => `${flatReader('x')}
+vec4 argonMain(int x, int y) {
+  ${OUT_TEXEL}
+  ${channelCoef(c)}
+  vec4 v = ld_x(t);
+  vec4 r;
+  for (int l = 0; l < 4; l++) r[l] = (v[l] - CF(l).x) * CF(l).y + CF(l).z;
+  return r;
+}`,
+};
+
+const GRAD_APPLY: Shader = {
+  name: 'bnGradApply',
+  textures: ['x', 'dy', 'coef'],
+  glsl: (c) => `${flatReader('x')}${flatReader('dy')}
+vec4 argonMain(int x, int y) {
+  ${OUT_TEXEL}
+  ${channelCoef(c)}
+  vec4 v = ld_x(t), d = ld_dy(t);
+  vec4 r;
+  for (int l = 0; l < 4; l++) r[l] = CF(l).x * (d[l] - (v[l] - CF(l).y) * CF(l).z - CF(l).w);
+  return r;
+}`,
+};
+
+/** One coefficient texel per channel, from per-channel inputs. */
+function coefficients(rt: GpuRuntime, s: Shader, channels: number, args: readonly RunArg[]): GpuTexture {
+  const l = rt.layout(channels * 4);
+  return rt.run1(s, [l.width, l.height], { outS: l.shift }, args);
 }
 
-/** dx = gamma·invStd·(dy − (xhat·dgamma + dbeta)/inner). */
-export function bnGradK(this: KernelThis, x: Arr, dy: Arr, gamma: Arr, mean: Arr, invStd: Arr, dgamma: Arr, dbeta: Arr, invInner: number): number {
-  const c = anDiv(this.thread.x, this.constants.inner);
-  const xhat = (x[this.thread.x] - mean[c]) * invStd[c];
-  return gamma[c] * invStd[c] * (dy[this.thread.x] - (xhat * dgamma[c] + dbeta[c]) * invInner);
+/** Writes shader `s` over [channels, inner] values into out, keeping a longer out's tail. */
+function applyInto(rt: GpuRuntime, out: WebglBuffer, s: Shader, channels: number, inner: number, args: readonly RunArg[]): void {
+  const l = rt.layout(channels * inner);
+  storePrefix(rt, out, rt.run1(s, [l.width, l.height], { outS: l.shift, inner, channels }, args), channels * inner);
 }
 
 export const batchNormTrain: WebglKernel<'batchNormTrain'> = (rt, args) => {
@@ -37,18 +110,21 @@ export const batchNormTrain: WebglKernel<'batchNormTrain'> = (rt, args) => {
   const G = buf(args.gamma, C, 'batchNormTrain gamma'), B = buf(args.beta, C, 'batchNormTrain beta');
   const M = buf(args.mean, C, 'batchNormTrain mean'), S = buf(args.invStd, C, 'batchNormTrain invStd');
   const RM = buf(args.runMean, C, 'batchNormTrain runMean'), RV = buf(args.runVar, C, 'batchNormTrain runVar');
-  const mean = rowReduce(rt, 'sum', sumChunkK, C, inner, [X], 1 / inner);
-  const variance = rowReduce(rt, 'centeredSq', centeredSqChunkK, C, inner, [X, mean], 1 / inner);
-  const invStd = rt.run('bnInvStd', invStdK, C, {}, [variance, eps]);
-  const y = rt.run('bnApply', bnApplyK, len, { inner }, [X, mean, invStd, G, B]);
-  const runMean = rt.run('axpby', axpbyK, C, {}, [RM, mean, rho, 1 - rho]);
-  const runVar = rt.run('axpby', axpbyK, C, {}, [RV, variance, rho, 1 - rho]);
+  const mean = rowReduce(rt, SUM, C, inner, [X], 1 / inner);
+  const variance = rowReduce(rt, CENTERED_SQUARES, C, inner, [X, mean], 1 / inner);
+  const sl = rt.layout(C);
+  const [invStd, runMean, runVar] = rt.run(STATS, [sl.width, sl.height], { outS: sl.shift }, [mean, variance, RM, RV, rho, eps]);
   variance.delete();
-  rt.assign(Y, y, 0, len);
-  rt.assign(M, mean, 0, C);
-  rt.assign(S, invStd, 0, C);
-  rt.assign(RM, runMean, 0, C);
-  rt.assign(RV, runVar, 0, C);
+  const coef = coefficients(rt, TRAIN_COEF, C, [mean, invStd, G, B]);
+  try {
+    applyInto(rt, Y, NORM_APPLY, C, inner, [X, coef]);
+  } finally {
+    coef.delete();
+  }
+  storePrefix(rt, M, mean, C);
+  storePrefix(rt, S, invStd, C);
+  storePrefix(rt, RM, runMean, C);
+  storePrefix(rt, RV, runVar, C);
 };
 
 export const batchNormInfer: WebglKernel<'batchNormInfer'> = (rt, args) => {
@@ -58,7 +134,12 @@ export const batchNormInfer: WebglKernel<'batchNormInfer'> = (rt, args) => {
   const X = buf(args.x, len, 'batchNormInfer x'), Y = buf(args.y, len, 'batchNormInfer y');
   const G = buf(args.gamma, C, 'batchNormInfer gamma'), B = buf(args.beta, C, 'batchNormInfer beta');
   const RM = buf(args.runMean, C, 'batchNormInfer runMean'), RV = buf(args.runVar, C, 'batchNormInfer runVar');
-  rt.assign(Y, rt.run('bnInfer', bnInferK, len, { inner }, [X, RM, RV, G, B, eps]), 0, len);
+  const coef = coefficients(rt, INFER_COEF, C, [RM, RV, G, B, eps]);
+  try {
+    applyInto(rt, Y, NORM_APPLY, C, inner, [X, coef]);
+  } finally {
+    coef.delete();
+  }
 };
 
 export const batchNormGrad: WebglKernel<'batchNormGrad'> = (rt, args) => {
@@ -69,11 +150,19 @@ export const batchNormGrad: WebglKernel<'batchNormGrad'> = (rt, args) => {
   const DX = buf(args.dx, len, 'batchNormGrad dx'), G = buf(args.gamma, C, 'batchNormGrad gamma');
   const M = buf(args.mean, C, 'batchNormGrad mean'), S = buf(args.invStd, C, 'batchNormGrad invStd');
   const DG = buf(args.dgamma, C, 'batchNormGrad dgamma'), DB = buf(args.dbeta, C, 'batchNormGrad dbeta');
-  if (inner === 0) { rt.fill(DG, 0, C); rt.fill(DB, 0, C); return; }
-  const dgamma = rowReduce(rt, 'xhatDy', xhatDyChunkK, C, inner, [X, DY, M, S], 1);
-  const dbeta = rowReduce(rt, 'sum', sumChunkK, C, inner, [DY], 1);
-  const dx = rt.run('bnGrad', bnGradK, len, { inner }, [X, DY, G, M, S, dgamma, dbeta, 1 / inner]);
-  rt.assign(DX, dx, 0, len);
-  rt.assign(DG, dgamma, 0, C);
-  rt.assign(DB, dbeta, 0, C);
+  if (inner === 0) {
+    fill(rt, { x: DG, n: C, value: 0 });
+    fill(rt, { x: DB, n: C, value: 0 });
+    return;
+  }
+  const dgamma = rowReduce(rt, XHAT_DY, C, inner, [X, DY, M, S], 1);
+  const dbeta = rowReduce(rt, SUM, C, inner, [DY], 1);
+  const coef = coefficients(rt, GRAD_COEF, C, [M, S, G, dgamma, dbeta, 1 / inner]);
+  try {
+    applyInto(rt, DX, GRAD_APPLY, C, inner, [X, DY, coef]);
+  } finally {
+    coef.delete();
+  }
+  storePrefix(rt, DG, dgamma, C);
+  storePrefix(rt, DB, dbeta, C);
 };

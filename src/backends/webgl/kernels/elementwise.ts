@@ -1,77 +1,90 @@
 // Elementwise and per-channel kernels. Scalars (a, b, alpha, value, limit) are kernel arguments,
-// not constants, so a changing value never recompiles. A call over n values of a larger buffer
-// writes the first n and keeps the rest (runtime.assign).
-import type { KernelThis } from '../gpujs.ts';
-import { buf, type Arr, type WebglKernel } from './common.ts';
+// not constants, so a changing value never recompiles.
+import { flatReader, OUT_TEXEL, type Shader } from '../shader.ts';
+import { buf, type WebglKernel } from './common.ts';
+import { KEEP_TAIL, runMap, type MapOp } from './map.ts';
 
-export function axpbyK(this: KernelThis, x: Arr, y: Arr, a: number, b: number): number {
-  return a * x[this.thread.x] + b * y[this.thread.x];
-}
-
-export function mulK(this: KernelThis, x: Arr, y: Arr): number {
-  return x[this.thread.x] * y[this.thread.x];
-}
-
-export function scaleK(this: KernelThis, x: Arr, alpha: number): number {
-  return alpha * x[this.thread.x];
-}
-
-export function clipK(this: KernelThis, x: Arr, limit: number): number {
-  return Math.min(Math.max(x[this.thread.x], -limit), limit);
-}
-
-/** out[i] = x[i − outOffset + xOffset] inside [outOffset, outOffset + n), old[i] elsewhere. */
-export function copyK(this: KernelThis, x: Arr, old: Arr): number {
-  if (this.thread.x >= this.constants.outOffset && this.thread.x < this.constants.outOffset + this.constants.n) {
-    return x[this.thread.x - this.constants.outOffset + this.constants.xOffset];
-  }
-  return old[this.thread.x];
-}
-
-/** y[c, j] = x[c, j] + bias[c] over [channels, inner]. */
-export function biasAddK(this: KernelThis, x: Arr, bias: Arr): number {
-  return x[this.thread.x] + bias[anDiv(this.thread.x, this.constants.inner)];
-}
+export const AXPBY: MapOp = { name: 'axpby', inputs: ['x', 'y'], scalars: ['a', 'b'], expr: 'a * vx + b * vy' };
+const MUL: MapOp = { name: 'mul', inputs: ['x', 'y'], expr: 'vx * vy' };
+const SCALE: MapOp = { name: 'scale', inputs: ['x'], scalars: ['alpha'], expr: 'alpha * vx' };
+const CLIP: MapOp = { name: 'clip', inputs: ['x'], scalars: ['limit'], expr: 'min(max(vx, vec4(-limit)), vec4(limit))' };
+const FILL: MapOp = { name: 'fill', inputs: [], scalars: ['value'], expr: 'vec4(value)' };
 
 export const axpby: WebglKernel<'axpby'> = (rt, { x, y, out, n, a, b }) => {
   if (n === 0) return;
-  const X = buf(x, n, 'axpby x'), Y = buf(y, n, 'axpby y'), O = buf(out, n, 'axpby out');
-  rt.assign(O, rt.run('axpby', axpbyK, n, {}, [X, Y, a, b]), 0, n);
+  runMap(rt, AXPBY, buf(out, n, 'axpby out'), n, [buf(x, n, 'axpby x'), buf(y, n, 'axpby y')], [a, b]);
 };
 
 export const mul: WebglKernel<'mul'> = (rt, { x, y, out, n }) => {
   if (n === 0) return;
-  const X = buf(x, n, 'mul x'), Y = buf(y, n, 'mul y'), O = buf(out, n, 'mul out');
-  rt.assign(O, rt.run('mul', mulK, n, {}, [X, Y]), 0, n);
+  runMap(rt, MUL, buf(out, n, 'mul out'), n, [buf(x, n, 'mul x'), buf(y, n, 'mul y')]);
 };
 
 export const scale: WebglKernel<'scale'> = (rt, { x, out, n, alpha }) => {
   if (n === 0) return;
-  const X = buf(x, n, 'scale x'), O = buf(out, n, 'scale out');
-  rt.assign(O, rt.run('scale', scaleK, n, {}, [X, alpha]), 0, n);
+  runMap(rt, SCALE, buf(out, n, 'scale out'), n, [buf(x, n, 'scale x')], [alpha]);
 };
 
 export const clip: WebglKernel<'clip'> = (rt, { x, out, n, limit }) => {
   if (n === 0) return;
-  const X = buf(x, n, 'clip x'), O = buf(out, n, 'clip out');
-  rt.assign(O, rt.run('clip', clipK, n, {}, [X, limit]), 0, n);
+  runMap(rt, CLIP, buf(out, n, 'clip out'), n, [buf(x, n, 'clip x')], [limit]);
 };
 
 export const fill: WebglKernel<'fill'> = (rt, { x, n, value }) => {
   if (n === 0) return;
-  rt.fill(buf(x, n, 'fill x'), value, n);
+  runMap(rt, FILL, buf(x, n, 'fill x'), n, [], [value]);
+};
+
+/** out[i] = x[i − outOffset + xOffset] inside [outOffset, outOffset + n), old[i] elsewhere. When
+ *  the two offsets agree modulo 4, each output texel is one input texel (`shift` texels away);
+ *  otherwise each value is fetched on its own. */
+const COPY: Shader = {
+  name: 'copy',
+  textures: ['x', 'old'],
+  glsl: (c) => `${flatReader('x')}
+vec4 argonMain(int x, int y) {
+  ${OUT_TEXEL}
+  vec4 old = texelFetch(user_old, ivec2(x, y), 0);
+  int i0 = 4 * t;
+  if (i0 + 3 < constants_lo || i0 >= constants_hi) return old;
+  vec4 v = ${c.aligned ? 'ld_x(t + constants_shift)' : 'vec4(0.0)'};
+  vec4 r = old;
+  for (int l = 0; l < 4; l++) {
+    int i = i0 + l;
+    if (i >= constants_lo && i < constants_hi) r[l] = ${c.aligned ? 'v[l]' : 'at_x(i + constants_delta)'};
+  }
+  return r;
+}`,
 };
 
 export const copy: WebglKernel<'copy'> = (rt, { x, out, n, xOffset, outOffset }) => {
   if (n === 0) return;
   const X = buf(x, xOffset + n, 'copy x'), O = buf(out, outOffset + n, 'copy out');
-  const tex = rt.run('copy', copyK, O.size, { n, xOffset, outOffset }, [X, rt.texture(O)]);
-  rt.assign(O, tex);
+  const delta = xOffset - outOffset, aligned = delta % 4 === 0 ? 1 : 0;
+  rt.into(O, COPY, { lo: outOffset, hi: outOffset + n, delta, aligned, shift: aligned ? delta / 4 : 0 }, [X, rt.texture(O)]);
+};
+
+/** y[c, j] = x[c, j] + bias[c] over [channels, inner]; whole texels share a channel when inner is
+ *  a multiple of 4 (one division per texel), else each value finds its own. A y longer than
+ *  channels·inner keeps its tail (n = channels·inner). */
+const BIAS_ADD: Shader = {
+  name: 'biasAdd',
+  textures: ['x', 'bias', 'old'],
+  glsl: (c) => `${flatReader('x')}${flatReader('bias')}${KEEP_TAIL}
+vec4 argonMain(int x, int y) {
+  ${OUT_TEXEL}
+  vec4 v = ld_x(t);
+  ${c.inner % 4 === 0
+    ? `v += at_bias(min(t / ${c.inner / 4}, constants_channels - 1));`
+    : 'for (int l = 0; l < 4; l++) v[l] += at_bias(min((4 * t + l) / constants_inner, constants_channels - 1));'}
+  ${c.partial ? 'return keepTail(v, texelFetch(user_old, ivec2(x, y), 0), t);' : 'return v;'}
+}`,
 };
 
 export const biasAdd: WebglKernel<'biasAdd'> = (rt, { x, bias, y, channels, inner }) => {
-  const len = channels * inner;
-  if (len === 0) return;
-  const X = buf(x, len, 'biasAdd x'), B = buf(bias, channels, 'biasAdd bias'), Y = buf(y, len, 'biasAdd y');
-  rt.assign(Y, rt.run('biasAdd', biasAddK, len, { inner }, [X, B]), 0, len);
+  const n = channels * inner;
+  if (n === 0) return;
+  const X = buf(x, n, 'biasAdd x'), B = buf(bias, channels, 'biasAdd bias'), Y = buf(y, n, 'biasAdd y');
+  const partial = n < Y.size ? 1 : 0;
+  rt.into(Y, BIAS_ADD, { inner, channels, n, partial }, [X, B, partial ? rt.texture(Y) : X]);
 };

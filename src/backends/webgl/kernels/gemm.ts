@@ -1,72 +1,100 @@
-// C[m×n] = alpha·op(A)·op(B) (+ beta·C): one output per thread, a dot product of length k.
-// beta = 0 uses the kernels that never read C (0·NaN would be NaN).
-// Split-K: the weight gradients of a convolution are small outputs over long sums (dW = dy·colsᵀ
-// has k = positions × batch, 131,072 for CNN-1 at 32×32 and batch 128), which one thread per output
-// would leave to a few thousand threads running for a long time (and risk a driver watchdog). Long
-// sums over few outputs are cut into chunks summed in parallel, then the chunks are added.
-import type { KernelThis } from '../gpujs.ts';
-import { buf, type Arr, type WebglKernel } from './common.ts';
+// C[m×n] = alpha·op(A)·op(B) (+ beta·C) on packed textures: the blocked core (gemm-shaders.ts)
+// into T render targets, then the epilogue into C. beta = 0 never reads C (0·NaN would be NaN).
+import { WebglBuffer } from '../buffer.ts';
+import type { GpuTexture } from '../gpujs.ts';
+import { texelGrid } from '../layout.ts';
+import type { GpuRuntime } from '../runtime.ts';
+import { buf, type WebglKernel } from './common.ts';
+import { fill, scale } from './elementwise.ts';
+import { gatherShader, type GatherConstants } from './gather.ts';
+import { gemmCore, PACK_ROWS } from './gemm-shaders.ts';
+import { storePrefix } from './map.ts';
 
-export function gemmK(this: KernelThis, a: Arr, b: Arr, alpha: number): number {
-  let acc = 0;
-  for (let p = 0; p < this.constants.k; p++) {
-    acc += a[anGemmA(this.thread.x, p, this.constants.n, this.constants.k, this.constants.m, this.constants.transA)] *
-      b[anGemmB(this.thread.x, p, this.constants.n, this.constants.k, this.constants.transB)];
+/** A GEMM operand as the core reads it: a packed texture whose stored rows are `stride` texels. */
+interface Operand { tex: GpuTexture; stride: number; owned: boolean }
+
+/** Per-row scale and shift (null: none) and Rectlin slope (null: none) applied after the sum. */
+export interface Epilogue { scale: WebglBuffer | null; shift: WebglBuffer | null; slope: number | null }
+
+/** src (a buffer or a packed texture) viewed as [rows, cols]; padded to whole texels per row when
+ *  cols is not a multiple of 4. */
+function operand(rt: GpuRuntime, src: WebglBuffer | GpuTexture, rows: number, cols: number): Operand {
+  const cq = Math.ceil(cols / 4);
+  if (cols % 4 === 0) return { tex: src instanceof WebglBuffer ? rt.texture(src) : src, stride: cq, owned: false };
+  const l = rt.layout(rows * cq * 4, `a GEMM operand padded to ${rows}×${cq * 4}`);
+  const tex = rt.run1(PACK_ROWS, [l.width, l.height], { outS: l.shift, rows, cols, cq }, [src]);
+  return { tex, stride: cq, owned: true };
+}
+
+export interface GemmPlan {
+  T: number;
+  /** Column-quad blocks, row blocks, k-slices and k-quads per slice. */
+  GW: number; GH: number; S: number; L: number;
+  KQ: number;
+}
+
+/** Blocks of T = 8 rows (4 for short outputs); long sums over fewer than 2,048 blocks are split
+ *  into slices of at least 32 k-quads. */
+export function gemmPlan(m: number, n: number, k: number): GemmPlan {
+  const T = m > 4 ? 8 : 4;
+  const GW = Math.ceil(n / 4), GH = Math.ceil(m / T), KQ = Math.max(1, Math.ceil(k / 4));
+  const blocks = GW * GH;
+  let S = blocks < 2048 && KQ > 64 ? Math.min(Math.ceil(2048 / blocks), Math.ceil(KQ / 32)) : 1;
+  const L = Math.ceil(KQ / S);
+  S = Math.ceil(KQ / L);
+  return { T, GW, GH, S, L, KQ };
+}
+
+/** Texture fetches and multiply-adds of one gemm call (the benchmark prints their ratio). */
+export function gemmCost(m: number, n: number, k: number, transA: boolean, transB: boolean): { fetches: number; macs: number } {
+  const p = gemmPlan(m, n, k);
+  const aPad = (transA ? m : k) % 4 !== 0, bPad = (transB ? k : n) % 4 !== 0;
+  let fetches = p.GW * p.GH * p.KQ * (p.T + 4); // the core
+  fetches += Math.ceil(m * n / 4) * p.S * (n % 4 === 0 ? 1 : 4); // the epilogue
+  if (aPad) fetches += (transA ? k : m) * Math.ceil((transA ? m : k) / 4) * 4; // padding copies
+  if (bPad) fetches += (transB ? n : k) * Math.ceil((transB ? k : n) / 4) * 4;
+  return { fetches, macs: m * n * k };
+}
+
+/** Runs the core and the epilogue; returns C's values as a texture in the packed layout of m·n. */
+export function gemmTexture(rt: GpuRuntime, A: WebglBuffer | GpuTexture, B: WebglBuffer | GpuTexture, m: number, n: number, k: number,
+  transA: boolean, transB: boolean, alpha: number, beta: number, C: WebglBuffer | null, epi: Epilogue | null = null): GpuTexture {
+  const p = gemmPlan(m, n, k);
+  rt.count(gemmCost(m, n, k, transA, transB));
+  const a = transA ? operand(rt, A, k, m) : operand(rt, A, m, k);
+  const b = transB ? operand(rt, B, n, k) : operand(rt, B, k, n);
+  let targets: GpuTexture[] = [];
+  try {
+    const grid = texelGrid(p.GW * p.GH * p.S, rt.maxTextureSize, `a ${m}×${n}×${k} GEMM's blocks`);
+    targets = rt.run(gemmCore(p.T), [grid.width, grid.height], {
+      T: p.T, AM: transA ? 1 : 0, BM: transB ? 1 : 0, ASTR: a.stride, BSTR: b.stride, K: k, KQ: p.KQ, KREM: k % 4,
+      GW: p.GW, GH: p.GH, S: p.S, L: p.L, outS: grid.shift,
+    }, [a.tex, b.tex]);
+    const useC = beta !== 0 && C !== null;
+    const l = rt.layout(m * n);
+    const gather: GatherConstants = {
+      ROWS: m, ROWLEN: n, RQ: p.GW, S: p.S, SB: p.GW * p.GH, gridS: grid.shift, useC: useC ? 1 : 0,
+      scl: epi?.scale ? 1 : 0, shf: epi?.shift ? 1 : 0, relu: epi?.slope !== undefined && epi.slope !== null ? 1 : 0,
+    };
+    const t0 = targets[0];
+    return rt.run1(gatherShader(p.T), [l.width, l.height], { ...gather, outS: l.shift },
+      [...targets, useC ? C : t0, epi?.scale ?? t0, epi?.shift ?? t0, alpha, beta, epi?.slope ?? 0]);
+  } finally {
+    for (const t of targets) t.delete();
+    if (a.owned) a.tex.delete();
+    if (b.owned) b.tex.delete();
   }
-  return alpha * acc;
 }
-
-export function gemmBetaK(this: KernelThis, a: Arr, b: Arr, c: Arr, alpha: number, beta: number): number {
-  let acc = 0;
-  for (let p = 0; p < this.constants.k; p++) {
-    acc += a[anGemmA(this.thread.x, p, this.constants.n, this.constants.k, this.constants.m, this.constants.transA)] *
-      b[anGemmB(this.thread.x, p, this.constants.n, this.constants.k, this.constants.transB)];
-  }
-  return alpha * acc + beta * c[this.thread.x];
-}
-
-/** Partial sums: output chunk·(m·n) + i sums p over [chunk·L, min(k, chunk·L + L)). */
-export function gemmChunkK(this: KernelThis, a: Arr, b: Arr): number {
-  let acc = 0;
-  for (let q = 0; q < this.constants.L; q++) {
-    if (anDiv(this.thread.x, this.constants.mn) * this.constants.L + q < this.constants.k) {
-      acc += a[anGemmA(anMod(this.thread.x, this.constants.mn), anDiv(this.thread.x, this.constants.mn) * this.constants.L + q, this.constants.n, this.constants.k, this.constants.m, this.constants.transA)] *
-        b[anGemmB(anMod(this.thread.x, this.constants.mn), anDiv(this.thread.x, this.constants.mn) * this.constants.L + q, this.constants.n, this.constants.k, this.constants.transB)];
-    }
-  }
-  return acc;
-}
-
-/** alpha·Σ_chunks partial[chunk·(m·n) + i] (+ beta·C when useC = 1). */
-export function gemmChunkSumK(this: KernelThis, partial: Arr, c: Arr, alpha: number, beta: number): number {
-  let acc = 0;
-  for (let j = 0; j < this.constants.chunks; j++) acc += partial[j * this.constants.mn + this.thread.x];
-  if (this.constants.useC === 1) return alpha * acc + beta * c[this.thread.x];
-  return alpha * acc;
-}
-
-/** Outputs below which a long sum is split, and the sum length that counts as long. */
-const SPLIT_OUTPUTS = 16384, SPLIT_K = 2048;
 
 export const gemm: WebglKernel<'gemm'> = (rt, { a, b, c, m, n, k, transA, transB, alpha, beta }) => {
   const len = m * n;
   if (len === 0) return;
   const A = buf(a, m * k, 'gemm a'), B = buf(b, k * n, 'gemm b'), C = buf(c, len, 'gemm c');
-  const consts = { m, n, k, transA: transA ? 1 : 0, transB: transB ? 1 : 0 };
-  if (k >= SPLIT_K && len < SPLIT_OUTPUTS) {
-    const L = Math.max(256, Math.ceil(Math.sqrt(k))), chunks = Math.ceil(k / L);
-    const partial = rt.run('gemmChunk', gemmChunkK, chunks * len, { ...consts, mn: len, L }, [A, B]);
-    try {
-      const useC = beta === 0 ? 0 : 1;
-      // With beta = 0, C is passed but never read (useC = 0 compiles the read away).
-      rt.assign(C, rt.run('gemmChunkSum', gemmChunkSumK, len, { mn: len, chunks, useC }, [partial, useC ? C : partial, alpha, beta]), 0, len);
-    } finally {
-      partial.delete();
-    }
+  if (k === 0) {
+    // An empty sum: C = beta·C (beta = 0 gives zeros, whatever C held).
+    if (beta === 0) fill(rt, { x: C, n: len, value: 0 });
+    else scale(rt, { x: C, out: C, n: len, alpha: beta });
     return;
   }
-  const tex = beta === 0
-    ? rt.run('gemm', gemmK, len, consts, [A, B, alpha])
-    : rt.run('gemmBeta', gemmBetaK, len, consts, [A, B, C, alpha, beta]);
-  rt.assign(C, tex, 0, len);
+  storePrefix(rt, C, gemmTexture(rt, A, B, m, n, k, transA, transB, alpha, beta, C), len);
 };

@@ -1,28 +1,99 @@
-// im2col / col2im over [C, D, H, W, N] windows (src/kernels.ts). col2im gathers: one thread per
-// input cell sums the column entries of every window tap that read it, so no atomics are needed.
-// The window natives (natives.ts) take the geometry constants in one fixed order:
-// N D H W T R S OD OH OW sd sh sw pd ph pw dd dh dw (geometryConstants()).
-import type { KernelThis } from '../gpujs.ts';
-import { buf, geometryConstants, windowSizes, type Arr, type WebglKernel } from './common.ts';
+// im2col / col2im over [C, D, H, W, N] windows (src/kernels.ts), packed. With the batch a multiple
+// of 4 a texel of x, of the columns and of dx holds 4 batch items at one place, so im2col copies a
+// texel per texel and col2im gathers one texel per tap that covers a cell; other batches work value
+// by value. The convolutions themselves do not go through here on this backend (conv.ts reads the
+// windows straight from x); ops that need the column matrix do.
+import type { WindowGeometry } from '../../../kernels.ts';
+import type { WebglBuffer } from '../buffer.ts';
+import type { GpuTexture } from '../gpujs.ts';
+import type { GpuRuntime } from '../runtime.ts';
+import { flatReader, OUT_TEXEL, type Shader } from '../shader.ts';
+import { buf, geometryConstants, windowSizes, type WebglKernel } from './common.ts';
+import { runPrefix } from './map.ts';
+import { WINDOW_GLSL } from './window-glsl.ts';
 
-export function im2colK(this: KernelThis, x: Arr): number {
-  if (anIm2col(this.thread.x, this.constants.N, this.constants.D, this.constants.H, this.constants.W, this.constants.T, this.constants.R, this.constants.S, this.constants.OD, this.constants.OH, this.constants.OW, this.constants.sd, this.constants.sh, this.constants.sw, this.constants.pd, this.constants.ph, this.constants.pw, this.constants.dd, this.constants.dh, this.constants.dw) < 0) return 0;
-  return x[anIm2col(this.thread.x, this.constants.N, this.constants.D, this.constants.H, this.constants.W, this.constants.T, this.constants.R, this.constants.S, this.constants.OD, this.constants.OH, this.constants.OW, this.constants.sd, this.constants.sh, this.constants.sw, this.constants.pd, this.constants.ph, this.constants.pw, this.constants.dd, this.constants.dh, this.constants.dw)];
+/** cols[row = c·taps + k, col = p·N + n] = x[c, tap k of position p, n] (0 in the padding). */
+const IM2COL: Shader = {
+  name: 'im2col',
+  textures: ['x'],
+  glsl: (c) => `${flatReader('x')}${WINDOW_GLSL}
+float colValue(int f) {
+  int row = f / constants_PN;
+  int col = f - row * constants_PN;
+  int ch = row / constants_taps;
+  int p = col / constants_N;
+  int cell = tapSource(splitOut(p), splitTap(row - ch * constants_taps));
+  if (cell < 0 || ch >= constants_C) return 0.0;
+  return at_x((ch * constants_cells + cell) * constants_N + col - p * constants_N);
 }
+vec4 argonMain(int x, int y) {
+  ${OUT_TEXEL}
+  ${c.N % 4 === 0 ? `
+  int row = t / constants_PNQ;
+  int cq = t - row * constants_PNQ;
+  int ch = row / constants_taps;
+  int p = cq / ${c.N / 4};
+  int cell = tapSource(splitOut(p), splitTap(row - ch * constants_taps));
+  if (cell < 0 || ch >= constants_C) return vec4(0.0);
+  return ld_x((ch * constants_cells + cell) * ${c.N / 4} + cq - p * ${c.N / 4});`
+    : 'return vec4(colValue(4 * t), colValue(4 * t + 1), colValue(4 * t + 2), colValue(4 * t + 3));'}
+}`,
+};
 
-/** dx[cell] = Σ over taps of the cols entries that im2col copied from this cell. */
-export function col2imK(this: KernelThis, cols: Arr): number {
-  let acc = 0;
-  for (let t = 0; t < this.constants.T; t++) {
-    for (let r = 0; r < this.constants.R; r++) {
-      for (let s = 0; s < this.constants.S; s++) {
-        if (anWinDst(this.thread.x, t, r, s, 1, this.constants.N, this.constants.D, this.constants.H, this.constants.W, this.constants.T, this.constants.R, this.constants.S, this.constants.OD, this.constants.OH, this.constants.OW, this.constants.sd, this.constants.sh, this.constants.sw, this.constants.pd, this.constants.ph, this.constants.pw, this.constants.dd, this.constants.dh, this.constants.dw) >= 0) {
-          acc += cols[anWinDst(this.thread.x, t, r, s, 1, this.constants.N, this.constants.D, this.constants.H, this.constants.W, this.constants.T, this.constants.R, this.constants.S, this.constants.OD, this.constants.OH, this.constants.OW, this.constants.sd, this.constants.sh, this.constants.sw, this.constants.pd, this.constants.ph, this.constants.pw, this.constants.dd, this.constants.dh, this.constants.dw)];
-        }
-      }
-    }
+/** dx[c, cell, n] = Σ over the taps k whose window reads the cell of cols[c·taps + k, p·N + n]. */
+const COL2IM: Shader = {
+  name: 'col2im',
+  textures: ['cols'],
+  glsl: (c) => `${flatReader('cols')}${WINDOW_GLSL}
+float cellSum(int f) {
+  int n = f - (f / constants_N) * constants_N;
+  int ci = f / constants_N;
+  int ch = ci / constants_cells;
+  if (ch >= constants_C) return 0.0;
+  ivec3 cell = splitIn(ci - ch * constants_cells);
+  float acc = 0.0;
+  for (int k = 0; k < constants_taps; k++) {
+    int p = tapTarget(cell, splitTap(k));
+    if (p >= 0) acc += at_cols((ch * constants_taps + k) * constants_PN + p * constants_N + n);
   }
   return acc;
+}
+vec4 argonMain(int x, int y) {
+  ${OUT_TEXEL}
+  ${c.N % 4 === 0 ? `
+  int ci = t / ${c.N / 4};
+  int nq = t - ci * ${c.N / 4};
+  int ch = ci / constants_cells;
+  if (ch >= constants_C) return vec4(0.0);
+  ivec3 cell = splitIn(ci - ch * constants_cells);
+  vec4 acc = vec4(0.0);
+  for (int k = 0; k < constants_taps; k++) {
+    int p = tapTarget(cell, splitTap(k));
+    if (p >= 0) acc += ld_cols((ch * constants_taps + k) * constants_PNQ + p * ${c.N / 4} + nq);
+  }
+  return acc;`
+    : 'return vec4(cellSum(4 * t), cellSum(4 * t + 1), cellSum(4 * t + 2), cellSum(4 * t + 3));'}
+}`,
+};
+
+function windowConstants(g: WindowGeometry): Record<string, number> {
+  const { cells, positions, taps } = windowSizes(g);
+  const PN = positions * g.batch;
+  return { ...geometryConstants(g), C: g.channels, cells, taps, PN, PNQ: Math.floor(PN / 4) };
+}
+
+/** im2col of x into a packed texture of C·taps·P·N values (the caller owns it). */
+export function im2colTexture(rt: GpuRuntime, x: WebglBuffer, g: WindowGeometry): GpuTexture {
+  const { positions, taps } = windowSizes(g);
+  const l = rt.layout(g.channels * taps * positions * g.batch, 'a column matrix');
+  return rt.run1(IM2COL, [l.width, l.height], { ...windowConstants(g), outS: l.shift }, [x]);
+}
+
+/** col2im of a packed column texture into a packed texture of C·cells·N values. */
+export function col2imTexture(rt: GpuRuntime, cols: GpuTexture, g: WindowGeometry): GpuTexture {
+  const { cells } = windowSizes(g);
+  const l = rt.layout(g.channels * cells * g.batch);
+  return rt.run1(COL2IM, [l.width, l.height], { ...windowConstants(g), outS: l.shift }, [cols]);
 }
 
 export const im2col: WebglKernel<'im2col'> = (rt, { x, cols, g }) => {
@@ -30,7 +101,7 @@ export const im2col: WebglKernel<'im2col'> = (rt, { x, cols, g }) => {
   const len = g.channels * taps * positions * g.batch;
   if (len === 0) return;
   const X = buf(x, g.channels * cells * g.batch, 'im2col x'), Y = buf(cols, len, 'im2col cols');
-  rt.assign(Y, rt.run('im2col', im2colK, len, geometryConstants(g), [X]), 0, len);
+  runPrefix(rt, Y, len, IM2COL, windowConstants(g), [X]);
 };
 
 export const col2im: WebglKernel<'col2im'> = (rt, { cols, dx, g }) => {
@@ -38,5 +109,5 @@ export const col2im: WebglKernel<'col2im'> = (rt, { cols, dx, g }) => {
   const len = g.channels * cells * g.batch;
   if (len === 0) return;
   const Y = buf(cols, g.channels * taps * positions * g.batch, 'col2im cols'), DX = buf(dx, len, 'col2im dx');
-  rt.assign(DX, rt.run('col2im', col2imK, len, geometryConstants(g), [Y]), 0, len);
+  runPrefix(rt, DX, len, COL2IM, windowConstants(g), [Y]);
 };

@@ -1,91 +1,90 @@
 // Optimizer steps (neon optimizer.py: GradientDescentMomentum :416-539, RMSProp :542-633,
-// Adam :825-930). A kernel has one output, so each state buffer gets its own pass; every pass
-// reads the OLD values and the new textures replace the buffers only at the end.
-import type { KernelThis } from '../gpujs.ts';
-import { buf, type Arr, type WebglKernel } from './common.ts';
+// Adam :825-930), each one pass: a kernel map writes the new weights and every new state buffer
+// together (render targets), so each step reads w, g and the state once.
+import type { WebglBuffer } from '../buffer.ts';
+import type { GpuRuntime } from '../runtime.ts';
+import { flatReader, OUT_TEXEL, type Shader } from '../shader.ts';
+import { buf, type WebglKernel } from './common.ts';
+import { KEEP_TAIL } from './map.ts';
 
-/** v' = μ·v − lr·(gradScale·g + wdecay·w). */
-export function sgdVelocityK(this: KernelThis, w: Arr, g: Arr, v: Arr, lr: number, momentum: number, wdecay: number, gradScale: number): number {
-  return momentum * v[this.thread.x] - lr * (gradScale * g[this.thread.x] + wdecay * w[this.thread.x]);
+/** A step over textures `inputs` whose body (GLSL, with vec4 locals named as the inputs) leaves the
+ *  new weights in `wn` and the new states in `outs[1…]`; over a partial length the lanes from n
+ *  on keep the old values. */
+function stepShader(name: string, inputs: string[], scalars: string[], body: string, outs: [string, string][]): Shader {
+  return {
+    name, textures: inputs, scalars, targets: outs.length,
+    glsl: (c) => `${inputs.map(flatReader).join('')}${KEEP_TAIL}
+vec4 argonMain(int x, int y, ${scalars.map((s) => `float ${s}`).join(', ')}) {
+  ${OUT_TEXEL}
+  ${inputs.map((i) => `vec4 ${i} = ld_${i}(t);`).join(' ')}
+  ${body}
+  ${outs.map(([nw, old], i) => `${i === 0 ? 'vec4 r' : `argonT${i}`} = ${c.partial ? `keepTail(${nw}, ${old}, t)` : nw};`).join('\n  ')}
+  return r;
+}`,
+  };
 }
 
-/** w' = w + v' (nesterov: w + μ·v' − lr·g'). */
-export function sgdWeightK(this: KernelThis, w: Arr, g: Arr, vNew: Arr, lr: number, momentum: number, wdecay: number, gradScale: number): number {
-  const gp = gradScale * g[this.thread.x] + wdecay * w[this.thread.x];
-  if (this.constants.nesterov === 1) return w[this.thread.x] + momentum * vNew[this.thread.x] - lr * gp;
-  return w[this.thread.x] + vNew[this.thread.x];
-}
+const SGD = stepShader('sgd', ['w', 'g', 'v'], ['lr', 'momentum', 'wdecay', 'gradScale'], `
+  vec4 gp = gradScale * g + wdecay * w;
+  vec4 vn = momentum * v - lr * gp;
+  vec4 wn = constants_nesterov == 1 ? w + momentum * vn - lr * gp : w + vn;`, [['wn', 'w'], ['vn', 'v']]);
 
-/** Momentum 0: w' = w − lr·g'. */
-export function sgdPlainK(this: KernelThis, w: Arr, g: Arr, lr: number, wdecay: number, gradScale: number): number {
-  return w[this.thread.x] - lr * (gradScale * g[this.thread.x] + wdecay * w[this.thread.x]);
-}
+const SGD_PLAIN = stepShader('sgdPlain', ['w', 'g'], ['lr', 'wdecay', 'gradScale'], `
+  vec4 wn = w - lr * (gradScale * g + wdecay * w);`, [['wn', 'w']]);
 
-/** m' = β·m + (1 − β)·(gradScale·g)^power, power 1 or 2 (Adam's moments, RMSProp's mean square). */
-export function momentK(this: KernelThis, g: Arr, m: Arr, beta: number, gradScale: number): number {
-  const gp = gradScale * g[this.thread.x];
-  if (this.constants.power === 2) return beta * m[this.thread.x] + (1 - beta) * gp * gp;
-  return beta * m[this.thread.x] + (1 - beta) * gp;
-}
+const ADAM = stepShader('adam', ['w', 'g', 'm', 'v'], ['l', 'beta1', 'beta2', 'eps', 'gradScale'], `
+  vec4 gp = gradScale * g;
+  vec4 mn = beta1 * m + (1.0 - beta1) * gp;
+  vec4 vn = beta2 * v + (1.0 - beta2) * gp * gp;
+  vec4 wn = w - l * mn / (sqrt(vn) + eps);`, [['wn', 'w'], ['mn', 'm'], ['vn', 'v']]);
 
-/** Adam: w' = w − l·m'/(√v' + eps), l the bias-corrected rate. */
-export function adamWeightK(this: KernelThis, w: Arr, mNew: Arr, vNew: Arr, l: number, eps: number): number {
-  return w[this.thread.x] - l * mNew[this.thread.x] / (Math.sqrt(vNew[this.thread.x]) + eps);
-}
+const ADAGRAD = stepShader('adagrad', ['w', 'g', 'acc'], ['lr', 'eps', 'gradScale'], `
+  vec4 gp = gradScale * g;
+  vec4 an = acc + gp * gp;
+  vec4 wn = w - lr * gp / sqrt(an + eps);`, [['wn', 'w'], ['an', 'acc']]);
 
-/** Adagrad: acc' = acc + g'². */
-export function adagradAccK(this: KernelThis, g: Arr, acc: Arr, gradScale: number): number {
-  const gp = gradScale * g[this.thread.x];
-  return acc[this.thread.x] + gp * gp;
-}
+const RMSPROP = stepShader('rmsprop', ['w', 'g', 'm'], ['lr', 'decay', 'eps', 'gradScale'], `
+  vec4 gp = gradScale * g;
+  vec4 mn = decay * m + (1.0 - decay) * gp * gp;
+  vec4 wn = w - lr * gp / (sqrt(mn + eps) + eps);`, [['wn', 'w'], ['mn', 'm']]);
 
-/** w' = w − lr·g'/(√(s + eps) + eps2): Adagrad (eps2 = 0) and RMSProp (eps2 = eps). */
-export function rootScaledK(this: KernelThis, w: Arr, g: Arr, sNew: Arr, lr: number, eps: number, eps2: number, gradScale: number): number {
-  return w[this.thread.x] - lr * gradScale * g[this.thread.x] / (Math.sqrt(sNew[this.thread.x] + eps) + eps2);
+/** Runs a step shader over the first n values and stores target i into outs[i]. */
+function step(rt: GpuRuntime, s: Shader, n: number, inputs: WebglBuffer[], outs: WebglBuffer[], scalars: number[], extra: Record<string, number> = {}): void {
+  const l = rt.layout(outs[0].size);
+  for (const o of outs) {
+    if (o.size !== outs[0].size) throw new Error(`webgl backend: ${s.name} state buffers differ in size (${o.size} vs ${outs[0].size})`);
+  }
+  const texes = rt.run(s, [l.width, l.height], { ...extra, outS: l.shift, n, partial: n < l.size ? 1 : 0 }, [...inputs, ...scalars]);
+  outs.forEach((o, i) => rt.assign(o, texes[i]));
 }
 
 export const sgdUpdate: WebglKernel<'sgdUpdate'> = (rt, { w, g, v, n, lr, momentum, wdecay, gradScale, nesterov }) => {
   if (n === 0) return;
   const W = buf(w, n, 'sgdUpdate w'), G = buf(g, n, 'sgdUpdate g');
   if (momentum === 0) {
-    rt.assign(W, rt.run('sgdPlain', sgdPlainK, n, {}, [W, G, lr, wdecay, gradScale]), 0, n);
+    step(rt, SGD_PLAIN, n, [W, G], [W], [lr, wdecay, gradScale]);
     return;
   }
   const V = buf(v, n, 'sgdUpdate v');
-  const vNew = rt.run('sgdVelocity', sgdVelocityK, n, {}, [W, G, V, lr, momentum, wdecay, gradScale]);
-  const wNew = rt.run('sgdWeight', sgdWeightK, n, { nesterov: nesterov ? 1 : 0 }, [W, G, vNew, lr, momentum, wdecay, gradScale]);
-  rt.assign(V, vNew, 0, n);
-  rt.assign(W, wNew, 0, n);
+  step(rt, SGD, n, [W, G, V], [W, V], [lr, momentum, wdecay, gradScale], { nesterov: nesterov ? 1 : 0 });
 };
 
-export const adamUpdate: WebglKernel<'adamUpdate'> = (rt, { w, g, m, v, n, lr, beta1, beta2, eps, gradScale, step }) => {
-  if (!Number.isInteger(step) || step < 1) throw new Error(`webgl backend: adamUpdate step must be an integer ≥ 1, got ${step}`);
+export const adamUpdate: WebglKernel<'adamUpdate'> = (rt, { w, g, m, v, n, lr, beta1, beta2, eps, gradScale, step: t }) => {
+  if (!Number.isInteger(t) || t < 1) throw new Error(`webgl backend: adamUpdate step must be an integer ≥ 1, got ${t}`);
   if (n === 0) return;
-  const W = buf(w, n, 'adamUpdate w'), G = buf(g, n, 'adamUpdate g');
-  const M = buf(m, n, 'adamUpdate m'), V = buf(v, n, 'adamUpdate v');
-  const l = lr * Math.sqrt(1 - beta2 ** step) / (1 - beta1 ** step);
-  const mNew = rt.run('moment', momentK, n, { power: 1 }, [G, M, beta1, gradScale]);
-  const vNew = rt.run('moment', momentK, n, { power: 2 }, [G, V, beta2, gradScale]);
-  const wNew = rt.run('adamWeight', adamWeightK, n, {}, [W, mNew, vNew, l, eps]);
-  rt.assign(M, mNew, 0, n);
-  rt.assign(V, vNew, 0, n);
-  rt.assign(W, wNew, 0, n);
+  const W = buf(w, n, 'adamUpdate w'), G = buf(g, n, 'adamUpdate g'), M = buf(m, n, 'adamUpdate m'), V = buf(v, n, 'adamUpdate v');
+  const l = lr * Math.sqrt(1 - beta2 ** t) / (1 - beta1 ** t);
+  step(rt, ADAM, n, [W, G, M, V], [W, M, V], [l, beta1, beta2, eps, gradScale]);
 };
 
 export const adagradUpdate: WebglKernel<'adagradUpdate'> = (rt, { w, g, acc, n, lr, eps, gradScale }) => {
   if (n === 0) return;
   const W = buf(w, n, 'adagradUpdate w'), G = buf(g, n, 'adagradUpdate g'), A = buf(acc, n, 'adagradUpdate acc');
-  const aNew = rt.run('adagradAcc', adagradAccK, n, {}, [G, A, gradScale]);
-  const wNew = rt.run('rootScaled', rootScaledK, n, {}, [W, G, aNew, lr, eps, 0, gradScale]);
-  rt.assign(A, aNew, 0, n);
-  rt.assign(W, wNew, 0, n);
+  step(rt, ADAGRAD, n, [W, G, A], [W, A], [lr, eps, gradScale]);
 };
 
 export const rmspropUpdate: WebglKernel<'rmspropUpdate'> = (rt, { w, g, m, n, lr, decay, eps, gradScale }) => {
   if (n === 0) return;
   const W = buf(w, n, 'rmspropUpdate w'), G = buf(g, n, 'rmspropUpdate g'), M = buf(m, n, 'rmspropUpdate m');
-  const mNew = rt.run('moment', momentK, n, { power: 2 }, [G, M, decay, gradScale]);
-  const wNew = rt.run('rootScaled', rootScaledK, n, {}, [W, G, mNew, lr, eps, eps, gradScale]);
-  rt.assign(M, mNew, 0, n);
-  rt.assign(W, wNew, 0, n);
+  step(rt, RMSPROP, n, [W, G, M], [W, M], [lr, decay, eps, gradScale]);
 };

@@ -1,0 +1,74 @@
+// The epilogue of the blocked kernels (GEMM, convolutions): their invocations compute blocks of
+// T rows × 4 values and write row r of a block to render target r, so this pass gathers the rows
+// back into the output's packed layout, adds the k-slices of a split sum and applies what is left
+// of the operation: alpha and beta·C for the GEMM, and per row (an output channel) scale, shift
+// and Rectlin for a fused inference convolution (Bias or BatchNorm folded with its running stats).
+//
+// Output row `row`, texel-column q (values 4q…4q+3 of the row) of slice z lives in target row % T
+// at block id z·SB + ⌊row / T⌋·RQ + q of the blocked grid (pow-2 width: the constant gridS).
+import { flatReader, OUT_TEXEL, type Shader } from '../shader.ts';
+
+const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+
+export interface GatherConstants {
+  /** Output rows and values per row. */
+  ROWS: number; ROWLEN: number;
+  /** Block columns per row (⌈ROWLEN / 4⌉), slices and blocks per slice. */
+  RQ: number; S: number; SB: number;
+  gridS: number;
+  /** Read beta·C; apply a per-row scale, a per-row shift; apply Rectlin with the scalar slope. */
+  useC: number; scl: number; shf: number; relu: number;
+}
+
+const shaders = new Map<number, Shader>();
+
+/** The gather pass for T targets. Its textures: r0…r(T−1), c, scale, shift; scalars alpha, beta,
+ *  slope. */
+export function gatherShader(T: number): Shader {
+  let s = shaders.get(T);
+  if (s) return s;
+  s = {
+    name: `gather${T}`,
+    textures: [...range(T).map((r) => `r${r}`), 'c', 'scale', 'shift'],
+    scalars: ['alpha', 'beta', 'slope'],
+    glsl: (c) => `${flatReader('c')}${flatReader('scale')}${flatReader('shift')}
+vec4 target(int r, int id) {
+  ivec2 p = ivec2(id & ((1 << constants_gridS) - 1), id >> constants_gridS);
+${range(T - 1).map((r) => `  if (r == ${r}) return texelFetch(user_r${r}, p, 0);`).join('\n')}
+  return texelFetch(user_r${T - 1}, p, 0);
+}
+vec4 rowBlock(int row, int q) {
+  int rb = row / ${T};
+  int r = row - rb * ${T};
+  int id = rb * constants_RQ + q;
+  vec4 v = vec4(0.0);
+  for (int z = 0; z < constants_S; z++) v += target(r, z * constants_SB + id);
+  return v;
+}
+float finish(float v, int row, float slope) {
+  ${c.scl ? 'v *= at_scale(row);' : ''}
+  ${c.shf ? 'v += at_shift(row);' : ''}
+  ${c.relu ? 'v = max(v, 0.0) + slope * min(v, 0.0);' : ''}
+  return v;
+}
+vec4 argonMain(int x, int y, float alpha, float beta, float slope) {
+  ${OUT_TEXEL}
+  vec4 v;
+  ivec4 rows;
+  ${c.ROWLEN % 4 === 0
+    ? 'int row = min(t / constants_RQ, constants_ROWS - 1); v = rowBlock(row, t - row * constants_RQ); rows = ivec4(row);'
+    : `for (int l = 0; l < 4; l++) {
+    int f = min(4 * t + l, constants_ROWS * constants_ROWLEN - 1);
+    int row = f / constants_ROWLEN;
+    int j = f - row * constants_ROWLEN;
+    v[l] = rowBlock(row, j >> 2)[j & 3];
+    rows[l] = row;
+  }`}
+  v = ${c.useC ? 'alpha * v + beta * ld_c(t)' : 'alpha * v'};
+  ${c.scl || c.shf || c.relu ? 'for (int l = 0; l < 4; l++) v[l] = finish(v[l], rows[l], slope);' : ''}
+  return v;
+}`,
+  };
+  shaders.set(T, s);
+  return s;
+}

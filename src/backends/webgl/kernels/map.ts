@@ -1,0 +1,90 @@
+// Elementwise kernels over packed buffers: one invocation per output texel computes 4 values from
+// one fetch per input (the old layout fetched once per value). Every input is read at the
+// output's own texel index t, whatever its size, because texel t of any buffer holds values
+// 4t…4t+3 (layout.ts). A call over the first n values of a longer output keeps the rest: the
+// output's old texture comes in as `old` and the lanes from n on are taken from it.
+import type { WebglBuffer } from '../buffer.ts';
+import type { GpuTexture } from '../gpujs.ts';
+import type { GpuRuntime } from '../runtime.ts';
+import { flatReader, OUT_TEXEL, type Shader } from '../shader.ts';
+
+export interface MapOp {
+  name: string;
+  /** Texture inputs; the GLSL expression reads input `x` as the vec4 `vx`. */
+  inputs: readonly string[];
+  /** Float scalars, by name in the expression. */
+  scalars?: readonly string[];
+  /** The 4 output values as a vec4 GLSL expression. */
+  expr: string;
+  /** GLSL functions the expression calls. */
+  helpers?: string;
+}
+
+/** `vec4 keepTail(vec4 r, vec4 old, int t)`: r's lanes below value n (the constant), old's from n on. */
+export const KEEP_TAIL = `
+vec4 keepTail(vec4 r, vec4 old, int t) {
+  int first = constants_n - 4 * t;
+  return vec4(first > 0 ? r.x : old.x, first > 1 ? r.y : old.y, first > 2 ? r.z : old.z, first > 3 ? r.w : old.w);
+}`;
+
+/** out = x (a prefix store of an intermediate texture). */
+export const IDENTITY: MapOp = { name: 'identity', inputs: ['x'], expr: 'vx' };
+
+const cache = new Map<MapOp, Shader>();
+
+export function mapShader(op: MapOp): Shader {
+  let s = cache.get(op);
+  if (!s) {
+    s = {
+      name: op.name,
+      textures: [...op.inputs, 'old'],
+      scalars: op.scalars ?? [],
+      glsl: (c) => `${op.inputs.map(flatReader).join('')}${KEEP_TAIL}${op.helpers ?? ''}
+vec4 argonMain(int x, int y${(op.scalars ?? []).map((n) => `, float ${n}`).join('')}) {
+  ${OUT_TEXEL}
+${op.inputs.map((n) => `  vec4 v${n} = ld_${n}(t);`).join('\n')}
+  vec4 r = ${op.expr};
+  ${c.partial ? 'return keepTail(r, texelFetch(user_old, ivec2(x, y), 0), t);' : 'return r;'}
+}`,
+    };
+    cache.set(op, s);
+  }
+  return s;
+}
+
+/** Runs `op` over the first n values of `out`; the rest of out keeps its values. */
+export function runMap(rt: GpuRuntime, op: MapOp, out: WebglBuffer, n: number, inputs: readonly WebglBuffer[], scalars: readonly number[] = []): void {
+  runMapTexture(rt, op, out, n, inputs, scalars);
+}
+
+/** runMap whose inputs may also be packed intermediate textures. */
+export function runMapTexture(rt: GpuRuntime, op: MapOp, out: WebglBuffer, n: number, inputs: readonly (WebglBuffer | GpuTexture)[], scalars: readonly number[] = []): void {
+  const partial = n < out.size ? 1 : 0;
+  const old = partial || inputs.length === 0 ? rt.texture(out) : inputs[0];
+  rt.into(out, mapShader(op), { n, partial }, [...inputs, old, ...scalars]);
+}
+
+/** Stores the first n values of `tex` (packed like a buffer of n values) into out, whose tail
+ *  past n keeps its values; takes ownership of tex. */
+export function storePrefix(rt: GpuRuntime, out: WebglBuffer, tex: GpuTexture, n: number): void {
+  if (out.size === n) {
+    rt.assign(out, tex);
+    return;
+  }
+  try {
+    runMapTexture(rt, IDENTITY, out, n, [tex]);
+  } finally {
+    tex.delete();
+  }
+}
+
+/** Runs a single-target shader over the packed layout of n values (constants outS and texels
+ *  set) and stores the result into the first n values of out. */
+export function runPrefix(rt: GpuRuntime, out: WebglBuffer, n: number, shader: Shader, constants: Record<string, number>, args: readonly (WebglBuffer | GpuTexture | number)[]): void {
+  if (out.size === n) {
+    rt.into(out, shader, constants, args);
+    return;
+  }
+  const l = rt.layout(n);
+  storePrefix(rt, out, rt.run1(shader, [l.width, l.height], { ...constants, outS: l.shift, texels: l.texels }, args), n);
+}

@@ -1,0 +1,97 @@
+// The numerics guard of fit (issue 15 §3). Bad numbers are stopped where they enter, so the error
+// names their cause instead of a later symptom:
+// - every batch's inputs are checked for NaN/±Infinity before the forward pass (a NaN pixel used to
+//   vanish in the forward pass through Rectlin and max pooling, reach the weights through the
+//   gradient, and be reported one batch later as "the cost is NaN … try a lower learning rate");
+// - the weights are checked after every update (one sumSquares per parameter, summed on the
+//   backend, one read), so an update that overflows is named by its own batch, and a non-finite
+//   cost with finite inputs and weights can only be the forward pass of that batch;
+// - warnings, each once per fit: a loss stuck at the cross-entropy clip (neon's safelog floor e^−50:
+//   a saturated, confidently wrong output costs exactly 50 per term, so a diverged run shows a
+//   steady, finite loss near 50 and no error), and a BatchNorm that sees one value per channel in
+//   training (layers report it through RunContext.warn).
+import type { Param } from '../layers/index.ts';
+import type { GeneralizedCost } from '../nn/costs.ts';
+import { firstNonFinite } from '../finite.ts';
+import { shapeString } from '../shape.ts';
+import type { Tensor } from '../tensor.ts';
+
+/** Probabilities below this are clipped by the cross-entropy costs (ops/cost.ts LOG_FLOOR). */
+const CLIP_FLOOR = Math.exp(-50);
+/** Batches in a row with most samples at the clip before the warning. */
+const STUCK_BATCHES = 5;
+
+export class TrainingGuard {
+  private readonly warned = new Set<string>();
+  private stuck = 0;
+  private stuckFrom = '';
+
+  constructor(private readonly cost: GeneralizedCost, private readonly onWarning: (message: string) => void) {}
+
+  /** RunContext.warn: the first warning of each key is passed on. */
+  readonly warn = (key: string, message: string): void => {
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.onWarning(message);
+  };
+
+  /** A batch [..., n] (batch innermost) with a NaN or infinite input stops training here. */
+  checkBatch(x: Float32Array, n: number, inputShape: readonly number[], epoch: number, batch: number): void {
+    const i = firstNonFinite(x);
+    if (i < 0) return;
+    throw new Error(`training stopped: epoch ${epoch}, batch ${batch} holds ${x[i]} in sample ${i % n} of the batch ` +
+      `(input value ${Math.floor(i / n)} of ${shapeString(inputShape)}); the data must be finite numbers — the weights were not changed`);
+  }
+
+  /** The cost of a batch with finite inputs and weights is non-finite: its forward pass overflowed. */
+  costNotFinite(value: number, epoch: number, batch: number): Error {
+    return new Error(`training stopped: the cost is ${value} at epoch ${epoch}, batch ${batch}: its inputs and the weights are finite, ` +
+      `so the forward pass overflowed (try a lower learning rate, or scale the inputs) — the weights were not changed`);
+  }
+
+  /** After an update: throws naming this batch when any weight is NaN or infinite. */
+  checkWeights(params: readonly Param[], epoch: number, batch: number): void {
+    if (params.length === 0) return;
+    const backend = params[0].value.backend;
+    const total = backend.alloc(1), one = backend.alloc(1);
+    let sum: number;
+    try {
+      backend.run('fill', { x: total, n: 1, value: 0 });
+      for (const p of params) {
+        if (p.value.backend !== backend) throw new Error(`checkWeights: '${p.name}' lives on another backend`);
+        backend.run('sumSquares', { x: p.value.buf, out: one, n: p.value.size });
+        backend.run('axpby', { x: one, y: total, out: total, n: 1, a: 1, b: 1 });
+      }
+      sum = backend.read(total)[0];
+    } finally {
+      backend.dispose(total);
+      backend.dispose(one);
+    }
+    if (Number.isFinite(sum)) return;
+    const bad = params.find((p) => firstNonFinite(p.value.toArray()) >= 0);
+    throw new Error(`training stopped: the update of epoch ${epoch}, batch ${batch} made the weights not finite ` +
+      `(${bad ? `first '${bad.name}'` : 'their sum of squares overflows float32'}): lower the learning rate. ` +
+      'The weights in memory are unusable; checkpoints already written are intact');
+  }
+
+  /** Watches the outputs y against targets t ([..., n], batch innermost) for a loss stuck at the
+   *  cross-entropy clip: most samples with a clipped term, STUCK_BATCHES batches in a row. */
+  observe(output: Tensor, t: ArrayLike<number>, n: number, epoch: number, batch: number): void {
+    const type = this.cost.costfunc.type;
+    if (this.warned.has('clip') || (type !== 'CrossEntropyBinary' && type !== 'CrossEntropyMulti')) return;
+    const y = output.toArray();
+    const clipped = new Uint8Array(n);
+    for (let i = 0; i < y.length; i++) {
+      const p = y[i], q = t[i];
+      if ((q > 0 && p < CLIP_FLOOR) || (type === 'CrossEntropyBinary' && q < 1 && 1 - p < CLIP_FLOOR)) clipped[i % n] = 1;
+    }
+    let count = 0;
+    for (let j = 0; j < n; j++) count += clipped[j];
+    if (2 * count < n) { this.stuck = 0; return; }
+    if (this.stuck++ === 0) this.stuckFrom = `epoch ${epoch}, batch ${batch}`;
+    if (this.stuck < STUCK_BATCHES) return;
+    this.warn('clip', `the loss is stuck at the ${type} clip: in ${STUCK_BATCHES} batches in a row from ${this.stuckFrom}, most samples ` +
+      'had a probability below e^-50 for their target, which the cost clips to 50 per term, so the loss stays finite while the ' +
+      'outputs are saturated. The learning rate is probably too high (or the inputs are not scaled)');
+  }
+}

@@ -1,0 +1,98 @@
+// Shared by the test/reliability suites: a small trained-looking model, hand-edited model files with
+// a valid checksum, error assertions, and the `argon` command run as a child process.
+import * as assert from 'uvu/assert';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeModelFile } from '../../src/io/model-file.ts';
+import { Affine, Conv, DataTransform, Dropout, Pooling, type Layer } from '../../src/layers/index.ts';
+import { Logistic, Normalizer, Rectlin } from '../../src/nn/activations.ts';
+import { Kaiming, Xavier } from '../../src/nn/initializers.ts';
+
+/** Pixels/128 → Conv → pool (→ Dropout) → Affine head on [3, 8, 8]: 108 + 2·4·16 = 236 parameters. */
+export function smallNet(opts: { dropout?: boolean } = {}): Layer[] {
+  return [
+    new DataTransform(new Normalizer({ divisor: 128 })),
+    new Conv([3, 3, 4], { padding: 1, init: new Kaiming(), activation: new Rectlin() }),
+    new Pooling(2, { op: 'max' }),
+    ...(opts.dropout ? [new Dropout({ keep: 0.7 })] : []),
+    new Affine(2, { init: new Xavier({ local: false }), activation: new Logistic({ shortcut: true }) }),
+  ];
+}
+
+export type Header = Record<string, unknown> & { tensors: { name: string; shape: unknown; offset: unknown }[] };
+
+/** The file with its JSON header changed by `edit`, payload kept, with a valid checksum (what an
+ *  attacker or a careless hand edit produces). */
+export function editHeader(bytes: Uint8Array, edit: (h: Header) => void): Uint8Array {
+  const { header } = decodeModelFile<Header>(bytes);
+  edit(header);
+  return reencode(bytes, header);
+}
+
+/** Replaces the JSON header (an object, or JSON text) of a model file, keeping its payload, and
+ *  fixes the CRC. */
+export function reencode(bytes: Uint8Array, header: object | string): Uint8Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const oldLen = view.getUint32(8, true);
+  const payload = bytes.subarray(Math.ceil((16 + oldLen) / 4) * 4);
+  const json = new TextEncoder().encode(typeof header === 'string' ? header : JSON.stringify(header));
+  const padded = Math.ceil((16 + json.length) / 4) * 4;
+  const out = new Uint8Array(padded + payload.length);
+  out.set(bytes.subarray(0, 8));
+  const dv = new DataView(out.buffer);
+  dv.setUint32(8, json.length, true);
+  out.set(json, 16);
+  out.set(payload, padded);
+  dv.setUint32(12, crc32Of(out.subarray(16)), true);
+  return out;
+}
+
+function crc32Of(b: Uint8Array): number {
+  let c = 0xffffffff;
+  for (let i = 0; i < b.length; i++) {
+    c ^= b[i];
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  }
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** Awaits fn and asserts it throws with every part in its message. Returns the message. */
+export async function rejects(fn: () => unknown, ...parts: (string | RegExp)[]): Promise<string> {
+  let msg: string | null = null;
+  try {
+    await fn();
+  } catch (e) {
+    msg = e instanceof Error ? e.message : String(e);
+  }
+  if (msg === null) assert.unreachable(`expected an error mentioning ${parts.join(', ')}`);
+  for (const p of parts) {
+    const ok = typeof p === 'string' ? msg!.includes(p) : p.test(msg!);
+    assert.ok(ok, `message "${msg}" should mention ${String(p)}`);
+  }
+  return msg!;
+}
+
+export function tempDir(tag: string): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), `argon-rel-${tag}-`));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+const bin = new URL('../../bin/argon.mjs', import.meta.url).pathname;
+
+export interface CliResult { code: number; out: string; err: string }
+
+/** Runs `argon …` in a child process (the built bundle, as a user runs it). */
+export function argon(args: string[], opts: { env?: Record<string, string>; cwd?: string; timeout?: number } = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], {
+      timeout: opts.timeout ?? 240_000, cwd: opts.cwd, env: { ...process.env, ...opts.env }, maxBuffer: 64 << 20,
+    }, (error, stdout, stderr) => {
+      const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : 1) : 0;
+      resolve({ code, out: stdout, err: stderr });
+    });
+  });
+}
+
+export const binPath = bin;
