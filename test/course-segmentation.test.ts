@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decode } from 'fast-png';
@@ -154,7 +154,15 @@ async function cli(argv: string[]): Promise<{ code: number; lines: string[]; err
 
 test('argon train --task segmentation: the report lines, metrics.json, the PNG strip, history and --resume', async () => {
   if (!existsSync(FASHION)) { console.log('  (skipped: apt-get install dataset-fashion-mnist)'); return; }
-  const out = join(await mkdtemp(join(tmpdir(), 'argon-seg-')), 'run');
+  const dir = await mkdtemp(join(tmpdir(), 'argon-seg-'));
+  try {
+    await segmentationRuns(join(dir, 'run'));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+async function segmentationRuns(out: string): Promise<void> {
   const first = await cli(['train', '--task', 'segmentation', '--model', 'fcn', '--data', 'fashion-mnist', '--epochs', '1', '--limit', '1000', '--seed', '1', '--out', out, '--quiet']);
   assert.is(first.code, 0, [...first.lines, ...first.errors].join('\n'));
   assert.match(first.lines.join('\n'), /\npixel accuracy: 0\.\d{4}\nmean IoU: 0\.\d{4}$/);
@@ -180,6 +188,6 @@ test('argon train --task segmentation: the report lines, metrics.json, the PNG s
   const wrong = await cli(['train', '--task', 'segmentation', '--data', 'mnist']);
   assert.is(wrong.code, 2);
   assert.match(wrong.errors[0], /--task segmentation uses --data fashion-mnist/);
-});
+}
 
 test.run();

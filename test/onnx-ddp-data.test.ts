@@ -6,7 +6,7 @@
 // image has changed. Needs numpy and Pillow; skipped without them.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdir, mkdtemp, readFile, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode } from 'fast-png';
@@ -30,7 +30,7 @@ async function makeImages(dir: string): Promise<string[]> {
 
 /** Python's pixels for a listing, concatenated, and where they came from. */
 async function pythonPixels(data: string, shape: number[], mode: string, split: string | undefined, cacheDir: string): Promise<{ pixels: Uint8Array; from: string }> {
-  const out = join(tmpdir(), `argon-py-pixels-${process.pid}-${Math.random().toString(36).slice(2)}.bin`);
+  const out = join(cacheDir, '..', `python-pixels-${Math.random().toString(36).slice(2)}.bin`);
   const code = [
     'import sys; sys.path.insert(0, "tools/onnx")',
     'from argon_data import ArgonImages',
@@ -46,6 +46,15 @@ test('argon_data.py: Argon\'s resize, grey conversion and listing order, byte fo
   const why = await missingPython(['numpy', 'PIL'], 'apt-get install python3-numpy python3-pil');
   if (why) { console.log(`  (skipped: ${why})`); return; }
   const dir = await mkdtemp(join(tmpdir(), 'argon-pydata-'));
+  try {
+    await compareWithArgon(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+/** Manifest and folder listings of awkward PNGs: Pillow + Argon's resize, then Argon's cache. */
+async function compareWithArgon(dir: string): Promise<void> {
   const cacheDir = join(dir, 'cache');
   const names = await makeImages(dir);
   // Rows out of file order, a split column, and a label column; only 'a' rows are kept.
@@ -84,6 +93,6 @@ test('argon_data.py: Argon\'s resize, grey conversion and listing order, byte fo
   // A changed image (its modification time) makes the cache stale for Python as for Argon.
   await utimes(join(dir, names[3]), new Date(), new Date(Date.now() - 5000));
   assert.match(await refused(csv, [3, 16, 20], 'a'), /another state of the data set/);
-});
+}
 
 test.run();

@@ -8,7 +8,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -91,6 +91,7 @@ test('train_ddp.py: 2 processes agree, learn, and come back to Argon with the sa
   } finally {
     if (cacheBefore === undefined) delete process.env.ARGON_CACHE_DIR;
     else process.env.ARGON_CACHE_DIR = cacheBefore;
+    await rm(dir, { recursive: true, force: true });
   }
 });
 
