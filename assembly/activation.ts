@@ -1,8 +1,9 @@
 // Activations and their gradients. Gradients read the forward OUTPUT y, as neon does
-// (nervanacpu.py:1927-1928). Piecewise-linear and polynomial bodies are f32x4; exp and tanh are
-// scalar Mathf calls, since accuracy matters more than speed there. y (dx) may alias x (dy):
-// every loop reads index i before it writes index i.
+// (nervanacpu.py:1927-1928). Piecewise-linear and polynomial bodies are f32x4, and so is Explin's
+// expm1 (simd-math.ts, accurate to a few float32 ulps); logistic's exp and tanh are scalar Mathf
+// calls. y (dx) may alias x (dy): every loop reads index i before it writes index i.
 import { PART_ALIGN, partStart } from './parts';
+import { expm1NonPositive } from './simd-math';
 
 const ONE: v128 = f32x4.splat(1);
 const ZERO: v128 = f32x4.splat(0);
@@ -52,10 +53,19 @@ export function explin(x: usize, y: usize, n: i32, alpha: f32, part: i32, nparts
   const lo = partStart(n, part, nparts, PART_ALIGN), hi = partStart(n, part + 1, nparts, PART_ALIGN);
   x += <usize>lo << 2; y += <usize>lo << 2;
   n = hi - lo;
-  for (let i = 0; i < n; i++) {
+  const av = f32x4.splat(alpha);
+  // pmax/pmin (v < 0 ? 0 : v, 0 < v ? 0 : v): single maxps/minps, NaN still NaN; −0 gives −0.
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
-    const v = load<f32>(x + o);
-    store<f32>(y + o, max(v, <f32>0) + alpha * Mathf.expm1(min(v, <f32>0)));
+    const v = v128.load(x + o);
+    v128.store(y + o, f32x4.add(f32x4.pmax(v, ZERO), f32x4.mul(av, expm1NonPositive(f32x4.pmin(v, ZERO)))));
+  }
+  // The tail lane by lane through the same arithmetic, so a value's result never depends on where it sits.
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const v = v128.load32_zero(x + o);
+    v128.store32_lane(y + o, f32x4.add(f32x4.pmax(v, ZERO), f32x4.mul(av, expm1NonPositive(f32x4.pmin(v, ZERO)))), 0);
   }
 }
 

@@ -43,17 +43,21 @@ function rowSqDev(x: usize, n: i32, mu: f64): f64 {
   return s;
 }
 
-/** y[j] = (x[j] − mu)·k + b over one row. */
-function rowAffine(x: usize, y: usize, n: i32, mu: f32, k: f32, b: f32): void {
-  const mv = f32x4.splat(mu), kv = f32x4.splat(k), bv = f32x4.splat(b);
+/** y[j] = (x[j] − mu)·k + b over one row, then (act ≠ 0) Rectlin max(z, 0) + slope·min(z, 0). */
+function rowAffine(x: usize, y: usize, n: i32, mu: f32, k: f32, b: f32, act: i32, slope: f32): void {
+  const mv = f32x4.splat(mu), kv = f32x4.splat(k), bv = f32x4.splat(b), sv = f32x4.splat(slope), zero = f32x4.splat(0);
   let j = 0;
   for (; j + 4 <= n; j += 4) {
     const o = <usize>j << 2;
-    v128.store(y + o, f32x4.add(f32x4.mul(f32x4.sub(v128.load(x + o), mv), kv), bv));
+    let z = f32x4.add(f32x4.mul(f32x4.sub(v128.load(x + o), mv), kv), bv);
+    if (act != 0) z = f32x4.add(f32x4.max(z, zero), f32x4.mul(sv, f32x4.min(z, zero)));
+    v128.store(y + o, z);
   }
   for (; j < n; j++) {
     const o = <usize>j << 2;
-    store<f32>(y + o, (load<f32>(x + o) - mu) * k + b);
+    let z = (load<f32>(x + o) - mu) * k + b;
+    if (act != 0) z = max(z, <f32>0) + slope * min(z, <f32>0);
+    store<f32>(y + o, z);
   }
 }
 
@@ -77,7 +81,7 @@ export function batchNormTrain(
     const mu = rowSum(xr, inner) / <f64>inner;
     const variance = rowSqDev(xr, inner, mu) / <f64>inner;
     const inv = 1 / Math.sqrt(variance + eps);
-    rowAffine(xr, y + <usize>c * rowBytes, inner, <f32>mu, <f32>(inv * <f64>at(gamma, c)), at(beta, c));
+    rowAffine(xr, y + <usize>c * rowBytes, inner, <f32>mu, <f32>(inv * <f64>at(gamma, c)), at(beta, c), 0, 0);
     put(mean, c, mu);
     put(invStd, c, inv);
     put(runMean, c, rho * <f64>at(runMean, c) + (1 - rho) * mu);
@@ -93,7 +97,7 @@ export function batchNormInfer(
   const c1 = partStart(channels, part + 1, nparts, 1);
   for (let c = partStart(channels, part, nparts, 1); c < c1; c++) {
     const k = <f64>at(gamma, c) / Math.sqrt(<f64>at(runVar, c) + eps);
-    rowAffine(x + <usize>c * rowBytes, y + <usize>c * rowBytes, inner, at(runMean, c), <f32>k, at(beta, c));
+    rowAffine(x + <usize>c * rowBytes, y + <usize>c * rowBytes, inner, at(runMean, c), <f32>k, at(beta, c), 0, 0);
   }
 }
 
@@ -149,6 +153,93 @@ export function batchNormGrad(
       const o = <usize>j << 2;
       const xhat = (load<f32>(xr + o) - mu) * I;
       store<f32>(dxr + o, k * (load<f32>(dyr + o) - (xhat * A + B)));
+    }
+  }
+}
+
+/** batchNormTrain then Rectlin in one sweep of x: y = max(z, 0) + slope·min(z, 0) with
+ *  z = (x − mean)·k + beta, k = gamma·invStd formed from the float32 invStd it stores, so that
+ *  batchNormRectlinGrad rebuilds z bit for bit from x and never needs z or y. */
+export function batchNormRectlinTrain(
+  x: usize, gamma: usize, beta: usize, y: usize, mean: usize, invStd: usize, runMean: usize, runVar: usize,
+  channels: i32, inner: i32, rho: f64, eps: f64, slope: f32, part: i32, nparts: i32,
+): void {
+  const rowBytes = <usize>inner << 2;
+  const c1 = partStart(channels, part + 1, nparts, 1);
+  for (let c = partStart(channels, part, nparts, 1); c < c1; c++) {
+    const xr = x + <usize>c * rowBytes;
+    const mu = rowSum(xr, inner) / <f64>inner;
+    const variance = rowSqDev(xr, inner, mu) / <f64>inner;
+    const inv = <f32>(1 / Math.sqrt(variance + eps));
+    rowAffine(xr, y + <usize>c * rowBytes, inner, <f32>mu, <f32>(<f64>inv * <f64>at(gamma, c)), at(beta, c), 1, slope);
+    put(mean, c, mu);
+    store<f32>(invStd + (<usize>c << 2), inv);
+    put(runMean, c, rho * <f64>at(runMean, c) + (1 - rho) * mu);
+    put(runVar, c, rho * <f64>at(runVar, c) + (1 - rho) * variance);
+  }
+}
+
+/** dz = dy·([z > 0] + slope·[z < 0]) for z rebuilt from x as batchNormRectlinTrain formed it. */
+// @ts-ignore: decorator
+@inline function maskedGrad(xv: v128, dv: v128, mv: v128, kv: v128, bv: v128, sv: v128): v128 {
+  const z = f32x4.add(f32x4.mul(f32x4.sub(xv, mv), kv), bv), zero = f32x4.splat(0);
+  const f = f32x4.add(v128.and(f32x4.splat(1), f32x4.gt(z, zero)), v128.and(sv, f32x4.lt(z, zero)));
+  return f32x4.mul(dv, f);
+}
+
+/** The gradient of batchNormRectlinTrain: batchNormGrad of dz = dy·Rectlin'(z), in two sweeps of x
+ *  and dy (the unfused pair takes five: Rectlin's gradient writes dz, batchNormGrad reads it twice). */
+export function batchNormRectlinGrad(
+  x: usize, dy: usize, gamma: usize, beta: usize, mean: usize, invStd: usize, dx: usize, dgamma: usize, dbeta: usize,
+  channels: i32, inner: i32, slope: f32, part: i32, nparts: i32,
+): void {
+  const rowBytes = <usize>inner << 2;
+  const c1 = partStart(channels, part + 1, nparts, 1);
+  const sv = f32x4.splat(slope);
+  for (let c = partStart(channels, part, nparts, 1); c < c1; c++) {
+    const xr = x + <usize>c * rowBytes, dyr = dy + <usize>c * rowBytes, dxr = dx + <usize>c * rowBytes;
+    const mu = at(mean, c), I = at(invStd, c), inv = <f64>I;
+    const kz = <f32>(inv * <f64>at(gamma, c)), bz = at(beta, c);
+    const m4 = f32x4.splat(mu), kzv = f32x4.splat(kz), bzv = f32x4.splat(bz);
+    const mv = f64x2.splat(<f64>mu);
+    let p0 = f64x2.splat(0), p1 = f64x2.splat(0), s0 = f64x2.splat(0), s1 = f64x2.splat(0);
+    let j = 0;
+    for (; j + 4 <= inner; j += 4) {
+      const o = <usize>j << 2;
+      const xv = v128.load(xr + o), dv = maskedGrad(xv, v128.load(dyr + o), m4, kzv, bzv, sv);
+      const d0 = f64x2.promote_low_f32x4(dv), d1 = f64x2.promote_low_f32x4(f32x4.shuffle(dv, dv, 2, 3, 2, 3));
+      const x0 = f64x2.sub(f64x2.promote_low_f32x4(xv), mv);
+      const x1 = f64x2.sub(f64x2.promote_low_f32x4(f32x4.shuffle(xv, xv, 2, 3, 2, 3)), mv);
+      p0 = f64x2.add(p0, f64x2.mul(x0, d0));
+      p1 = f64x2.add(p1, f64x2.mul(x1, d1));
+      s0 = f64x2.add(s0, d0);
+      s1 = f64x2.add(s1, d1);
+    }
+    let dot = lane4(p0, p1), db = lane4(s0, s1);
+    for (; j < inner; j++) {
+      const o = <usize>j << 2;
+      const d = <f64>f32x4.extract_lane(maskedGrad(v128.load32_zero(xr + o), v128.load32_zero(dyr + o), m4, kzv, bzv, sv), 0);
+      dot += (<f64>load<f32>(xr + o) - <f64>mu) * d;
+      db += d;
+    }
+    const dg = dot * inv;
+    put(dgamma, c, dg);
+    put(dbeta, c, db);
+    const k = <f32>(<f64>at(gamma, c) * inv);
+    const A = <f32>(dg / <f64>inner), B = <f32>(db / <f64>inner);
+    const kv = f32x4.splat(k), av = f32x4.splat(A), bv = f32x4.splat(B), iv = f32x4.splat(I);
+    j = 0;
+    for (; j + 4 <= inner; j += 4) {
+      const o = <usize>j << 2;
+      const xv = v128.load(xr + o);
+      const t = f32x4.add(f32x4.mul(f32x4.mul(f32x4.sub(xv, m4), iv), av), bv);
+      v128.store(dxr + o, f32x4.mul(kv, f32x4.sub(maskedGrad(xv, v128.load(dyr + o), m4, kzv, bzv, sv), t)));
+    }
+    for (; j < inner; j++) {
+      const o = <usize>j << 2;
+      const xv = v128.load32_zero(xr + o);
+      const t = f32x4.add(f32x4.mul(f32x4.mul(f32x4.sub(xv, m4), iv), av), bv);
+      v128.store32_lane(dxr + o, f32x4.mul(kv, f32x4.sub(maskedGrad(xv, v128.load32_zero(dyr + o), m4, kzv, bzv, sv), t)), 0);
     }
   }
 }

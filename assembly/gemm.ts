@@ -15,6 +15,7 @@
 //   three 128-bit ports (Intel) it tops out near 12 FLOP/cycle, relaxed_madd near 16.
 // - KC 384 / MC 128 / NC 512 and packing B inside the first A block (below) were each worth a
 //   few percent, mostly on conv-like shapes with small m.
+import { microKernel } from './gemm-micro';
 import { MR, NR, packA, packB } from './gemm-pack';
 import { partCount, partStart } from './parts';
 
@@ -39,12 +40,6 @@ export function gemmHeapBase(): usize {
   return (x + 63) & ~63;
 }
 
-// @ts-ignore: decorator
-@inline function madd(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
-  return f32x4.add(c, f32x4.mul(a, b));
-}
-
 function packedABytes(m: i32, k: i32): i32 {
   return align64(roundUp(min(m, MC), MR) * min(k, KC) * 4);
 }
@@ -52,63 +47,6 @@ function packedABytes(m: i32, k: i32): i32 {
 /** Scratch bytes sgemm needs for these sizes (packed A block, packed B block, staging tile). */
 export function sgemmScratchBytes(m: i32, n: i32, k: i32): i32 {
   return packedABytes(m, k) + align64(roundUp(min(n, NC), NR) * min(k, KC) * 4) + TILE_BYTES;
-}
-
-/** One C row of the tile: c[0:8] = alpha·(x0, x1) + beta·c[0:8] (c not read when beta = 0). */
-// @ts-ignore: decorator
-@inline function storeRow(c: usize, x0: v128, x1: v128, av: v128, bv: v128, readC: bool): void {
-  if (readC) {
-    v128.store(c, f32x4.add(f32x4.mul(x0, av), f32x4.mul(v128.load(c), bv)));
-    v128.store(c, f32x4.add(f32x4.mul(x1, av), f32x4.mul(v128.load(c, 16), bv)), 16);
-  } else {
-    v128.store(c, f32x4.mul(x0, av));
-    v128.store(c, f32x4.mul(x1, av), 16);
-  }
-}
-
-/** C tile (mr×nr valid of MR×NR) = alpha·Apanel·Bpanel + beta·C over kc steps. */
-function microKernel(kc: i32, ap: usize, bp: usize, c: usize, ldcBytes: usize, alpha: f32, beta: f32, mr: i32, nr: i32, tile: usize): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  for (let p = 0; p < kc; p++) {
-    const b0 = v128.load(bp), b1 = v128.load(bp, 16);
-    let a = v128.load32_splat(ap);
-    c00 = madd(a, b0, c00); c01 = madd(a, b1, c01);
-    a = v128.load32_splat(ap, 4);
-    c10 = madd(a, b0, c10); c11 = madd(a, b1, c11);
-    a = v128.load32_splat(ap, 8);
-    c20 = madd(a, b0, c20); c21 = madd(a, b1, c21);
-    a = v128.load32_splat(ap, 12);
-    c30 = madd(a, b0, c30); c31 = madd(a, b1, c31);
-    ap += MR << 2;
-    bp += NR << 2;
-  }
-  const av = f32x4.splat(alpha), bv = f32x4.splat(beta);
-  const readC = beta != 0;
-  if (mr == MR && nr == NR) {
-    storeRow(c, c00, c01, av, bv, readC);
-    storeRow(c + ldcBytes, c10, c11, av, bv, readC);
-    storeRow(c + ldcBytes * 2, c20, c21, av, bv, readC);
-    storeRow(c + ldcBytes * 3, c30, c31, av, bv, readC);
-    return;
-  }
-  v128.store(tile, c00); v128.store(tile, c01, 16);
-  v128.store(tile, c10, 32); v128.store(tile, c11, 48);
-  v128.store(tile, c20, 64); v128.store(tile, c21, 80);
-  v128.store(tile, c30, 96); v128.store(tile, c31, 112);
-  writeEdge(tile, c, ldcBytes, alpha, beta, mr, nr);
-}
-
-function writeEdge(tile: usize, c: usize, ldcBytes: usize, alpha: f32, beta: f32, mr: i32, nr: i32): void {
-  for (let i = 0; i < mr; i++) {
-    const row = c + <usize>i * ldcBytes;
-    const t = tile + (<usize>(i * NR) << 2);
-    for (let j = 0; j < nr; j++) {
-      const q = row + (<usize>j << 2);
-      const x = alpha * load<f32>(t + (<usize>j << 2));
-      store<f32>(q, beta != 0 ? x + beta * load<f32>(q) : x);
-    }
-  }
 }
 
 /** C = beta·C over an m×n block (k = 0: the product is empty). */

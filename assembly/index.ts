@@ -10,3 +10,7 @@ export * from './optimizer';
 export * from './conv-forward';
 export * from './gemm-ksplit';
 export * from './conv-backward';
+export * from './winograd-conv';
+export { winoFilterPart, winoFilterGradPart } from './winograd-weights';
+export * from './peak';
+export * from './conv-direct';

@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import { CATEGORIES, formatSplit, type Split } from './profile.ts';
 import { NETS, WORKLOADS, parseWorkload, workloadLabel, type Result, type WorkloadId } from './workloads.ts';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -131,6 +132,13 @@ async function main(): Promise<void> {
     `|---|${titles.map(() => '---:').join('|')}|`,
     ...WORKLOADS.map((w) => `| ${workloadLabel(w)} | ${titles.map((t) => cell(w, t)).join(' | ')} |`),
   ];
+  const details = WORKLOADS.flatMap((w) => {
+    const d = all.find((r) => r.peer === 'Argon' && r.workload === w)?.detail;
+    if (!d) return [];
+    const split = Object.fromEntries(CATEGORIES.map((c) => [c, d.split[c] ?? 0])) as Split;
+    return [`| ${workloadLabel(w)} | ${fmt(d.gflops)} | ${((100 * d.gflops) / d.peakGflops).toFixed(0)} % | ${formatSplit(split, d.totalMs)} |`];
+  });
+  const peak = all.find((r) => r.peer === 'Argon' && r.detail)?.detail?.peakGflops;
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const notes = [...new Set(all.filter((r) => r.note && r.value !== undefined)
     .map((r) => `${r.peer}: ${(r.note ?? '').replace(/,? ?batch \d+/, '').replace(/, \d+ images/, '')}`))];
@@ -143,6 +151,17 @@ async function main(): Promise<void> {
     ...lines,
     '',
     ...reasons.map((r, i) => `[${i + 1}] ${r}`),
+    ...(details.length ? [
+      '',
+      `Argon's arithmetic: GFLOP/s counting direct-convolution FLOPs (2 per multiply–add of every conv and linear layer; ` +
+        `a Winograd convolution multiplies less, so a net can pass 100 %), against the 128-bit SIMD multiply–add peak measured ` +
+        `in the same process on the same threads (${peak === undefined ? '?' : fmt(peak)} GFLOP/s, bench/peak.bench.ts); time split of one ` +
+        'profiled step by kernel (convolution kernels split into GEMM and transforms by the calibrated cost model, src/ops/conv-plan.ts):',
+      '',
+      '| workload | GFLOP/s | of peak | time split |',
+      '|---|---:|---:|---|',
+      ...details,
+    ] : []),
     ...(failures.length ? ['', ...failures.map((f) => `failed: ${f}`)] : []),
     '',
     'Setups:',

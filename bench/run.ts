@@ -1,8 +1,12 @@
 // Entry of `npm run bench`. Each suite module exports a Suite; add one to SUITES to register it.
 //   npm run bench            every suite, one markdown table
 //   npm run bench -- gemm    only the named suites, one `case: value unit` line per case
+import { calibrateSuite } from './conv-calibrate.bench.ts';
+import { convAlgosSuite } from './conv-algos.bench.ts';
 import { convSuite } from './conv.bench.ts';
 import { gemmSuite } from './gemm.bench.ts';
+import { peakSuite } from './peak.bench.ts';
+import { winogradErrorSuite } from './winograd-error.bench.ts';
 
 export interface Row {
   case: string;
@@ -16,8 +20,12 @@ export interface Suite {
 }
 
 const SUITES: Suite[] = [
+  peakSuite,
   gemmSuite,
   convSuite,
+  convAlgosSuite,
+  calibrateSuite,
+  winogradErrorSuite,
 ];
 
 function format(v: number): string {

@@ -52,6 +52,9 @@ export interface Result {
   note?: string;
   /** Why this peer has no number for this workload. */
   skip?: string;
+  /** Argon only: direct-convolution GFLOP/s, the fraction of the 128-bit SIMD peak it is (peak
+   *  measured in the same process on the same threads), and one profiled step's time split. */
+  detail?: { gflops: number; peakGflops: number; split: Record<string, number>; totalMs: number };
 }
 
 export function emit(r: Result): void {

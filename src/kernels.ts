@@ -46,6 +46,23 @@ export interface KernelArgs<B> {
    *  w [K, C·T·R·S] (overwrites dx). */
   convInputGrad: { dy: B; w: B; dx: B; g: WindowGeometry; k: number };
 
+  /** Optional: convForward (same arguments and values, up to float32 rounding) by Winograd's minimal
+   *  filtering F(2×2, 3×3) (Lavin & Gray, CVPR 2016) for windows that `winogradEligible` (shape.ts)
+   *  accepts: 2-D 3×3, stride 1, any padding and dilation. ops/conv-plan.ts decides when to use it. */
+  winogradForward: { x: B; w: B; y: B; g: WindowGeometry; k: number; scale: B | null; shift: B | null; slope: number | null };
+  /** Optional: convInputGrad by Winograd F(2×2, 3×3) (a Winograd convolution of dy with the filters
+   *  rotated by 180° and transposed), for the windows winogradForward takes. */
+  winogradInputGrad: { dy: B; w: B; dx: B; g: WindowGeometry; k: number };
+  /** Optional: convWeightGrad by Winograd F(2×2, 3×3): dw = Gᵀ·[Σ (A·dy·Aᵀ) ⊙ (Bᵀ·x·B)]·G over tiles
+   *  and images, for the windows winogradForward takes. */
+  winogradWeightGrad: { x: B; dy: B; dw: B; g: WindowGeometry; k: number };
+
+  /** Optional: convWeightGrad (same arguments, the same values up to float32 rounding) computed
+   *  directly, with no column matrix, for geometries `directEligible` (shape.ts) accepts (a batch
+   *  divisible by 4; any window, stride, padding and dilation). Meant for layers with few taps per
+   *  filter (C·T·R·S), where im2col's copies cost more than the products; ops/conv-plan.ts decides. */
+  directConvWeightGrad: { x: B; dy: B; dw: B; g: WindowGeometry; k: number };
+
   /** cols[(c·T + t)·R·S + r·S + s, p·N + n] = x[c, od·sd − pd + t·dd, oh·sh − ph + r·dh, ow·sw − pw + s·dw, n]
    *  with p = (od·OH + oh)·OW + ow, and 0 where the tap falls in the padding. cols is [C·T·R·S, P·N]. */
   im2col: { x: B; cols: B; g: WindowGeometry };
@@ -141,6 +158,20 @@ export interface KernelArgs<B> {
     x: B; dy: B; gamma: B; mean: B; invStd: B; dx: B; dgamma: B; dbeta: B; channels: number; inner: number;
   };
 
+  /** Optional: batchNormTrain followed by Rectlin with slope ≥ 0, in one sweep: y = max(z, 0) +
+   *  slope·min(z, 0) with z = (x − mean)·k + beta and k = gamma·invStd formed from the float32 invStd
+   *  it writes (so batchNormRectlinGrad can rebuild z from x exactly). Writes mean and invStd and
+   *  updates the running stats as batchNormTrain. ops/batchnorm.ts falls back to the two kernels. */
+  batchNormRectlinTrain: {
+    x: B; gamma: B; beta: B; y: B; mean: B; invStd: B; runMean: B; runVar: B;
+    channels: number; inner: number; rho: number; eps: number; slope: number;
+  };
+  /** Optional: the gradient of batchNormRectlinTrain from its input x (not its output): batchNormGrad
+   *  of dz = dy·([z > 0] + slope·[z < 0]), z rebuilt from x, gamma, beta, mean and invStd. */
+  batchNormRectlinGrad: {
+    x: B; dy: B; gamma: B; beta: B; mean: B; invStd: B; dx: B; dgamma: B; dbeta: B; channels: number; inner: number; slope: number;
+  };
+
   /** neon's GradientDescentMomentum, one parameter, in place. g' = gradScale·g + wdecay·w;
    *  momentum ≠ 0: v = μ·v − lr·g', then w += v (or, nesterov, w += μ·v − lr·g' with the new v);
    *  momentum = 0: w = w − lr·g' (v is neither read nor written, but must be a live buffer). */
@@ -170,4 +201,7 @@ export const KERNEL_NAMES: readonly KernelName[] = [
 ];
 
 /** Kernels a backend may omit: fused fast paths whose callers fall back to the kernels above. */
-export const OPTIONAL_KERNEL_NAMES: readonly KernelName[] = ['convForward', 'convWeightGrad', 'convInputGrad'];
+export const OPTIONAL_KERNEL_NAMES: readonly KernelName[] = [
+  'convForward', 'convWeightGrad', 'convInputGrad', 'winogradForward', 'winogradInputGrad', 'winogradWeightGrad',
+  'batchNormRectlinTrain', 'batchNormRectlinGrad', 'directConvWeightGrad',
+];

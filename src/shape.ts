@@ -104,6 +104,20 @@ export function windowGeometry(
   };
 }
 
+/** Whether a convolution can run by Winograd's F(2×2, 3×3) (the optional winograd* kernels): a
+ *  2-D 3×3 window with stride 1, any padding and dilation (a 3-D geometry of depth 1 with a
+ *  1×3×3 window counts as 2-D). */
+export function winogradEligible(g: WindowGeometry): boolean {
+  return g.inSize[0] === 1 && g.window[0] === 1 && g.window[1] === 3 && g.window[2] === 3 &&
+    g.stride.every((v) => v === 1) && g.pad[0] === 0;
+}
+
+/** Whether a convolution's weight gradient can run by the optional directConvWeightGrad kernel: a
+ *  batch divisible by 4 (it takes 4 images at a time). */
+export function directEligible(g: WindowGeometry): boolean {
+  return g.batch % 4 === 0;
+}
+
 /** The spatial output dims of a geometry, as many as the input had. */
 export function spatialOut(g: WindowGeometry, dims: number): number[] {
   return g.outSize.slice(3 - dims);

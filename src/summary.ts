@@ -12,14 +12,14 @@
 //                      + Σ out_l    every layer's output, kept for the backward pass (0 for SkipNode, whose
 //                                   output is its input)
 //                      + Σ ws_l     what layers keep for backward besides their output: im2col columns
-//                                   (C·T·R·S·P per conv unless 1×1, stride 1, no padding), max-pooling
+//                                   (C·T·R·S·P per conv that runs by im2col, ops/conv-plan.ts), max-pooling
 //                                   argmax (one per output), dropout masks (one per input)
 //                      + 2 · max out_l ) )   the backward peak: the largest output gradient, held with the
 //                                   gradient it is turned into
 //
 // with B the batch size. Backend overheads (allocator slack, wasm memory growth) are not included.
 import { walkLayers } from './layers/build.ts';
-import { columnFreePays } from './ops/conv.ts';
+import { planConv, type ConvAlgorithm } from './ops/conv-plan.ts';
 import type { Layer, LayerInfo } from './layers/layer.ts';
 import { sameShape, shapeString, sizeOf } from './shape.ts';
 import { bottleneckAdvice, stackedConvAdvice } from './summary-advice.ts';
@@ -35,11 +35,16 @@ export interface SummaryOptions {
   /** Whether the backend runs large convolutions without keeping their column matrix (default
    *  true: the wasm CPU backend does; the webgl backend does not). */
   columnFreeConv?: boolean;
+  /** Whether the backend has the Winograd kernels (default: as columnFreeConv; the wasm CPU
+   *  backend has both, the webgl backend neither). */
+  winogradConv?: boolean;
 }
 
 export interface SummaryRow extends LayerInfo {
   /** Bytes of this layer's output at the batch size (0 for SkipNode, a view of its input). */
   memory: number;
+  /** A convolution's algorithm in training and in inference at this batch size (ops/conv-plan.ts). */
+  algorithm?: { train: ConvAlgorithm; infer: ConvAlgorithm };
 }
 
 /** The training-memory estimate, in bytes, term by term (see the formula above). */
@@ -100,11 +105,21 @@ function outputValues(r: LayerInfo): number {
   return r.type === 'SkipNode' ? 0 : sizeOf(r.outShape);
 }
 
-/** Workspace values a layer keeps at this batch size: a convolution that runs column-free
- *  (ops/conv.ts) keeps none. */
-function keptWorkspace(r: LayerInfo, batchSize: number, columnFree: boolean): number {
-  const c = r.columns;
-  if (columnFree && c && columnFreePays(c.rows, c.positions * batchSize, c.k)) return 0;
+/** The planner's algorithms for a convolution row at this batch size: training runs the forward
+ *  pass and both gradients (but no input gradient for the first layer with parameters, which reads
+ *  the network's input), inference the forward pass only. */
+function convAlgorithms(r: LayerInfo, batchSize: number, first: boolean, kernels: { columnFree: boolean; winograd: boolean }): SummaryRow['algorithm'] {
+  if (!r.conv) return undefined;
+  const g = { ...r.conv.geometry, batch: batchSize };
+  return {
+    train: planConv(g, r.conv.k, kernels, { weightGrad: true, inputGrad: !first }).algorithm,
+    infer: planConv(g, r.conv.k, kernels, { weightGrad: false, inputGrad: false }).algorithm,
+  };
+}
+
+/** Workspace values a layer keeps at this batch size: only an im2col convolution keeps its columns. */
+function keptWorkspace(r: SummaryRow, batchSize: number): number {
+  if (r.algorithm && r.algorithm.train !== 'im2col') return 0;
   return r.workspace * batchSize;
 }
 
@@ -119,7 +134,12 @@ export function summarize(root: Layer, opts: SummaryOptions): Summary {
     throw new Error(`summary: the model was built for input ${shapeString(root.inShape)}, not ${shapeString(inputShape)}`);
   }
   const infos = root.info();
-  const rows = infos.map((r) => ({ ...r, memory: FLOAT_BYTES * batchSize * outputValues(r) }));
+  const columnFree = opts.columnFreeConv ?? true;
+  const kernels = { columnFree, winograd: opts.winogradConv ?? columnFree, direct: columnFree };
+  const firstParams = infos.findIndex((r) => r.params > 0);
+  const rows: SummaryRow[] = infos.map((r, i) => ({
+    ...r, memory: FLOAT_BYTES * batchSize * outputValues(r), algorithm: convAlgorithms(r, batchSize, i === firstParams, kernels),
+  }));
   const params = infos.reduce((s, r) => s + r.params, 0);
   const states = infos.reduce((s, r) => s + r.states, 0);
   const macs = infos.reduce((s, r) => s + r.macs, 0);
@@ -133,7 +153,7 @@ export function summarize(root: Layer, opts: SummaryOptions): Summary {
     optimizer: FLOAT_BYTES * factor * trainableParams,
     input: perSample(sizeOf(inputShape)),
     activations: perSample(infos.reduce((s, r) => s + outputValues(r), 0)),
-    workspace: infos.reduce((s, r) => s + FLOAT_BYTES * keptWorkspace(r, batchSize, opts.columnFreeConv ?? true), 0),
+    workspace: rows.reduce((s, r) => s + FLOAT_BYTES * keptWorkspace(r, batchSize), 0),
     backwardPeak: perSample(2 * maxOut),
     total: 0,
   };
@@ -156,19 +176,31 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / (1024 * MIB)).toFixed(2)} GiB`;
 }
 
+function algorithmText(r: SummaryRow): string {
+  const a = r.algorithm;
+  if (!a) return '';
+  const name = (v: ConvAlgorithm) => (v === 'pointwise' ? '1×1' : v);
+  // Inference runs a direct convolution as the fused kernel, whichever way training runs it.
+  const winogradEither = a.train === 'winograd' || a.infer === 'winograd';
+  return winogradEither && a.train !== a.infer ? `${name(a.train)} (inference: ${a.infer === 'winograd' ? 'winograd' : 'direct'})` : name(a.train);
+}
+
 /** The printed summary: a table, advice, state values and multiply–adds, then exactly
  *  `parameters: N` and `training memory at batch B: X MiB` as the last two lines. */
 export function formatSummary(s: Summary): string {
-  const header = ['layer', 'type', 'output', 'params', 'memory'];
-  const table = s.rows.map((r) => [r.name, r.type, shapeString(r.outShape), count(r.params), formatBytes(r.memory)]);
+  const header = ['layer', 'type', 'output', 'params', 'memory', 'algorithm'];
+  const table = s.rows.map((r) => [r.name, r.type, shapeString(r.outShape), count(r.params), formatBytes(r.memory), algorithmText(r)]);
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
-  const right = [false, false, false, true, true];
+  const right = [false, false, false, true, true, false];
   const line = (cells: string[]) => cells.map((c, i) => (right[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
   const rule = '-'.repeat(widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1));
   const out = [
     `input: ${shapeString(s.inputShape)} per sample, batch ${s.batchSize}`,
     line(header), rule, ...table.map(line), rule,
   ];
+  if (s.rows.some((r) => r.algorithm)) {
+    out.push('algorithm: how each convolution runs in training (and in inference where that differs), chosen per layer by a cost model calibrated by measurement (src/ops/conv-plan.ts)');
+  }
   for (const a of s.advice) out.push(`advice: ${a}`);
   out.push(`multiply-adds per sample: ${count(s.macs)}`);
   if (s.trainableParams !== s.params) out.push(`frozen parameters: ${count(s.params - s.trainableParams)}`);

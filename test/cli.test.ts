@@ -157,6 +157,15 @@ test('--resume continues exactly where the run stopped', async () => {
   assert.equal(await weights(split), await weights(straight));
 });
 
+test('--backend gpu in Node: refused before any data is read, saying why and what to use', async () => {
+  const out = join(dir, 'gpu-run');
+  const r = await argon('train', '--backend', 'gpu', '--data', join(dir, 'no-such.csv'), '--epochs', '1', '--out', out);
+  assert.is(r.code, 1);
+  assert.match(r.err, /^argon: backend 'gpu' needs WebGL2, which Node does not have/);
+  assert.match(r.err, /use the cpu backend/);
+  assert.not.match(r.err, /no-such\.csv|    at /, 'the data was read, or a stack trace printed');
+});
+
 test('a corrupt model file is a clear error, not a stack trace', async () => {
   const path = join(dir, 'broken.argon');
   await writeFile(path, new Uint8Array([65, 82, 71, 78, 1, 0, 0, 0, 200, 0, 0, 0, 0, 0, 0, 0, 1, 2]));

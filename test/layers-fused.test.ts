@@ -1,12 +1,13 @@
-// Inference through a Conv compound takes the fused kernel (convForward) where the backend has it:
+// Inference through a Conv compound takes the fused kernel (convForward, or winogradForward where
+// the planner takes Winograd) where the backend has it:
 // the same values as running its primitives one by one, on every backend, for each epilogue the
 // fusion handles (none, Bias, BatchNorm folded with its running statistics, Rectlin with a slope)
 // and for one it does not (Explin, applied after the fused part). Training and gradients never
-// take the fused path.
+// take the fused convolution; training runs BatchNorm + Rectlin as one op, checked the same way.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { backward, noGrad } from '../src/autograd/index.ts';
-import { Activation, Affine, Conv, Pooling, Sequential, buildLayers, type Layer } from '../src/layers/index.ts';
+import { Activation, Affine, BatchNorm, Conv, Pooling, Sequential, buildLayers, type Layer } from '../src/layers/index.ts';
 import { Explin, Rectlin } from '../src/nn/activations.ts';
 import { Constant, Gaussian } from '../src/nn/initializers.ts';
 import type { Backend } from '../src/backends/backend.ts';
@@ -64,7 +65,9 @@ for (const [label, make] of cases) {
         let y = x;
         for (const l of conv.children()) y = l.forward(y, ctx);
         const { result, names } = kernelsRun(backend, () => conv.forward(x, ctx).toArray());
-        assert.is(names[0], backend.has('convForward') ? 'convForward' : 'im2col', `${label} on ${name}: the path taken`);
+        // The fused kernel: convForward, or winogradForward where the planner takes Winograd.
+        const fusedKernel = names[0] === 'convForward' || names[0] === 'winogradForward';
+        assert.ok(backend.has('convForward') ? fusedKernel : names[0] === 'im2col', `${label} on ${name}: the path taken (${names[0]})`);
         return [result, y.toArray()];
       }));
       expectClose(fused, chain, { rtol: Math.max(tol.rtol, 1e-5), atol: Math.max(tol.atol, 1e-5) }, `${label} on ${name}`);
@@ -124,6 +127,45 @@ test('training runs Rectlin (slope ≥ 0) → max pooling as pooling → Rectlin
       const swapped = run(false), plain = run(true);
       swapped.forEach((v, i) => expectClose(v, plain[i], tol, `${name} slope ${slope}: ${i === 0 ? 'output' : `gradient ${i}`}`));
       root.dispose();
+    }
+  }
+});
+
+test('training: BatchNorm then Rectlin as one op = the two layers one by one (values, gradients, running stats)', async () => {
+  for (const { name, backend, tol } of await testBackends()) {
+    for (const slope of [0, 0.2]) {
+      const make = () => new Sequential([
+        new Conv([3, 3, 4], { padding: 1, batchNorm: true, activation: new Rectlin({ slope }) }),
+        new Conv([3, 3, 3], { padding: 1 }),
+        new BatchNorm(),
+        new Activation(new Rectlin({ slope })),
+        new Pooling('all'),
+        new Affine(2),
+      ]);
+      const run = (layerByLayer: boolean): number[][] => tidy(() => {
+        const root = make();
+        buildLayers(root, [2, 6, 5], { backend, random: new Random(9) });
+        perturbStats(root, 70);
+        const params = root.params().map((p) => p.value);
+        const ctx = { training: true, random: new Random(1) };
+        const x = Tensor.fromArray(backend, randomArray(2 * 6 * 5 * 3, 13, -2, 2), [2, 6, 5, 3]);
+        let y = x;
+        if (layerByLayer) {
+          const flat = (l: Layer): Layer[] => (l instanceof Conv ? l.children() : [l]);
+          for (const l of root.children().flatMap(flat)) y = l.forward(y, ctx);
+        } else {
+          const { result, names } = kernelsRun(backend, () => root.forward(x, ctx));
+          y = result;
+          const fused = names.filter((n) => n === 'batchNormRectlinTrain').length;
+          assert.is(fused, backend.has('batchNormRectlinTrain') ? 2 : 0, `${name} slope ${slope}: fused BatchNorm + Rectlin runs`);
+        }
+        backward(y);
+        const out = [y.toArray(), ...params.map((p) => p.grad!.toArray()), ...root.states().map((s) => s.value.toArray())].map((a) => Array.from(a));
+        root.dispose();
+        return out;
+      });
+      const fused = run(false), plain = run(true);
+      fused.forEach((v, i) => expectClose(v, plain[i], tol, `${name} slope ${slope}: ${i === 0 ? 'output' : `tensor ${i}`}`));
     }
   }
 });

@@ -3,6 +3,7 @@
 import type { Backend } from '../src/backends/backend.ts';
 import * as ops from '../src/ops/index.ts';
 import { withColumnFreeConv } from '../src/ops/conv.ts';
+import { withConvAlgorithm } from '../src/ops/conv-plan.ts';
 import { Random } from '../src/random.ts';
 import { Tensor } from '../src/tensor.ts';
 import { randomArray } from './helpers.ts';
@@ -77,6 +78,21 @@ export const OP_CASES: OpCase[] = [
     f: ([x, w]) => withColumnFreeConv(() => ops.conv(x, w, { stride: 2 })) },
   { name: 'conv column-free 3d 2×2×2 pad 1 (C2 3×3×4 N2, K2)', inputs: [{ shape: [2, 3, 3, 4, 2] }, { shape: [2, 2, 2, 2, 2] }],
     f: ([x, w]) => withColumnFreeConv(() => ops.conv(x, w, { pad: 1 })) },
+  // The 3×3 stride-1 convolutions by Winograd F(2×2, 3×3) where the backend has it: the course's
+  // dilated conv, padding 0, 1 and 3 (the input gradient's padding 2·d − 3 is then negative),
+  // per-axis padding and dilation, batch 1, channels and filters not divisible by 4.
+  { name: 'conv Winograd 2d 3×3 pad 2 dilation 2 (C3 6×5 N2, K4)', inputs: [{ shape: [3, 6, 5, 2] }, { shape: [4, 3, 3, 3] }],
+    f: ([x, w]) => withConvAlgorithm('winograd', () => ops.conv(x, w, { pad: 2, dilation: 2 })) },
+  { name: 'conv Winograd 2d 3×3 pad 0 (C2 5×7 N1, K3)', inputs: [{ shape: [2, 5, 7, 1] }, { shape: [3, 2, 3, 3] }],
+    f: ([x, w]) => withConvAlgorithm('winograd', () => ops.conv(x, w)) },
+  { name: 'conv Winograd 2d 3×3 pad 1 (C5 3×4 N5, K3)', inputs: [{ shape: [5, 3, 4, 5] }, { shape: [3, 5, 3, 3] }],
+    f: ([x, w]) => withConvAlgorithm('winograd', () => ops.conv(x, w, { pad: 1 })) },
+  { name: 'conv Winograd 2d 3×3 pad [3, 1] dilation [1, 2] (C2 4×6 N3, K2)', inputs: [{ shape: [2, 4, 6, 3] }, { shape: [2, 2, 3, 3] }],
+    f: ([x, w]) => withConvAlgorithm('winograd', () => ops.conv(x, w, { pad: [3, 1], dilation: [1, 2] })) },
+  // A first layer (its input needs no gradient) with the direct weight gradient where the backend
+  // has it: an odd tap count, a window with stride and padding, a batch of 4.
+  { name: 'conv direct weight gradient 2d 3×2 stride [2, 1] pad 1 (C3 5×6 N4, K5)', inputs: [{ shape: [3, 5, 6, 4], constant: true }, { shape: [5, 3, 3, 2] }],
+    f: ([x, w]) => withConvAlgorithm('direct', () => ops.conv(x, w, { stride: [2, 1], pad: 1 })) },
   ...(['max', 'avg', 'l2'] as const).flatMap((op): OpCase[] => [
     { name: `pool ${op} 2d course: 3×3 pad 1 stride 2 (C2 7×6 N3)`, inputs: [{ shape: [2, 7, 6, 3], awayFromZero: 0.05 }],
       f: ([x]) => ops.pool(x, { window: 3, pad: 1, stride: 2, op }) },
@@ -91,6 +107,9 @@ export const OP_CASES: OpCase[] = [
     f: ([x, g, b]) => ops.batchNorm(x, g, b, bnState(x.backend, 3), { training: true }) },
   { name: 'batchNorm training dense (F4 N5)', inputs: [{ shape: [4, 5] }, { shape: [4], lo: 0.5, hi: 1.5 }, { shape: [4] }],
     f: ([x, g, b]) => ops.batchNorm(x, g, b, bnState(x.backend, 4), { training: true, rho: 0.8, eps: 1e-2 }) },
+  ...[0, 0.1].map((slope): OpCase => ({ name: `batchNormRectlin training slope ${slope} (C3 3×4 N2)`,
+    inputs: [{ shape: [3, 3, 4, 2], lo: -2, hi: 2 }, { shape: [3], lo: 0.5, hi: 1.5 }, { shape: [3] }],
+    f: ([x, g, b]) => ops.batchNormRectlin(x, g, b, bnState(x.backend, 3), { training: true, slope }) })),
   { name: 'batchNorm inference (C2 3×3 N3)', inputs: [{ shape: [2, 3, 3, 3] }, { shape: [2], lo: 0.5, hi: 1.5 }, { shape: [2] }],
     f: ([x, g, b]) => {
       const state = { runMean: Tensor.fromArray(x.backend, [0.3, -0.2], [2]), runVar: Tensor.fromArray(x.backend, [0.5, 1.7], [2]) };

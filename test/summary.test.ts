@@ -43,15 +43,20 @@ test('memory: params + grads + optimizer state + batch × (input + outputs + wor
     optimizer: f32 * 48,
     input: f32 * B * 16,
     activations: f32 * B * (32 + 32 + 8 + 3 + 3),
-    workspace: f32 * B * (1 * 9 * 16 + 8), // im2col columns C·R·S·P, max-pool argmax
+    workspace: f32 * B * 8, // max-pool argmax (the conv runs direct on the CPU backend: no columns kept)
     backwardPeak: f32 * B * 2 * 32,
     total: 0,
   };
   expected.total = Object.values(expected).reduce((a, b) => a + b, 0);
+  assert.is(s.rows[0].algorithm?.train, 'direct');
   assert.equal(s.memory, expected);
-  assert.is(s.memory.total, 5560);
+  assert.is(s.memory.total, 3256);
   const adam = summarize(tiny(), { inputShape: [1, 4, 4], batchSize: 4, optimizerStateFactor: 2 });
   assert.is(adam.memory.total - s.memory.total, f32 * 48);
+  // A backend without the column-free kernels (webgl) keeps the im2col columns C·R·S·P.
+  const columns = summarize(tiny(), { inputShape: [1, 4, 4], batchSize: 4, columnFreeConv: false });
+  assert.is(columns.rows[0].algorithm?.train, 'im2col');
+  assert.is(columns.memory.workspace - s.memory.workspace, f32 * B * 1 * 9 * 16);
 });
 
 test('CNN-1 at batch 128: 52,064 parameters and 578.6 MiB, counted by hand', () => {

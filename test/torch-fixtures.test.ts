@@ -1,11 +1,12 @@
 // conv, pool and batchNorm forward and backward on every backend against PyTorch float64 vectors
 // (test/fixtures/*.json, written by tools/fixtures/generate.py with neon's semantics emulated where
-// torch differs). Gradients are those of Σ y·gy, so backward is seeded with the fixture's gy.
+// torch differs). Gradients are those of Σ y·gy, so backward is seeded with the fixture's gy. The
+// 3×3 stride-1 cases run again with Winograd forced.
 import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Tensor } from '../src/tensor.ts';
-import { batchNorm, biasAdd, conv, pool } from '../src/ops/index.ts';
+import { batchNorm, biasAdd, conv, pool, withConvAlgorithm } from '../src/ops/index.ts';
 import { backward } from '../src/autograd/index.ts';
 import { testBackends } from './backends.ts';
 import { expectClose, type Tolerance } from './helpers.ts';
@@ -52,10 +53,17 @@ test('fixture files are the generator\'s and non-trivial', () => {
   assert.equal(hand?.y, [0.5, 11.5, 9.5, 40.5, 84.5, 40.5, 24.5, 41.5, 15.5]);
 });
 
+/** A fixture the Winograd kernels take: 2-D, 3×3, stride 1. */
+const winogradCase = (c: ConvCase): boolean =>
+  c.dims === 2 && c.wShape[2] === 3 && c.wShape[3] === 3 && [c.stride].flat().every((s) => s === 1);
+
 for (const { name: bname, backend, tol } of backends) {
-  for (const c of convFile.cases) {
-    test(`${bname} ${c.name}`, () => {
-      const label = `${bname} ${c.name}`;
+  // Each case as the planner runs it, and the Winograd-eligible ones again with Winograd forced.
+  const runs = convFile.cases.flatMap((c) => [{ c, winograd: false }, ...(winogradCase(c) ? [{ c, winograd: true }] : [])]);
+  for (const { c, winograd } of runs) {
+    const run = <T>(fn: () => T): T => (winograd ? withConvAlgorithm('winograd', fn) : fn());
+    test(`${bname} ${c.name}${winograd ? ' (Winograd)' : ''}`, () => run(() => {
+      const label = `${bname} ${c.name}${winograd ? ' (Winograd)' : ''}`;
       const x = Tensor.fromArray(backend, c.x, c.xShape, { requiresGrad: true });
       const w = Tensor.fromArray(backend, c.w, c.wShape, { requiresGrad: true });
       const b = c.b ? Tensor.fromArray(backend, c.b, [c.wShape[0]], { requiresGrad: true }) : null;
@@ -72,7 +80,7 @@ for (const { name: bname, backend, tol } of backends) {
       } finally {
         for (const t of [x, w, b, gy, z, y]) t?.dispose();
       }
-    });
+    }));
   }
 
   for (const c of poolFile.cases) {

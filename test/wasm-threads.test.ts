@@ -148,6 +148,34 @@ test('fused inference convolution and the column-free conv gradients, tiled and 
   }
 });
 
+test('Winograd F(2×2, 3×3) forward and both gradients, chunked and shared ways, identical bytes', () => {
+  for (const [x, opts, K] of [
+    [[24, 21, 19, 8], { pad: 2, dilation: 2, stride: 1 }, 10],
+    [[130, 5, 5, 3], { pad: 1, dilation: 1, stride: 1 }, 66],
+    [[40, 40, 38, 12], { pad: 1, dilation: 1, stride: 1 }, 20],
+  ] as const) {
+    const g = windowGeometry('t', [...x], [3, 3], opts, false);
+    const rows = x[0] * 9, outs = g.outSize[1] * g.outSize[2] * x[3], inN = x[0] * x[1] * x[2] * x[3];
+    checkCase({ label: `winogradForward C${x[0]}`, kernel: 'winogradForward',
+      buffers: { x: f32(inN, 31), w: f32(K * rows, 32), y: { size: K * outs }, scale: f32(K, 33), shift: f32(K, 34) },
+      args: (b) => ({ x: b.x, w: b.w, y: b.y, g, k: K, scale: b.scale, shift: b.shift, slope: 0.05 }), out: ['y'] });
+    checkCase({ label: `winogradWeightGrad C${x[0]}`, kernel: 'winogradWeightGrad',
+      buffers: { x: f32(inN, 35), dy: f32(K * outs, 36), dw: { size: K * rows } },
+      args: (b) => ({ x: b.x, dy: b.dy, dw: b.dw, g, k: K }), out: ['dw'] });
+    checkCase({ label: `winogradInputGrad C${x[0]}`, kernel: 'winogradInputGrad',
+      buffers: { dy: f32(K * outs, 37), w: f32(K * rows, 38), dx: { size: inN } },
+      args: (b) => ({ dy: b.dy, w: b.w, dx: b.dx, g, k: K }), out: ['dx'] });
+  }
+});
+
+test('direct weight gradient (many position chunks in fixed groups), identical bytes', () => {
+  const g = windowGeometry('t', [3, 30, 29, 16], [3, 3], { pad: 2, dilation: 2, stride: 1 }, false);
+  const K = 9, outs = g.outSize[1] * g.outSize[2] * 16, inN = 3 * 30 * 29 * 16;
+  checkCase({ label: 'directConvWeightGrad', kernel: 'directConvWeightGrad',
+    buffers: { x: f32(inN, 41), dy: f32(K * outs, 42), dw: { size: K * 27 } },
+    args: (b) => ({ x: b.x, dy: b.dy, dw: b.dw, g, k: K }), out: ['dw'] });
+});
+
 test('a split call with fewer parts than threads keeps every thread inside its own scratch slot', async () => {
   // Each thread writes the slot of its fixed index, whichever part it runs: 2 parts on 4 threads
   // must still reserve 4 slots, or a worker writes past the scratch region into the next buffer.
@@ -189,6 +217,15 @@ test('batch norm, bias, elementwise, activations and optimizers, identical bytes
       dx: { size: n }, dgamma: { size: C }, dbeta: { size: C } },
     args: (b) => ({ x: b.x, dy: b.dy, gamma: b.gamma, mean: b.mean, invStd: b.invStd, dx: b.dx, dgamma: b.dgamma, dbeta: b.dbeta,
       channels: C, inner }), out: ['dx', 'dgamma', 'dbeta'] });
+  checkCase({ label: 'batchNormRectlinTrain', kernel: 'batchNormRectlinTrain',
+    buffers: { x: f32(n, 10), ...stats, y: { size: n }, mean: { size: C }, invStd: { size: C } },
+    args: (b) => ({ x: b.x, gamma: b.gamma, beta: b.beta, y: b.y, mean: b.mean, invStd: b.invStd, runMean: b.runMean,
+      runVar: b.runVar, channels: C, inner, rho: 0.9, eps: 1e-3, slope: 0.1 }), out: ['y', 'mean', 'invStd', 'runMean', 'runVar'] });
+  checkCase({ label: 'batchNormRectlinGrad', kernel: 'batchNormRectlinGrad',
+    buffers: { x: f32(n, 10), dy: f32(n, 15), gamma: stats.gamma, beta: stats.beta, mean: f32(C, 16), invStd: f32(C, 17, 0.5, 2),
+      dx: { size: n }, dgamma: { size: C }, dbeta: { size: C } },
+    args: (b) => ({ x: b.x, dy: b.dy, gamma: b.gamma, beta: b.beta, mean: b.mean, invStd: b.invStd, dx: b.dx, dgamma: b.dgamma,
+      dbeta: b.dbeta, channels: C, inner, slope: 0.1 }), out: ['dx', 'dgamma', 'dbeta'] });
   checkCase({ label: 'biasAdd', kernel: 'biasAdd', buffers: { x: f32(n, 20), bias: f32(C, 21), y: { size: n } },
     args: (b) => ({ x: b.x, bias: b.bias, y: b.y, channels: C, inner }), out: ['y'] });
   checkCase({ label: 'biasGrad', kernel: 'biasGrad', buffers: { dy: f32(n, 22), db: { size: C } },

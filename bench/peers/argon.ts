@@ -3,6 +3,8 @@
 import { parseArgs } from 'node:util';
 import { createWasmBackend } from '../../src/backends/wasm/backend.ts';
 import { argonRunner } from '../argon-workloads.ts';
+import { peakGflops } from '../peak.bench.ts';
+import { flopsPerImage, profileKernels } from '../profile.ts';
 import { medianMs } from '../timing.ts';
 import { NETS, WORKLOADS, emit, parseWorkload, type WorkloadId } from '../workloads.ts';
 
@@ -13,6 +15,8 @@ const iters = Number(values.iters);
 const be = await createWasmBackend({ threads: values.threads === undefined ? undefined : Number(values.threads) });
 const peer = 'Argon';
 const note = `${be.threads} thread${be.threads > 1 ? 's' : ''}, ${be.variant === 'relaxed' ? 'relaxed SIMD' : 'SIMD'}`;
+// The 128-bit SIMD multiply–add peak on these threads (bench/peak.bench.ts), for each net's fraction.
+const peak = peakGflops(be, be.threads);
 
 for (const id of (positionals.length ? positionals : WORKLOADS) as WorkloadId[]) {
   const w = parseWorkload(id);
@@ -29,8 +33,12 @@ for (const id of (positionals.length ? positionals : WORKLOADS) as WorkloadId[])
   }
   const spec = NETS[w.net];
   const runner = argonRunner(be, w.net, spec.batch);
-  const ms = await medianMs(w.mode === 'train' ? runner.train : runner.infer, iters, 1);
-  emit({ workload: id, peer, value: spec.batch / (ms / 1000), unit: 'img/s', note });
+  const step = w.mode === 'train' ? runner.train : runner.infer;
+  const ms = await medianMs(step, iters, 1);
+  const profile = profileKernels(be, step);
+  const gflops = (flopsPerImage(runner.root, w.mode === 'train') * spec.batch) / (ms * 1e6);
+  const detail = { gflops, peakGflops: peak, split: profile.split, totalMs: profile.totalMs };
+  emit({ workload: id, peer, value: spec.batch / (ms / 1000), unit: 'img/s', note, detail });
   runner.dispose();
 }
 await be.close();

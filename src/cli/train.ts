@@ -1,6 +1,6 @@
 // `argon train`: build a course network, train it on a data set with a progress bar, checkpoint
 // every epoch (model.argon, history.json, curves.svg in --out), then report held-out accuracy.
-import { checkBackendName, setBackend } from '../backends/select.ts';
+import { checkBackendName, getBackend, setBackend } from '../backends/select.ts';
 import { Model } from '../model/model.ts';
 import { costFor, modelNames, models, type ModelName, type Recipe } from '../models/index.ts';
 import { progressBar, type Callback } from '../nn/callbacks/index.ts';
@@ -93,6 +93,8 @@ export async function train(args: Parsed): Promise<void> {
   const backend = f.has('backend') ? checkBackendName(f.get('backend') as string, '--backend') : undefined;
   const out = resume ?? (f.get('out') as string | undefined) ?? `runs/${settings.model}`;
   if (f.has('threads')) await setBackend(backend ?? 'auto', { threads: f.get('threads') as number });
+  // A backend that cannot start says so before any data is read.
+  else if (backend) await getBackend(backend);
 
   // The folder is locked before anything slow (reading a checkpoint, decoding images) happens.
   let model: Model | null = null;

@@ -8,6 +8,7 @@ import { Layer, type BuildContext, type LayerConfig, type LayerInfo, type Param,
 import { baseConfig, type LayerOptions } from './common.ts';
 import { Activation } from './transform.ts';
 import { Pooling } from './convolution.ts';
+import { BatchNorm } from './linear.ts';
 
 /** Layers, possibly nested in lists: `[conv, [bn, act], pool]` is the same as the flat list. */
 export type LayerList = readonly (Layer | LayerList)[];
@@ -105,6 +106,8 @@ export abstract class Chain extends Container {
   }
 
   /** Runs layers [from, to) on x.
+   *  - Training: BatchNorm followed by Rectlin with slope ≥ 0 runs as one op (ops.batchNormRectlin:
+   *    one sweep forward and one backward instead of two and five).
    *  - Training: Rectlin with slope ≥ 0 (alone or ending a compound) followed by max pooling runs
    *    as max pooling then Rectlin. The same values, and the same gradients — Rectlin is
    *    non-decreasing, so the window's maximum is the same cell, and max pooling never picks a
@@ -120,7 +123,10 @@ export abstract class Chain extends Container {
     for (let i = from; i < to; i++) {
       const l = this.layers[i], after = i + 1 < to ? this.layers[i + 1] : null;
       let next: Tensor;
-      if (ctx.training && after instanceof Pooling && after.op === 'max' && endsInRectlin(l)) {
+      if (ctx.training && l instanceof BatchNorm && after instanceof Activation && endsInRectlin(after)) {
+        next = l.forwardRectlin(y, ctx, (after.transform as Rectlin).slope);
+        i++;
+      } else if (ctx.training && after instanceof Pooling && after.op === 'max' && endsInRectlin(l)) {
         const split = l instanceof Chain ? l.forwardPre(y, ctx) : { pre: y, final: (l as Activation).transform };
         next = (split.final as ActivationTransform).apply(after.forward(split.pre, ctx)); // endsInRectlin: not null
         i++;

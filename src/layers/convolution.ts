@@ -110,10 +110,12 @@ export class Convolution extends WindowedParamLayer {
     const p = sizeOf(this.outShape.slice(1));
     const params = this.nout * c * vol;
     const pointwise = vol === 1 && g.stride.every((v) => v === 1) && g.pad.every((v) => v === 0);
+    const geometry = windowGeometry('', [...this.inShape, 1], this.window, g, false);
     return [{
       name: this.name, type: this.type, inShape: this.inShape, outShape: this.outShape,
       params, states: 0, macs: params * p, workspace: pointwise ? 0 : c * vol * p,
       ...(pointwise ? {} : { columns: { rows: c * vol, positions: p, k: this.nout } }),
+      conv: { geometry, k: this.nout },
     }];
   }
 

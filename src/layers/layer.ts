@@ -3,6 +3,7 @@
 // forward with differentiable ops; autograd derives the backward pass, so layers never write bprop.
 // Shapes here are PER SAMPLE: [C, ...spatial] for images, [F] for dense data. At run time tensors
 // carry the batch as their LAST axis ([C, ...spatial, N]), as neon's CHWN layout.
+import type { WindowGeometry } from '../kernels.ts';
 import type { Backend } from '../backends/backend.ts';
 import type { Random } from '../random.ts';
 import { shapeString } from '../shape.ts';
@@ -76,6 +77,9 @@ export interface LayerInfo {
   /** A convolution's column matrix (its workspace): rows C·T·R·S, output positions per sample and
    *  output channels, so summary() can tell whether a backend with column-free kernels keeps it. */
   columns?: { rows: number; positions: number; k: number };
+  /** A convolution's geometry at batch 1 and its filter count, so summary() can name the algorithm
+   *  the planner picks at a batch size (ops/conv-plan.ts). */
+  conv?: { geometry: WindowGeometry; k: number };
 }
 
 export abstract class Layer {

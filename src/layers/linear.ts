@@ -176,6 +176,13 @@ export class BatchNorm extends ParamLayer {
     return ops.batchNorm(x, t.gamma, t.beta, { runMean: t.runMean, runVar: t.runVar }, { training: ctx.training, rho: this.rho, eps: this.eps });
   }
 
+  /** This BatchNorm and a Rectlin (slope ≥ 0) after it as one op (ops.batchNormRectlin). */
+  forwardRectlin(x: Tensor, ctx: RunContext, slope: number): Tensor {
+    const t = this.need(this.t);
+    const state = { runMean: t.runMean, runVar: t.runVar };
+    return ops.batchNormRectlin(x, t.gamma, t.beta, state, { training: ctx.training, rho: this.rho, eps: this.eps, slope });
+  }
+
   override dispose(): void {
     super.dispose();
     this.t = null;

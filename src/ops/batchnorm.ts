@@ -4,6 +4,7 @@
 // inference normalises with the running stats.
 import { needsGrad, record } from '../autograd/mode.ts';
 import { Tensor } from '../tensor.ts';
+import { rectlin } from './activation.ts';
 import { backendOf, expectShape } from './util.ts';
 
 export interface BatchNormState { runMean: Tensor; runVar: Tensor }
@@ -78,6 +79,52 @@ export function batchNorm(x: Tensor, gamma: Tensor, beta: Tensor, state: BatchNo
       const dgamma = Tensor.empty(backend, [channels]), dbeta = Tensor.empty(backend, [channels]);
       backend.run('batchNormGrad', {
         x: x.buf, dy: dy.buf, gamma: gamma.buf, mean, invStd, dx: dx.buf, dgamma: dgamma.buf, dbeta: dbeta.buf, channels, inner,
+      });
+      return [dx, dgamma, dbeta];
+    },
+    release,
+  });
+}
+
+export interface BatchNormRectlinOptions extends BatchNormOptions { slope?: number }
+
+/** Rectlin(batchNorm(x)) with Rectlin's slope ≥ 0 (default 0): in training, where the backend has
+ *  the fused kernels, one sweep forward and one backward that needs neither the normalised values
+ *  nor the output (batchNormRectlinTrain/Grad, src/kernels.ts); otherwise the two ops. The values
+ *  are batchNorm then rectlin's, up to float32 rounding of the normalising multiplier. */
+export function batchNormRectlin(x: Tensor, gamma: Tensor, beta: Tensor, state: BatchNormState, opts: BatchNormRectlinOptions): Tensor {
+  const slope = opts.slope ?? 0;
+  const backend = backendOf('batchNormRectlin', x, gamma, beta, state.runMean, state.runVar);
+  const fused = opts.training && slope >= 0 && x.shape.length >= 2 &&
+    backend.has('batchNormRectlinTrain') && backend.has('batchNormRectlinGrad');
+  if (!fused) return rectlin(batchNorm(x, gamma, beta, state, opts), slope);
+  const channels = x.shape[0], inner = x.size / channels;
+  for (const [name, t] of [['gamma', gamma], ['beta', beta], ['runMean', state.runMean], ['runVar', state.runVar]] as const) {
+    expectShape('batchNormRectlin', name, t.shape, [channels]);
+  }
+  const rho = opts.rho ?? 0.9, eps = opts.eps ?? 1e-3;
+  if (!(rho >= 0 && rho <= 1)) throw new Error(`batchNormRectlin: rho must be in [0, 1], got ${rho}`);
+  if (!(eps > 0)) throw new Error(`batchNormRectlin: eps must be > 0, got ${eps}`);
+  const y = Tensor.empty(backend, x.shape);
+  const mean = backend.alloc(channels), invStd = backend.alloc(channels);
+  backend.run('batchNormRectlinTrain', {
+    x: x.buf, gamma: gamma.buf, beta: beta.buf, y: y.buf, mean, invStd,
+    runMean: state.runMean.buf, runVar: state.runVar.buf, channels, inner, rho, eps, slope,
+  });
+  const release = () => { backend.dispose(mean); backend.dispose(invStd); };
+  if (!needsGrad(x, gamma, beta)) {
+    release();
+    return y;
+  }
+  return record(y, {
+    op: 'batchNormRectlin',
+    inputs: [x, gamma, beta],
+    backward: (dy) => {
+      const dx = Tensor.empty(backend, x.shape);
+      const dgamma = Tensor.empty(backend, [channels]), dbeta = Tensor.empty(backend, [channels]);
+      backend.run('batchNormRectlinGrad', {
+        x: x.buf, dy: dy.buf, gamma: gamma.buf, beta: beta.buf, mean, invStd, dx: dx.buf, dgamma: dgamma.buf, dbeta: dbeta.buf,
+        channels, inner, slope,
       });
       return [dx, dgamma, dbeta];
     },

@@ -1,11 +1,13 @@
 // Inference-only convolution fused with what a Conv compound puts after it: a per-channel affine
 // (a Bias, or a BatchNorm folded with its running statistics) and Rectlin, in one kernel
-// (convForward, src/kernels.ts) that also tiles im2col so the column matrix never exists whole.
+// (convForward, src/kernels.ts) that also tiles im2col so the column matrix never exists whole, or
+// winogradForward where conv-plan.ts finds Winograd cheaper.
 // Not differentiable: callers take this path only when nothing needs a gradient.
 import { needsGrad } from '../autograd/mode.ts';
 import { shapeString, sizeOf, spatialOut, windowGeometry } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
 import type { ConvOptions } from './conv.ts';
+import { convKernels, planConv } from './conv-plan.ts';
 import { backendOf } from './util.ts';
 
 export interface ConvEpilogue {
@@ -36,7 +38,9 @@ export function convFused(x: Tensor, w: Tensor, opts: ConvOptions, ep: ConvEpilo
   const dims = x.shape.length - 2;
   const g = windowGeometry(op, x.shape, w.shape.slice(2), opts, false);
   const y = Tensor.empty(backend, [k, ...spatialOut(g, dims), g.batch]);
-  backend.run('convForward', {
+  // Inference runs the forward pass only; the plan may take Winograd for it (same epilogue).
+  const { algorithm } = planConv(g, k, convKernels(backend), { weightGrad: false, inputGrad: false });
+  backend.run(algorithm === 'winograd' ? 'winogradForward' : 'convForward', {
     x: x.buf, w: w.buf, y: y.buf, g, k, scale: ep.scale?.buf ?? null, shift: ep.shift?.buf ?? null, slope: ep.slope ?? null,
   });
   return y;

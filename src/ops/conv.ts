@@ -2,54 +2,42 @@
 //   cols[C·T·R·S, P·N] = im2col(x),  y[K, P·N] = W[K, C·T·R·S] · cols
 // backward:  dW = dy · colsᵀ,  dcols = Wᵀ · dy,  dx = col2im(dcols).
 // The layout keeps the batch innermost, so y is already [K, ...out, N], the next layer's input.
+// conv-plan.ts picks the algorithm per layer: this im2col + GEMM, the column-free kernels (large
+// column matrices), their forward with a direct weight gradient (first layers with few taps) or
+// Winograd F(2×2, 3×3) (3×3 stride-1 windows, where it costs less).
 import { needsGrad, record } from '../autograd/mode.ts';
-import type { Backend, DeviceBuffer } from '../backends/backend.ts';
+import type { DeviceBuffer } from '../backends/backend.ts';
 import type { WindowGeometry } from '../kernels.ts';
 import { shapeString, sizeOf, spatialOut, windowGeometry, type WindowOptions } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
+import { convKernels, planConv, withConvAlgorithm } from './conv-plan.ts';
 import { backendOf, expectRank } from './util.ts';
 
 export type ConvOptions = WindowOptions;
 
-/** Column matrices above this size are never built where the backend can avoid them (below, the
- *  im2col + GEMM path is as fast and simpler). */
-const COLUMN_FREE_MIN_BYTES = 4 * 2 ** 20;
-
-/** Whether to run without the column matrix: the backend has the column-free kernels, the matrix
- *  would be large, and the weight gradient's partial sums (up to 16 × K × rows in the wasm
- *  backend) stay well below it. */
-function columnFree(backend: Backend, rows: number, cols: number, k: number): boolean {
-  if (!backend.has('convForward') || !backend.has('convWeightGrad') || !backend.has('convInputGrad')) return false;
-  return forced || backend.prefersColumnFree === true || columnFreePays(rows, cols, k);
-}
-
-/** The size rule alone, for a backend with the column-free kernels (summary() uses it too):
- *  rows × cols is the column matrix (C·T·R·S × P·N), k the output channels. */
-export function columnFreePays(rows: number, cols: number, k: number): boolean {
-  return rows * cols * 4 >= COLUMN_FREE_MIN_BYTES && 16 * k * rows <= (rows * cols) / 4;
-}
-
-let forced = false;
+export { columnFreePays } from './conv-plan.ts';
 
 /** Runs fn with every conv taking the column-free path where the backend has it, whatever the
  *  sizes (tests use it to hold that path to the same checks as the other on small shapes). */
 export function withColumnFreeConv<T>(fn: () => T): T {
-  const before = forced;
-  forced = true;
-  try {
-    return fn();
-  } finally {
-    forced = before;
-  }
+  return withConvAlgorithm('column-free', fn);
 }
 
-/** The convolution with no column matrix kept: forward by the tiled convForward kernel, backward
- *  by convWeightGrad and convInputGrad, which recompute each tile's columns in cache. Training
- *  memory drops by the whole matrix (CNN-1's second conv: 151 MB at batch 128). */
-function convColumnFree(x: Tensor, w: Tensor, g: WindowGeometry, k: number, dims: number): Tensor {
+const COLUMN_FREE_KERNELS = { forward: 'convForward', weightGrad: 'convWeightGrad', inputGrad: 'convInputGrad' } as const;
+const WINOGRAD_KERNELS = { forward: 'winogradForward', weightGrad: 'winogradWeightGrad', inputGrad: 'winogradInputGrad' } as const;
+/** The direct plan runs no input gradient (planned only where x needs none). */
+const DIRECT_KERNELS = { forward: 'convForward', weightGrad: 'directConvWeightGrad', inputGrad: 'convInputGrad' } as const;
+
+/** The convolution with no column matrix kept: the column-free kernels (the forward tiled, the
+ *  backward recomputing each tile's columns in cache; training memory drops by the whole matrix,
+ *  151 MB for CNN-1's second conv at batch 128) or the Winograd ones (conv-plan.ts chooses). */
+function convWithoutColumns(
+  x: Tensor, w: Tensor, g: WindowGeometry, k: number, dims: number,
+  kernels: typeof COLUMN_FREE_KERNELS | typeof WINOGRAD_KERNELS | typeof DIRECT_KERNELS,
+): Tensor {
   const backend = x.backend;
   const y = Tensor.empty(backend, [k, ...spatialOut(g, dims), g.batch]);
-  backend.run('convForward', { x: x.buf, w: w.buf, y: y.buf, g, k, scale: null, shift: null, slope: null });
+  backend.run(kernels.forward, { x: x.buf, w: w.buf, y: y.buf, g, k, scale: null, shift: null, slope: null });
   if (!needsGrad(x, w)) return y;
   return record(y, {
     op: 'conv',
@@ -58,11 +46,11 @@ function convColumnFree(x: Tensor, w: Tensor, g: WindowGeometry, k: number, dims
       let dw: Tensor | null = null, dx: Tensor | null = null;
       if (w.requiresGrad) {
         dw = Tensor.empty(backend, w.shape);
-        backend.run('convWeightGrad', { x: x.buf, dy: dy.buf, dw: dw.buf, g, k });
+        backend.run(kernels.weightGrad, { x: x.buf, dy: dy.buf, dw: dw.buf, g, k });
       }
       if (x.requiresGrad) {
         dx = Tensor.empty(backend, x.shape);
-        backend.run('convInputGrad', { dy: dy.buf, w: w.buf, dx: dx.buf, g, k });
+        backend.run(kernels.inputGrad, { dy: dy.buf, w: w.buf, dx: dx.buf, g, k });
       }
       return [dx, dw];
     },
@@ -84,9 +72,12 @@ export function conv(x: Tensor, w: Tensor, opts: ConvOptions = {}): Tensor {
   const k = w.shape[0];
   const rows = sizeOf(w.shape.slice(1)); // C·T·R·S
   const cols = sizeOf(g.outSize) * g.batch; // P·N
+  const { algorithm } = planConv(g, k, convKernels(backend), { weightGrad: needsGrad(w), inputGrad: needsGrad(x) });
+  if (algorithm === 'winograd') return convWithoutColumns(x, w, g, k, dims, WINOGRAD_KERNELS);
+  if (algorithm === 'column-free') return convWithoutColumns(x, w, g, k, dims, COLUMN_FREE_KERNELS);
+  if (algorithm === 'direct') return convWithoutColumns(x, w, g, k, dims, DIRECT_KERNELS);
   // A 1×1 window with stride 1 and no padding reads x exactly as its own column matrix.
-  const pointwise = g.window.every((v) => v === 1) && g.stride.every((v) => v === 1) && g.pad.every((v) => v === 0);
-  if (!pointwise && columnFree(backend, rows, cols, k)) return convColumnFree(x, w, g, k, dims);
+  const pointwise = algorithm === 'pointwise';
   // y before the columns: in inference the columns are freed right after the GEMM, and a heap
   // block freed last-in-first-out goes back to the top of the wasm heap for any later size.
   const y = Tensor.empty(backend, [k, ...spatialOut(g, dims), g.batch]);

@@ -48,15 +48,21 @@ export function batchNormInfer(args: Args<'batchNormInfer'>): void {
 }
 
 export function batchNormGrad(args: Args<'batchNormGrad'>): void {
+  const len = args.channels * args.inner;
+  gradOf(args, floats(args.dy, len, 'batchNormGrad dy'), 'batchNormGrad');
+}
+
+/** dgamma = Σ xhat·dy, dbeta = Σ dy, dx = gamma·invStd·(dy − (xhat·dgamma + dbeta)/inner) per channel. */
+function gradOf(args: Args<'batchNormGrad'>, DY: ArrayLike<number>, kernel: string): void {
   const { channels, inner } = args;
   const len = channels * inner;
-  const X = floats(args.x, len, 'batchNormGrad x'), DY = floats(args.dy, len, 'batchNormGrad dy');
-  const DX = floats(args.dx, len, 'batchNormGrad dx');
-  const gamma = floats(args.gamma, channels, 'batchNormGrad gamma');
-  const mean = floats(args.mean, channels, 'batchNormGrad mean');
-  const invStd = floats(args.invStd, channels, 'batchNormGrad invStd');
-  const dgamma = floats(args.dgamma, channels, 'batchNormGrad dgamma');
-  const dbeta = floats(args.dbeta, channels, 'batchNormGrad dbeta');
+  const X = floats(args.x, len, `${kernel} x`);
+  const DX = floats(args.dx, len, `${kernel} dx`);
+  const gamma = floats(args.gamma, channels, `${kernel} gamma`);
+  const mean = floats(args.mean, channels, `${kernel} mean`);
+  const invStd = floats(args.invStd, channels, `${kernel} invStd`);
+  const dgamma = floats(args.dgamma, channels, `${kernel} dgamma`);
+  const dbeta = floats(args.dbeta, channels, `${kernel} dbeta`);
   for (let c = 0; c < channels; c++) {
     const row = c * inner, mu = mean[c], inv = invStd[c];
     let dg = 0, db = 0;
@@ -71,4 +77,42 @@ export function batchNormGrad(args: Args<'batchNormGrad'>): void {
     dgamma[c] = dg;
     dbeta[c] = db;
   }
+}
+
+/** batchNormTrain then Rectlin, z formed with k = gamma·f32(invStd) as the contract says. */
+export function batchNormRectlinTrain(args: Args<'batchNormRectlinTrain'>): void {
+  const { channels, inner, slope } = args;
+  batchNormTrain(args);
+  const X = floats(args.x, channels * inner, 'batchNormRectlinTrain x'), Y = floats(args.y, channels * inner, 'batchNormRectlinTrain y');
+  const gamma = floats(args.gamma, channels, 'batchNormRectlinTrain gamma');
+  const beta = floats(args.beta, channels, 'batchNormRectlinTrain beta');
+  const mean = floats(args.mean, channels, 'batchNormRectlinTrain mean');
+  const invStd = floats(args.invStd, channels, 'batchNormRectlinTrain invStd');
+  for (let c = 0; c < channels; c++) {
+    const k = gamma[c] * invStd[c];
+    for (let j = c * inner; j < (c + 1) * inner; j++) {
+      const z = (X[j] - mean[c]) * k + beta[c];
+      Y[j] = Math.max(z, 0) + slope * Math.min(z, 0);
+    }
+  }
+}
+
+/** batchNormGrad of dz = dy·Rectlin'(z) with z rebuilt from x. */
+export function batchNormRectlinGrad(args: Args<'batchNormRectlinGrad'>): void {
+  const { channels, inner, slope } = args;
+  const len = channels * inner;
+  const X = floats(args.x, len, 'batchNormRectlinGrad x'), DY = floats(args.dy, len, 'batchNormRectlinGrad dy');
+  const gamma = floats(args.gamma, channels, 'batchNormRectlinGrad gamma');
+  const beta = floats(args.beta, channels, 'batchNormRectlinGrad beta');
+  const mean = floats(args.mean, channels, 'batchNormRectlinGrad mean');
+  const invStd = floats(args.invStd, channels, 'batchNormRectlinGrad invStd');
+  const dz = new Float64Array(len);
+  for (let c = 0; c < channels; c++) {
+    const k = gamma[c] * invStd[c];
+    for (let j = c * inner; j < (c + 1) * inner; j++) {
+      const z = (X[j] - mean[c]) * k + beta[c];
+      dz[j] = DY[j] * ((z > 0 ? 1 : 0) + (z < 0 ? slope : 0));
+    }
+  }
+  gradOf(args, dz, 'batchNormRectlinGrad');
 }

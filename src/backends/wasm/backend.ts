@@ -169,6 +169,12 @@ export class WasmBackend implements Backend {
     this.heap.resetPeak();
   }
 
+  /** Runs export `name(...args, part, nparts, thread)` for parts 0..nparts−1 on the kernel threads,
+   *  as a kernel's glue does (benchmarks use it to run wasm loops side by side). */
+  callParts(name: string, nparts: number, args: readonly number[]): void {
+    this.ctx.call(name, nparts, args);
+  }
+
   /** An exported wasm function by name (cached). */
   fn(name: string): WasmFn {
     let f = this.fns.get(name);

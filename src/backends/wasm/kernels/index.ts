@@ -5,6 +5,10 @@ import { im2col } from './im2col.ts';
 import { convForward } from './convForward.ts';
 import { convWeightGrad } from './convWeightGrad.ts';
 import { convInputGrad } from './convInputGrad.ts';
+import { winogradForward } from './winogradForward.ts';
+import { winogradInputGrad } from './winogradInputGrad.ts';
+import { winogradWeightGrad } from './winogradWeightGrad.ts';
+import { directConvWeightGrad } from './directConvWeightGrad.ts';
 import { col2im } from './col2im.ts';
 import { poolForward } from './poolForward.ts';
 import { poolBackward } from './poolBackward.ts';
@@ -31,6 +35,8 @@ import { softmaxGrad } from './softmaxGrad.ts';
 import { batchNormTrain } from './batchNormTrain.ts';
 import { batchNormInfer } from './batchNormInfer.ts';
 import { batchNormGrad } from './batchNormGrad.ts';
+import { batchNormRectlinTrain } from './batchNormRectlinTrain.ts';
+import { batchNormRectlinGrad } from './batchNormRectlinGrad.ts';
 import { sgdUpdate } from './sgdUpdate.ts';
 import { adamUpdate } from './adamUpdate.ts';
 import { adagradUpdate } from './adagradUpdate.ts';
@@ -42,6 +48,10 @@ export const wasmKernels: WasmKernelTable = {
   convForward,
   convWeightGrad,
   convInputGrad,
+  winogradForward,
+  winogradInputGrad,
+  winogradWeightGrad,
+  directConvWeightGrad,
   col2im,
   poolForward,
   poolBackward,
@@ -68,6 +78,8 @@ export const wasmKernels: WasmKernelTable = {
   batchNormTrain,
   batchNormInfer,
   batchNormGrad,
+  batchNormRectlinTrain,
+  batchNormRectlinGrad,
   sgdUpdate,
   adamUpdate,
   adagradUpdate,

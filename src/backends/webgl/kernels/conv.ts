@@ -128,8 +128,8 @@ export const convInputGrad: WebglKernel<'convInputGrad'> = (rt, { dy, w, dx, g, 
 export interface PassCost { fetches: number; macs: number }
 
 /** Texture fetches and multiply-adds of one implicit-GEMM pass (batch a multiple of 4), counted
- *  from the shaders' loops: forward and input gradient fetch 1 + T/4 texels per (block, tap,
- *  channel) — at most, as taps in the padding are skipped — and the weight gradient 4 + T per
+ *  from the shaders' loops: forward and input gradient fetch 1 + T/4 texels per (block, window
+ *  tap, channel) — at most, as taps in the padding are skipped — and the weight gradient 4 + T per
  *  (block, position, batch quad). The gather pass adds one fetch per output texel and slice. */
 export function convPassCost(pass: 'forward' | 'inputGrad' | 'weightGrad', g: WindowGeometry, k: number): PassCost {
   const c = sizes(g, k);
@@ -139,8 +139,9 @@ export function convPassCost(pass: 'forward' | 'inputGrad' | 'weightGrad', g: Wi
     return { fetches: Math.ceil(k / T) * c.PNQ * c.taps * g.channels * (1 + T / 4) + k * c.PNQ, macs };
   }
   if (pass === 'inputGrad') {
+    // Every (output position, tap) pair is one covering tap of one input cell: P·taps in all.
     const T = blockRows(g.channels);
-    return { fetches: Math.ceil(g.channels / T) * c.cells * c.NQ * c.taps * k * (1 + T / 4) + g.channels * c.cells * c.NQ, macs };
+    return { fetches: Math.ceil(g.channels / T) * c.NQ * c.P * c.taps * k * (1 + T / 4) + g.channels * c.cells * c.NQ, macs };
   }
   const T = blockRows(k), JQ = Math.ceil(c.CRS / 4);
   const S = Math.max(1, Math.min(Math.ceil(4096 / (Math.ceil(k / T) * JQ)), Math.ceil(c.P / 16)));

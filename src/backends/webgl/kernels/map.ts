@@ -39,7 +39,7 @@ export function mapShader(op: MapOp): Shader {
       name: op.name,
       textures: [...op.inputs, 'old'],
       scalars: op.scalars ?? [],
-      glsl: (c) => `${op.inputs.map(flatReader).join('')}${KEEP_TAIL}${op.helpers ?? ''}
+      glsl: (c) => `${op.inputs.map(flatReader).join('')}${c.partial ? KEEP_TAIL : ''}${op.helpers ?? ''}
 vec4 argonMain(int x, int y${(op.scalars ?? []).map((n) => `, float ${n}`).join('')}) {
   ${OUT_TEXEL}
 ${op.inputs.map((n) => `  vec4 v${n} = ld_${n}(t);`).join('\n')}
@@ -52,16 +52,13 @@ ${op.inputs.map((n) => `  vec4 v${n} = ld_${n}(t);`).join('\n')}
   return s;
 }
 
-/** Runs `op` over the first n values of `out`; the rest of out keeps its values. */
-export function runMap(rt: GpuRuntime, op: MapOp, out: WebglBuffer, n: number, inputs: readonly WebglBuffer[], scalars: readonly number[] = []): void {
-  runMapTexture(rt, op, out, n, inputs, scalars);
-}
-
-/** runMap whose inputs may also be packed intermediate textures. */
-export function runMapTexture(rt: GpuRuntime, op: MapOp, out: WebglBuffer, n: number, inputs: readonly (WebglBuffer | GpuTexture)[], scalars: readonly number[] = []): void {
+/** Runs `op` over the first n values of `out`; the rest of out keeps its values. Inputs are buffers
+ *  or packed intermediate textures. */
+export function runMap(rt: GpuRuntime, op: MapOp, out: WebglBuffer, n: number, inputs: readonly (WebglBuffer | GpuTexture)[], scalars: readonly number[] = []): void {
   const partial = n < out.size ? 1 : 0;
+  // Without a tail to keep, `old` is never read: any texture will do.
   const old = partial || inputs.length === 0 ? rt.texture(out) : inputs[0];
-  rt.into(out, mapShader(op), { n, partial }, [...inputs, old, ...scalars]);
+  rt.into(out, mapShader(op), partial ? { n, partial } : { partial }, [...inputs, old, ...scalars]);
 }
 
 /** Stores the first n values of `tex` (packed like a buffer of n values) into out, whose tail
@@ -72,7 +69,7 @@ export function storePrefix(rt: GpuRuntime, out: WebglBuffer, tex: GpuTexture, n
     return;
   }
   try {
-    runMapTexture(rt, IDENTITY, out, n, [tex]);
+    runMap(rt, IDENTITY, out, n, [tex]);
   } finally {
     tex.delete();
   }

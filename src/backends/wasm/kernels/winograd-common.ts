@@ -1,0 +1,135 @@
+// What the Winograd glue shares (assembly/winograd-*.ts): the tile geometry block the wasm drivers
+// read, chunk sizes (functions of the shapes alone, never of the thread count), the filter
+// transform, and the run of a Winograd convolution, which the forward pass and the input gradient
+// (a convolution of dy with the filters rotated by 180°) both are.
+import type { WindowGeometry } from '../../../kernels.ts';
+import { winogradEligible } from '../../../shape.ts';
+import type { WasmContext } from '../context.ts';
+import { align64 } from './convForward.ts';
+
+/** Transformed-domain positions per 4×4 tile. */
+export const XI = 16;
+/** Bytes of one chunk's B panels (16 × C × columns) a thread keeps in cache (L2) while the
+ *  micro-kernel streams them past every filter... */
+const V_CHUNK_BYTES = 256 * 1024;
+/** ...and of the products M (16 × filters × columns) it transforms back right away. */
+const M_CHUNK_BYTES = 256 * 1024;
+/** Fewer column chunks than this leave threads idle: the input is then transformed once for all
+ *  parts and the parts split the filters too. */
+const MIN_CHUNKS = 8;
+/** The most columns per chunk (larger chunks gain nothing once the panels are long). */
+const MAX_CHUNK_COLUMNS = 512;
+
+/** One Winograd convolution as the drivers see it: C input channels of H × W, N images, an
+ *  OH × OW output, padding (may be negative) and dilation per axis. */
+export interface WinoConv { C: number; N: number; H: number; W: number; OH: number; OW: number; ph: number; pw: number; dh: number; dw: number }
+
+export function checkWinograd(kernel: string, g: WindowGeometry, k: number): void {
+  if (!winogradEligible(g)) {
+    throw new Error(`wasm ${kernel}: Winograd F(2×2, 3×3) needs a 2-D 3×3 window with stride 1, got window ${g.window.join('×')} stride ${g.stride.join('×')} input ${g.inSize.join('×')}`);
+  }
+  if (!Number.isInteger(k) || k < 1) throw new Error(`wasm ${kernel}: k must be a positive integer, got ${k}`);
+}
+
+export function forwardConv(g: WindowGeometry): WinoConv {
+  return {
+    C: g.channels, N: g.batch, H: g.inSize[1], W: g.inSize[2], OH: g.outSize[1], OW: g.outSize[2],
+    ph: g.pad[1], pw: g.pad[2], dh: g.dilation[1], dw: g.dilation[2],
+  };
+}
+
+/** The input gradient as a convolution: dx = corr(dy, rot180(w)ᵀ) with padding 2·d − pad, since
+ *  dx[i] = Σ_r dy[i + pad − r·d]·w[r] = Σ_r' dy[i − (2d − pad) + r'·d]·w[2 − r']. */
+export function inputGradConv(g: WindowGeometry, k: number): WinoConv {
+  const dh = g.dilation[1], dw = g.dilation[2];
+  return {
+    C: k, N: g.batch, H: g.outSize[1], W: g.outSize[2], OH: g.inSize[1], OW: g.inSize[2],
+    ph: 2 * dh - g.pad[1], pw: 2 * dw - g.pad[2], dh, dw,
+  };
+}
+
+/** Tile origins along one output axis: each residue class of the dilation d in tiles of two
+ *  outputs d apart (a dilated convolution is a Winograd one over interleaved grids), sorted. */
+export function tileOrigins(out: number, d: number): number[] {
+  const o: number[] = [];
+  for (let a = 0; a < Math.min(d, out); a++) {
+    const count = Math.floor((out - 1 - a) / d) + 1;
+    for (let t = 0; t < Math.ceil(count / 2); t++) o.push(a + 2 * d * t);
+  }
+  return o.sort((p, q) => p - q);
+}
+
+export interface WinoTiles { TH: number; TW: number; columns: number }
+
+export function winoTiles(c: WinoConv): WinoTiles {
+  const TH = tileOrigins(c.OH, c.dh).length, TW = tileOrigins(c.OW, c.dw).length;
+  return { TH, TW, columns: TH * TW * c.N };
+}
+
+export const winoBlockBytes = (t: WinoTiles): number => align64((12 + t.TH + t.TW) * 4);
+
+/** Writes the geometry block of assembly/winograd-transform.ts at byte offset `at`. */
+export function writeWinoBlock(ctx: WasmContext, at: number, c: WinoConv): void {
+  const rows = tileOrigins(c.OH, c.dh), cols = tileOrigins(c.OW, c.dw);
+  ctx.i32().set([c.C, c.N, c.H, c.W, c.OH, c.OW, c.ph, c.pw, c.dh, c.dw, rows.length, cols.length, ...rows, ...cols], at >>> 2);
+}
+
+const roundUp = (v: number, to: number): number => Math.ceil(v / to) * to;
+
+/** Columns per chunk when each chunk's input is transformed in its own thread: B panels within
+ *  V_CHUNK_BYTES, a multiple of 8 (whole panels). */
+export function forwardChunkColumns(C: number, columns: number): number {
+  const fit = Math.floor(V_CHUNK_BYTES / (XI * 4 * C) / 8) * 8;
+  return Math.min(MAX_CHUNK_COLUMNS, roundUp(columns, 8), Math.max(8, fit));
+}
+
+/** Filters per pass over a chunk of `jc` columns: M within M_CHUNK_BYTES, a multiple of 4. */
+function filtersPerPass(jc: number, K: number): number {
+  return Math.min(roundUp(K, 4), Math.max(4, Math.floor(M_CHUNK_BYTES / (XI * 4 * roundUp(jc, 8)) / 4) * 4));
+}
+
+/** Bytes between consecutive ξν matrices of `bytes` each: rounded up to 4 KiB, plus one cache line,
+ *  so that the 16 values a transform writes or reads per group fall in 16 different cache sets
+ *  (at a multiple of 4 KiB they would share one set of the L1 and thrash it). */
+export const xiStride = (bytes: number): number => Math.ceil(bytes / 4096) * 4096 + 64;
+
+/** Bytes of the transformed filters U: 16 × rows (whole panels of 4) × cols floats. */
+export const filterBytes = (rows: number, cols: number): number => align64(XI * roundUp(rows, 4) * cols * 4);
+
+export interface WinoRun {
+  /** Input, filters (as stored: [wK, wC, 3, 3]) and output pointers; flip: the input gradient. */
+  px: number; pw: number; py: number; wK: number; wC: number; flip: boolean;
+  conv: WinoConv;
+  /** Filters of this convolution (output channels). */
+  K: number;
+  scale: number; shift: number; slope: number | null;
+}
+
+/** y = act(scale·conv(x, w) + shift) by Winograd F(2×2, 3×3), every output written. */
+export function runWinograd(ctx: WasmContext, r: WinoRun): void {
+  const { conv: c, K } = r;
+  const tiles = winoTiles(c), J = tiles.columns;
+  const JC = forwardChunkColumns(c.C, J);
+  const tiled = Math.ceil(J / JC) >= MIN_CHUNKS;
+  // Tiled: one filter chunk per column chunk. Shared: enough filter chunks for MIN_CHUNKS parts.
+  const nj = Math.ceil(J / JC);
+  const KCK = tiled ? roundUp(K, 4) : roundUp(Math.ceil(K / Math.max(1, Math.ceil(MIN_CHUNKS / nj))), 4);
+  const nk = Math.ceil(K / KCK);
+  const KCH = Math.min(KCK, filtersPerPass(JC, K));
+  const uBytes = filterBytes(K, c.C);
+  // B panels: of every column when shared, else of one chunk per thread; M: one pass of KCH filters.
+  const vs = xiStride(c.C * roundUp(tiled ? JC : J, 8) * 4), ms = xiStride(roundUp(KCH, 4) * roundUp(JC, 8) * 4);
+  const vBytes = tiled ? 0 : XI * vs;
+  const stride = align64(XI * ms + (tiled ? XI * vs : 0));
+  // About 20 multiply–adds per ns on one thread, as the gemm glue assumes.
+  const nparts = Math.min(nj * nk, ctx.parts((XI * K * c.C * J) / 20));
+  const block = winoBlockBytes(tiles);
+  const base = ctx.scratch(block + uBytes + vBytes + stride * ctx.slots(nparts) + 64);
+  const pU = base + block, pV = tiled ? 0 : pU + uBytes, work = pU + uBytes + vBytes;
+  writeWinoBlock(ctx, base, c);
+  ctx.call('winoFilterPart', ctx.parts((r.wK * r.wC * 16) / 2), [r.pw, r.wK, r.wC, r.flip ? 1 : 0, pU]);
+  if (!tiled) ctx.call('winoInputPart', ctx.parts((XI * c.C * J) / 4), [r.px, base, pV, vs]);
+  ctx.call('winoForwardPart', nparts, [
+    r.px, base, pU, pV, vs, ms, r.py, K, JC, nk, KCK, KCH, r.scale, r.shift, r.slope === null ? 0 : 1, r.slope ?? 0, work, stride,
+  ]);
+}

@@ -1,0 +1,105 @@
+// The per-layer convolution planner (src/ops/conv-plan.ts): which algorithm each case gets, forcing
+// one, inference planned independently of the batch size (a sample's prediction is the same bits
+// in any batch, Winograd layers included), and the algorithm column of summary().
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { noGrad } from '../src/autograd/index.ts';
+import { createWasmBackend } from '../src/backends/wasm/backend.ts';
+import { Conv, Sequential, assignNames, buildLayers } from '../src/layers/index.ts';
+import { models } from '../src/models/index.ts';
+import { Rectlin } from '../src/nn/activations.ts';
+import { INFERENCE_PLAN_BATCH, planConv, withConvAlgorithm } from '../src/ops/conv-plan.ts';
+import { Random } from '../src/random.ts';
+import { windowGeometry } from '../src/shape.ts';
+import { formatSummary, summarize } from '../src/summary.ts';
+import { Tensor } from '../src/tensor.ts';
+import { randomArray } from './helpers.ts';
+
+const all = { columnFree: true, winograd: true };
+const train = { weightGrad: true, inputGrad: true };
+const geom = (x: number[], win: number[], opts: { stride?: number; pad?: number; dilation?: number }) =>
+  windowGeometry('t', x, win, opts, false);
+
+test('planner: Winograd for the course nets\' wide 3×3 layers, never where it does not apply', () => {
+  // CNN-1's second conv (dilated) and a ResNet stage-1 conv: Winograd; CNN-1's first (3 channels):
+  // direct; strided, 5×5 and 1×1 windows: never Winograd.
+  assert.is(planConv(geom([32, 32, 32, 128], [3, 3], { pad: 2, dilation: 2 }), 64, all, train).algorithm, 'winograd');
+  assert.is(planConv(geom([64, 16, 16, 32], [3, 3], { pad: 1 }), 64, all, train).algorithm, 'winograd');
+  const first = { weightGrad: true, inputGrad: false };
+  assert.is(planConv(geom([3, 64, 64, 128], [3, 3], { pad: 2, dilation: 2 }), 32, all, first).algorithm, 'column-free');
+  // With the direct weight gradient: MNIST's first layer (9 taps per filter) takes it, ResNet's 7×7
+  // stem (147) does not; a layer whose input needs a gradient never does.
+  const withDirect = { ...all, direct: true };
+  assert.is(planConv(geom([1, 28, 28, 128], [3, 3], { pad: 1 }), 32, withDirect, first).algorithm, 'direct');
+  assert.is(planConv(geom([1, 28, 28, 128], [3, 3], { pad: 1 }), 32, withDirect, train).algorithm, 'im2col');
+  assert.is(planConv(geom([3, 64, 64, 32], [7, 7], { pad: 3, stride: 2 }), 64, withDirect, first).algorithm, 'column-free');
+
+  assert.is(planConv(geom([64, 16, 16, 32], [3, 3], { pad: 1, stride: 2 }), 64, all, train).algorithm, 'im2col');
+  assert.is(planConv(geom([64, 16, 16, 32], [5, 5], { pad: 2 }), 64, all, train).algorithm, 'column-free');
+  assert.is(planConv(geom([64, 16, 16, 32], [1, 1], {}), 64, all, train).algorithm, 'pointwise');
+  // Without the kernels (the webgl backend), the choice falls back; forcing applies only where it can.
+  const none = { columnFree: false, winograd: false };
+  assert.is(planConv(geom([32, 32, 32, 128], [3, 3], { pad: 2, dilation: 2 }), 64, none, train).algorithm, 'im2col');
+  assert.is(withConvAlgorithm('winograd', () => planConv(geom([3, 9, 9, 1], [3, 3], {}), 2, all, train).algorithm), 'winograd');
+  assert.is(withConvAlgorithm('winograd', () => planConv(geom([3, 9, 9, 1], [3, 3], { stride: 2 }), 2, all, train).algorithm), 'im2col');
+});
+
+test('planner: inference plans for a fixed batch, training for the actual one', () => {
+  const g = geom([512, 2, 2, 1], [3, 3], { pad: 1 });
+  const infer = { weightGrad: false, inputGrad: false };
+  const at = (batch: number, passes: typeof infer) => planConv({ ...g, batch }, 512, all, passes).algorithm;
+  for (const batch of [1, 7, 64, 512]) assert.is(at(batch, infer), at(INFERENCE_PLAN_BATCH, infer), `inference at batch ${batch}`);
+  assert.is.not(at(1, train), at(512, train), 'training follows the batch (a 2×2 output: Winograd only pays at large batches)');
+});
+
+test('a prediction is the same bits in any batch, through Winograd layers', async () => {
+  const be = await createWasmBackend({ threads: 2, minPartNs: 0 });
+  // 64 channels at 4×4: planned for its own batch, Winograd would pay from about 8 images on (its
+  // filter transform amortised), so batches of 1 to 8 would mix the algorithms.
+  const root = new Sequential([
+    new Conv([3, 3, 64], { padding: 1, batchNorm: true, activation: new Rectlin() }),
+    new Conv([3, 3, 64], { padding: 1, activation: new Rectlin() }),
+  ]);
+  buildLayers(root, [64, 4, 4], { backend: be, random: new Random(3) });
+  const g = (batch: number) => geom([64, 4, 4, batch], [3, 3], { pad: 1 });
+  const infer = { weightGrad: false, inputGrad: false };
+  assert.is(planConv(g(1), 64, all, infer).algorithm, 'winograd', 'the layers run by Winograd');
+  assert.is.not(planConv(g(1), 64, all, train).algorithm, planConv(g(8), 64, all, train).algorithm, 'planned per batch, they would differ');
+  const n = 64 * 4 * 4, data = randomArray(n * 6, 5, -1, 1);
+  const run = (first: number, count: number): Float32Array => noGrad(() => {
+    // data holds one sample per row; the layout is [C, H, W, N]: transpose into it.
+    const chw = Tensor.fromArray(be, transpose(data.subarray(first * n, (first + count) * n), count, n), [64, 4, 4, count]);
+    const y = root.forward(chw, { training: false, random: new Random(1) });
+    const out = transpose(Float64Array.from(y.toArray()), y.size / count, count);
+    chw.dispose(); y.dispose();
+    return Float32Array.from(out);
+  });
+  const six = run(0, 6), per = 64 * 4 * 4;
+  for (const [first, count] of [[0, 1], [2, 3], [5, 1], [1, 4]]) {
+    const part = run(first, count);
+    assert.equal(Array.from(part), Array.from(six.subarray(first * per, (first + count) * per)), `samples ${first}..${first + count - 1}`);
+  }
+  root.dispose();
+  await be.close();
+});
+
+/** rows × cols row-major → cols × rows. */
+function transpose(a: ArrayLike<number>, rows: number, cols: number): Float64Array {
+  const out = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = a[r * cols + c];
+  return out;
+}
+
+test('summary names each convolution\'s algorithm', () => {
+  const root = new Sequential(models.resnet18({ inputShape: [3, 64, 64], nclass: 2 }));
+  assignNames(root);
+  root.configure([3, 64, 64]);
+  const text = formatSummary(summarize(root, { inputShape: [3, 64, 64], batchSize: 32 }));
+  assert.match(text, /Convolution_2 .* winograd\n/);
+  assert.match(text, /Convolution_18 .* winograd \(inference: direct\)\n/);
+  assert.match(text, /Convolution_1 .* 1×1\n/);
+  assert.match(text, /Convolution_7 .* im2col\n/);
+  assert.match(text, /^algorithm: how each convolution runs/m);
+});
+
+test.run();
