@@ -165,20 +165,25 @@ export class BatchNorm extends ParamLayer {
     return [t.gamma, t.beta];
   }
 
-  forward(x: Tensor, ctx: RunContext): Tensor {
-    const t = this.need(this.t);
-    // Batch statistics over one value per channel are that value: the output is beta alone and no
-    // gradient reaches the layers below (ResNet-18 at batch 1 trains to exactly ln 2 forever).
+  /** Batch statistics over one value per channel are that value: the output is beta alone and no
+   *  gradient reaches the layers below (ResNet-18 at batch 1 trains to exactly ln 2 forever). */
+  private warnSingleValue(x: Tensor, ctx: RunContext): void {
     if (ctx.training && ctx.warn && x.size === x.shape[0]) {
       ctx.warn(`BatchNorm:${this.name}`, `BatchNorm '${this.name}' sees one value per channel in training (input ${JSON.stringify([...x.shape])}, ` +
         'channels first, batch last): its output is then beta alone and nothing below it learns; use a larger batch size');
     }
+  }
+
+  forward(x: Tensor, ctx: RunContext): Tensor {
+    const t = this.need(this.t);
+    this.warnSingleValue(x, ctx);
     return ops.batchNorm(x, t.gamma, t.beta, { runMean: t.runMean, runVar: t.runVar }, { training: ctx.training, rho: this.rho, eps: this.eps });
   }
 
   /** This BatchNorm and a Rectlin (slope ≥ 0) after it as one op (ops.batchNormRectlin). */
   forwardRectlin(x: Tensor, ctx: RunContext, slope: number): Tensor {
     const t = this.need(this.t);
+    this.warnSingleValue(x, ctx);
     const state = { runMean: t.runMean, runVar: t.runVar };
     return ops.batchNormRectlin(x, t.gamma, t.beta, state, { training: ctx.training, rho: this.rho, eps: this.eps, slope });
   }
