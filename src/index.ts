@@ -54,7 +54,7 @@ export type { ExportSource, ModelLike } from './onnx/export.ts';
 export { Identity, Rectlin, Explin, Logistic, Tanh, Softmax, PixelwiseSoftmax, Normalizer, activationFromConfig, type ActivationTransform } from './nn/activations.ts';
 export { Constant, Uniform, Gaussian, GlorotUniform, Xavier, Kaiming, initializerFromConfig, type Initializer, type Fan } from './nn/initializers.ts';
 export {
-  GeneralizedCost, CrossEntropyBinary, CrossEntropyMulti, SumSquared, MeanSquared, PixelwiseCrossEntropy, costFromConfig,
+  GeneralizedCost, CrossEntropyBinary, CrossEntropyMulti, SumSquared, MeanSquared, L1, PixelwiseCrossEntropy, costFromConfig,
   type CostFunction, type CostConfig, type CostFunctionConfig, type CostResult, type FinalActivation,
 } from './nn/costs.ts';
 export {
@@ -75,6 +75,7 @@ export {
 } from './nn/callbacks/index.ts';
 export { lineChartSvg, type Series, type ChartOptions } from './plot.ts';
 export { PixelConfusion } from './nn/segmentation-metrics.ts';
+export { PixelAccuracy, MeanIoU, MeanAbsoluteError, MetricList, type DenseMetricConfig } from './nn/dense-metrics.ts';
 export { bottleneckAdvice, stackedConvAdvice } from './summary-advice.ts';
 
 // The course's networks
@@ -88,6 +89,9 @@ export {
 export type { Batch, DataIterator } from './data/iterator.ts';
 export { ArrayIterator, type ArrayIteratorOptions, type ArrayData, type ArrayRows } from './data/array-iterator.ts';
 export { type IteratorState } from './data/batching.ts';
+export {
+  LabelMapIterator, TargetArrayIterator, type LabelMapIteratorOptions, type TargetArrayIteratorOptions,
+} from './data/target-iterators.ts';
 export { ImageDataset, type ImageDatasetOptions, type ImageListing, type ImageEntry } from './data/image-dataset.ts';
 export { ImageManifest, type ImageManifestOptions } from './data/image-manifest.ts';
 export { ImageFolder, ImageList, utkFaceLabel, type ImageListOptions } from './data/image-folder.ts';
@@ -104,5 +108,5 @@ export { loadMnist, type DigitsData, type LoadMnistOptions } from './data/mnist.
 export { loadFashionMnist, FASHION_MNIST_CLASSES, type LoadFashionMnistOptions } from './data/fashion-mnist.ts';
 export {
   pixelLabels, FOREGROUND_THRESHOLD, SEGMENTATION_CLASSES, SegmentationIterator, loadFashionMnistSegmentation,
-  type SegmentationData, type SegmentationBatch, type SegmentationIteratorOptions,
+  type SegmentationData, type SegmentationIteratorOptions,
 } from './data/segmentation.ts';

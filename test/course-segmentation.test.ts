@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decode } from 'fast-png';
@@ -31,19 +31,22 @@ test('pixelLabels: class + 1 above the threshold, 0 at or below it', () => {
   assert.throws(() => pixelLabels(images, [1], 4), /not 1 images of 4 pixels/);
 });
 
-test('SegmentationIterator: batch-innermost images, masks and one-hot targets per pixel', () => {
+test('SegmentationIterator: batch-innermost images, one-hot targets per pixel, garment labels', async () => {
   // 3 samples of 1×1×2 pixels, 3 classes.
   const data = { X: Float32Array.from([1, 2, 3, 4, 5, 6]), y: Int32Array.from([0, 1, 1]), masks: Uint8Array.from([0, 1, 2, 2, 0, 1]) };
   const it = new SegmentationIterator(data, { shape: [1, 1, 2], nclass: 3, batchSize: 2 });
-  const [a, b] = [...it.batches()];
+  const batches = [];
+  for await (const b of it.batches()) batches.push(b);
+  const [a, b] = batches;
   assert.is(it.nbatches, 2);
+  assert.equal(it.targetShape, [3, 1, 2]);
   assert.equal(Array.from(a.x), [1, 3, 2, 4]);
-  assert.equal(Array.from(a.masks), [0, 2, 1, 2]);
+  assert.equal(Array.from(a.labels), [0, 1]);
   // targets [3 classes, 2 pixels, 2 samples]
   assert.equal(Array.from(a.targets), [1, 0, 0, 0, /* class 1 */ 0, 0, 1, 0, /* class 2 */ 0, 1, 0, 1]);
   assert.is(b.n, 1);
-  assert.equal(Array.from(b.masks), [0, 1]);
-  assert.throws(() => new SegmentationIterator({ ...data, masks: new Uint8Array(5) }, { shape: [1, 1, 2], nclass: 3, batchSize: 2 }), /mask values/);
+  assert.equal(Array.from(b.targets), [1, 0, 0, 1, 0, 0]);
+  assert.throws(() => new SegmentationIterator({ ...data, masks: new Uint8Array(5) }, { shape: [1, 1, 2], nclass: 3, batchSize: 2 }), /label map values/);
 });
 
 test('PixelConfusion: pixel accuracy and mean IoU by hand', () => {
@@ -135,36 +138,56 @@ test('an fcn learns a synthetic per-pixel task end to end (ref float64)', () => 
 
 const FASHION = '/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz';
 
-test('argon train --task segmentation: the report lines, metrics.json and the PNG strip', async () => {
-  if (!existsSync(FASHION)) { console.log('  (skipped: apt-get install dataset-fashion-mnist)'); return; }
-  const out = join(await mkdtemp(join(tmpdir(), 'argon-seg-')), 'run');
-  const lines: string[] = [];
-  const log = console.log;
+/** Runs the CLI, capturing console.log / console.error; returns the exit code and the lines. */
+async function cli(argv: string[]): Promise<{ code: number; lines: string[]; errors: string[] }> {
+  const lines: string[] = [], errors: string[] = [];
+  const { log, error } = console;
   console.log = (...a: unknown[]) => { lines.push(a.join(' ')); };
-  let code: number;
+  console.error = (...a: unknown[]) => { errors.push(a.join(' ')); };
   try {
-    code = await main(['train', '--task', 'segmentation', '--model', 'fcn', '--data', 'fashion-mnist', '--epochs', '1', '--limit', '1000', '--seed', '1', '--out', out]);
+    return { code: await main(argv), lines, errors };
   } finally {
     console.log = log;
+    console.error = error;
   }
-  assert.is(code, 0, lines.join('\n'));
-  const text = lines.join('\n');
-  assert.match(text, /\npixel accuracy: 0\.\d{4}\nmean IoU: 0\.\d{4}$/);
-  const metrics = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8')) as { pixelAccuracy: number; iou: unknown[] };
+}
+
+test('argon train --task segmentation: the report lines, metrics.json, the PNG strip, history and --resume', async () => {
+  if (!existsSync(FASHION)) { console.log('  (skipped: apt-get install dataset-fashion-mnist)'); return; }
+  const dir = await mkdtemp(join(tmpdir(), 'argon-seg-'));
+  try {
+    await segmentationRuns(join(dir, 'run'));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+async function segmentationRuns(out: string): Promise<void> {
+  const first = await cli(['train', '--task', 'segmentation', '--model', 'fcn', '--data', 'fashion-mnist', '--epochs', '1', '--limit', '1000', '--seed', '1', '--out', out, '--quiet']);
+  assert.is(first.code, 0, [...first.lines, ...first.errors].join('\n'));
+  assert.match(first.lines.join('\n'), /\npixel accuracy: 0\.\d{4}\nmean IoU: 0\.\d{4}$/);
+  const metrics = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8')) as { pixelAccuracy: number; iou: unknown[]; epochCosts: number[] };
   assert.ok(metrics.pixelAccuracy > 0.45, `after 1000 images: ${metrics.pixelAccuracy}`);
   assert.is(metrics.iou.length, 11);
   const png = decode(await readFile(join(out, 'segmentation.png')));
   assert.equal([png.width, png.height], [10 * (84 + 4) + 4, 3 * (84 + 4) + 4]);
   assert.ok(existsSync(join(out, 'model.argon')));
-  const errors: string[] = [];
-  const error = console.error;
-  console.error = (...a: unknown[]) => { errors.push(a.join(' ')); };
-  try {
-    assert.is(await main(['train', '--task', 'segmentation', '--data', 'mnist']), 2);
-  } finally {
-    console.error = error;
-  }
-  assert.match(errors[0], /--task segmentation uses --data fashion-mnist/);
-});
+  // The run is a Model.fit run: history.json has the test metrics, and --resume continues it.
+  const resumed = await cli(['train', '--resume', out, '--epochs', '2', '--quiet']); // run.json says it is a segmentation run
+  assert.is(resumed.code, 0, [...resumed.lines, ...resumed.errors].join('\n'));
+  const history = JSON.parse(await readFile(join(out, 'history.json'), 'utf8')) as { epoch: number[]; metrics: Record<string, number[]> };
+  assert.equal(history.epoch, [0, 1]);
+  assert.equal(Object.keys(history.metrics), ['PixelAccuracy', 'MeanIoU']);
+  const after = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8')) as { pixelAccuracy: number; epochCosts: number[] };
+  assert.is(after.epochCosts[0], metrics.epochCosts[0], 'the first epoch is kept');
+  assert.ok(after.epochCosts[1] < after.epochCosts[0], `cost per pixel ${after.epochCosts.join(' → ')}`);
+  assert.is(after.pixelAccuracy, history.metrics.PixelAccuracy[1]);
+  const again = await cli(['train', '--task', 'segmentation', '--resume', out, '--epochs', '2']);
+  assert.is(again.code, 2);
+  assert.match(again.errors[0], /already has 2 epoch\(s\)/);
+  const wrong = await cli(['train', '--task', 'segmentation', '--data', 'mnist']);
+  assert.is(wrong.code, 2);
+  assert.match(wrong.errors[0], /--task segmentation uses --data fashion-mnist/);
+}
 
 test.run();

@@ -1,22 +1,23 @@
 // `argon train --task segmentation --model fcn --data fashion-mnist`: per-pixel classes on
 // Fashion-MNIST (the rule: src/data/segmentation.ts), the fully convolutional models.fcn trained
-// end to end with PixelwiseSoftmax + PixelwiseCrossEntropy, then pixel accuracy and mean IoU on the
-// 10,000 test images and a PNG strip of inputs, true masks and predicted masks.
-// Model.fit is built for one label per sample, so the loop here is its trainStep over per-pixel
-// targets: forward, fused cost, backward, optimize.
-import { backward, noGrad } from '../autograd/index.ts';
+// through Model.fit like any model — PixelwiseSoftmax + PixelwiseCrossEntropy, pixel accuracy and
+// mean IoU on the 10,000 test images after every epoch, a progress bar, a locked run folder with a
+// checkpoint per epoch (run-folder.ts) and --resume — then a PNG strip of inputs, true masks and
+// predicted masks.
 import { checkBackendName, type BackendName } from '../backends/select.ts';
 import {
   FOREGROUND_THRESHOLD, SEGMENTATION_CLASSES, SegmentationIterator, loadFashionMnistSegmentation, type SegmentationData,
 } from '../data/segmentation.ts';
 import { Model } from '../model/model.ts';
 import { fcn } from '../models/fcn.ts';
+import { progressBar, type Callback } from '../nn/callbacks/index.ts';
 import { GeneralizedCost, PixelwiseCrossEntropy } from '../nn/costs.ts';
+import { MeanIoU, MetricList, PixelAccuracy } from '../nn/dense-metrics.ts';
 import { Adam } from '../nn/optimizers/index.ts';
 import { Schedule } from '../nn/schedules.ts';
-import { PixelConfusion } from '../nn/segmentation-metrics.ts';
-import { Tensor, tidy } from '../tensor.ts';
 import { UsageError, type Parsed } from './args.ts';
+import { loadResumed } from './resume.ts';
+import { RunFolder } from './run-folder.ts';
 import { writeStripPng, type StripSample } from './segment-strip.ts';
 
 const SHAPE = [1, 28, 28] as const;
@@ -24,6 +25,7 @@ const PIXELS = 28 * 28;
 const NCLASS = SEGMENTATION_CLASSES.length;
 
 export interface SegmentationOptions {
+  /** Train until this many epochs are complete. */
   epochs: number;
   batchSize: number;
   /** Adam's learning rate (divided by 10 for the last epoch when there are 3 or more). */
@@ -31,11 +33,15 @@ export interface SegmentationOptions {
   seed: number;
   /** Training images used (the first N of the 60,000). */
   limit: number;
-  /** Where model.argon, metrics.json and segmentation.png go. */
+  /** Where model.argon, run.json, history.json, curves.svg, metrics.json and segmentation.png go. */
   out: string;
+  /** Continue the run saved in `out` (its model.argon) up to `epochs`. */
+  resume?: boolean;
   backend?: BackendName;
   /** fcn width (feature maps at full resolution). */
   width: number;
+  /** Show a progress bar. */
+  progress?: boolean;
   log: (line: string) => void;
 }
 
@@ -46,98 +52,109 @@ export interface SegmentationResult {
   meanIoU: number;
   /** IoU per class, SEGMENTATION_CLASSES order (null: in neither truth nor prediction). */
   iou: (number | null)[];
+  /** Seconds of this run's fit (training and the per-epoch test passes). */
   trainSeconds: number;
+  /** Seconds of the last test pass. */
   evalSeconds: number;
+  /** Training cost per pixel of every epoch so far (resumed runs include the earlier ones). */
   epochCosts: number[];
 }
 
-/** Pixel accuracy and mean IoU of a model over a data set; fills `strip` with the first image of
- *  each garment class. */
-function evaluate(model: Model, data: SegmentationData, strip: StripSample[]): PixelConfusion {
-  const confusion = new PixelConfusion(NCLASS);
-  const wanted = new Map<number, number>();
-  data.y.forEach((c, i) => { if (!wanted.has(c)) wanted.set(c, i); });
-  const it = new SegmentationIterator(data, { shape: SHAPE, nclass: NCLASS, batchSize: 250 });
-  let start = 0;
-  for (const batch of it.batches()) {
-    const y = noGrad(() => tidy(() => {
-      const x = Tensor.fromArray(model.backend, batch.x, [...SHAPE, batch.n]);
-      return Float32Array.from(model.root.forward(x, { training: false, random: model.random }).toArray());
-    }));
-    confusion.update(y, batch.masks);
-    for (const [cls, index] of wanted) {
-      const j = index - start;
-      if (j < 0 || j >= batch.n) continue;
-      const pick = (v: ArrayLike<number>, k: number, p: number) => v[(k * PIXELS + p) * batch.n + j];
-      const predicted = Array.from({ length: PIXELS }, (_, p) => {
-        let best = 0;
-        for (let k = 1; k < NCLASS; k++) if (pick(y, k, p) > pick(y, best, p)) best = k;
-        return best;
-      });
-      strip[cls] = {
-        image: Array.from({ length: PIXELS }, (_, p) => batch.x[p * batch.n + j]),
-        truth: Array.from({ length: PIXELS }, (_, p) => batch.masks[p * batch.n + j]),
-        predicted,
-      };
-    }
-    start += batch.n;
+/** The first test image of each garment class with its true and predicted masks. */
+async function stripSamples(model: Model, data: SegmentationData): Promise<StripSample[]> {
+  const picks: number[] = [];
+  for (let cls = 0; cls < NCLASS - 1; cls++) {
+    const i = data.y.indexOf(cls);
+    if (i >= 0) picks.push(i);
   }
-  return confusion;
+  const rows = new Float32Array(picks.length * PIXELS);
+  picks.forEach((s, k) => rows.set(data.X.subarray(s * PIXELS, (s + 1) * PIXELS), k * PIXELS));
+  const y = await model.getOutputs(rows, { inputShape: SHAPE });
+  return picks.map((s, k) => {
+    const base = k * NCLASS * PIXELS;
+    const predicted = Array.from({ length: PIXELS }, (_, p) => {
+      let best = 0;
+      for (let c = 1; c < NCLASS; c++) if (y[base + c * PIXELS + p] > y[base + best * PIXELS + p]) best = c;
+      return best;
+    });
+    return { image: rows.subarray(k * PIXELS, (k + 1) * PIXELS), truth: data.masks.subarray(s * PIXELS, (s + 1) * PIXELS), predicted };
+  });
 }
+
+/** What run.json keeps so that --resume needs no other flags. */
+export interface SegmentationSettings { task: 'segmentation'; batchSize: number; lr: number; seed: number; limit: number; width: number }
 
 export async function trainSegmentation(o: SegmentationOptions): Promise<SegmentationResult> {
-  const fs = await import('node:fs/promises');
-  const data = await loadFashionMnistSegmentation({ limit: o.limit });
-  const model = new Model(fcn({ nclass: NCLASS, inputShape: [...SHAPE], width: o.width }), { seed: o.seed, backend: o.backend, name: 'fcn' });
-  await model.build(SHAPE);
-  const params = model.params();
-  const cost = new GeneralizedCost({ costfunc: new PixelwiseCrossEntropy() });
-  const optimizer = new Adam({ learningRate: o.lr, schedule: o.epochs >= 3 ? new Schedule([o.epochs - 1], 0.1) : undefined });
-  const train = new SegmentationIterator(data.train, { shape: SHAPE, nclass: NCLASS, batchSize: o.batchSize, shuffle: true, seed: o.seed });
-  o.log(`training fcn (width ${o.width}, ${params.reduce((s, p) => s + p.value.size, 0)} parameters) for per-pixel classes on ` +
-    `${data.train.y.length} Fashion-MNIST images (11 classes: background + 10 garments, foreground = value > ${FOREGROUND_THRESHOLD}), ` +
-    `batch ${o.batchSize}, ${o.epochs} epochs, Adam lr ${o.lr}`);
-  const started = Date.now();
-  const epochCosts: number[] = [];
-  for (let epoch = 0; epoch < o.epochs; epoch++) {
-    let total = 0, seen = 0;
-    for (const batch of train.batches()) {
-      total += tidy(() => {
-        const x = Tensor.fromArray(model.backend, batch.x, [...SHAPE, batch.n]);
-        const t = Tensor.fromArray(model.backend, batch.targets, [NCLASS, ...SHAPE.slice(1), batch.n]);
-        const { pre, final } = model.root.forwardPre(x, { training: true, random: model.random });
-        const { loss } = cost.loss(pre, final, t);
-        const value = loss.item();
-        if (!Number.isFinite(value)) throw new Error(`training stopped: the cost is ${value} at epoch ${epoch} (try a lower --lr)`);
-        backward(loss);
-        optimizer.optimize(params, batch.n, epoch);
-        for (const p of params) { p.value.grad?.dispose(); p.value.grad = null; }
-        return value;
-      });
-      seen += batch.n;
+  const settings: SegmentationSettings = { task: 'segmentation', batchSize: o.batchSize, lr: o.lr, seed: o.seed, limit: o.limit, width: o.width };
+  // The folder is locked before anything slow happens (run-folder.ts); a new run replaces an earlier one.
+  let model: Model | null = null;
+  let folder: RunFolder | null = null;
+  try {
+    if (o.resume) {
+      model = (await loadResumed(o.out, { requested: 'fcn', runJson: 'fcn', backend: o.backend })).model;
+      if (model.epoch >= o.epochs) throw new UsageError(`--resume: the run in ${o.out} already has ${model.epoch} epoch(s); pass --epochs above that`);
     }
-    epochCosts.push(total / seen / PIXELS);
-    o.log(`epoch ${epoch + 1}/${o.epochs}: cost ${(total / seen / PIXELS).toFixed(4)} per pixel, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    folder = await RunFolder.open(o.out, { title: 'fcn on Fashion-MNIST pixels', epochs: o.epochs, resumed: model, say: o.log });
+    await folder.writeAtomic('run.json', `${JSON.stringify(settings, null, 2)}\n`);
+    const data = await loadFashionMnistSegmentation({ limit: o.limit });
+    const train = new SegmentationIterator(data.train, { shape: SHAPE, nclass: NCLASS, batchSize: o.batchSize, shuffle: true, seed: o.seed });
+    const test = new SegmentationIterator(data.test, { shape: SHAPE, nclass: NCLASS, batchSize: 250 });
+    model ??= new Model(fcn({ nclass: NCLASS, inputShape: [...SHAPE], width: o.width }), { seed: o.seed, backend: o.backend, name: 'fcn' });
+    // The schedule depends on the total epochs, so a resumed run gets the optimizer an uninterrupted
+    // run would have had, carrying over the saved state.
+    const optimizer = new Adam({ learningRate: o.lr, schedule: o.epochs >= 3 ? new Schedule([o.epochs - 1], 0.1) : undefined });
+    if (model.optimizer) {
+      optimizer.setState(model.optimizer.getState());
+      model.optimizer.dispose();
+    }
+    const miou = new MeanIoU();
+    const metric = new MetricList([new PixelAccuracy(), miou]);
+    let evalSeconds = 0;
+    const started = Date.now();
+    const report: Callback = {
+      onEpochEnd: (epoch, logs) => {
+        evalSeconds = logs.valSeconds ?? 0;
+        const m = logs.metrics ?? {};
+        o.log(`epoch ${epoch + 1}/${o.epochs}: cost ${(logs.loss / PIXELS).toFixed(4)} per pixel, test pixel accuracy ` +
+          `${m.PixelAccuracy?.toFixed(4)}, mean IoU ${m.MeanIoU?.toFixed(4)}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      },
+    };
+    // model.argon, history.json and curves.svg are written together after every epoch.
+    const callbacks: Callback[] = [report, folder.callback(model)];
+    if (o.progress) callbacks.unshift(progressBar());
+    await model.build(SHAPE);
+    const params = model.params().reduce((s, p) => s + p.value.size, 0);
+    o.log(`${o.resume ? `resuming from epoch ${model.epoch}: ` : ''}training fcn (width ${o.width}, ${params} parameters) for per-pixel classes on ` +
+      `${data.train.y.length} Fashion-MNIST images (11 classes: background + 10 garments, foreground = value > ${FOREGROUND_THRESHOLD}), ` +
+      `batch ${o.batchSize}, ${o.epochs} epochs, Adam lr ${o.lr}`);
+    const cost = new GeneralizedCost({ costfunc: new PixelwiseCrossEntropy() });
+    const history = await model.fit(train, { cost, optimizer, epochs: o.epochs, valid: test, metric, callbacks });
+    const trainSeconds = (Date.now() - started) / 1000;
+    const [pixelAccuracy, meanIoU] = metric.values();
+    await writeStripPng(`${o.out}/segmentation.png`, await stripSamples(model, data.test), 28, 28);
+    const result: SegmentationResult = {
+      pixelAccuracy, meanIoU, iou: miou.iou().map((v) => (Number.isNaN(v) ? null : v)), trainSeconds, evalSeconds,
+      epochCosts: history.loss.map((v) => v / PIXELS),
+    };
+    await folder.writeAtomic('metrics.json', `${JSON.stringify({ ...result, classes: SEGMENTATION_CLASSES, options: { ...o, log: undefined } }, null, 2)}\n`);
+    optimizer.dispose();
+    return result;
+  } finally {
+    await folder?.close();
+    model?.dispose();
   }
-  const trainSeconds = (Date.now() - started) / 1000;
-  const evalStart = Date.now();
-  const strip: StripSample[] = [];
-  const confusion = evaluate(model, data.test, strip);
-  const evalSeconds = (Date.now() - evalStart) / 1000;
-  await fs.mkdir(o.out, { recursive: true });
-  await model.save(`${o.out}/model.argon`);
-  await writeStripPng(`${o.out}/segmentation.png`, strip.filter(Boolean), 28, 28);
-  const result: SegmentationResult = {
-    pixelAccuracy: confusion.pixelAccuracy(), meanIoU: confusion.meanIoU(),
-    iou: confusion.iou().map((v) => (Number.isNaN(v) ? null : v)), trainSeconds, evalSeconds, epochCosts,
-  };
-  await fs.writeFile(`${o.out}/metrics.json`, `${JSON.stringify({ ...result, classes: SEGMENTATION_CLASSES, options: { ...o, log: undefined } }, null, 2)}\n`);
-  model.dispose();
-  optimizer.dispose();
-  return result;
 }
 
-const UNSUPPORTED = ['test', 'recipe', 'input', 'resume', 'skip-bad'];
+const UNSUPPORTED = ['test', 'recipe', 'input', 'skip-bad'];
+
+async function readSettings(dir: string): Promise<SegmentationSettings> {
+  const fs = await import('node:fs/promises');
+  try {
+    return JSON.parse(await fs.readFile(`${dir}/run.json`, 'utf8')) as SegmentationSettings;
+  } catch (e) {
+    throw new UsageError(`--resume: cannot read ${dir}/run.json (${(e as Error).message}); is DIR the --out of an earlier segmentation run?`);
+  }
+}
 
 /** The train command's `--task segmentation` branch. */
 export async function segmentCommand(args: Parsed): Promise<void> {
@@ -149,20 +166,26 @@ export async function segmentCommand(args: Parsed): Promise<void> {
   const data = (f.get('data') as string | undefined) ?? 'fashion-mnist';
   if (data !== 'fashion-mnist') throw new UsageError(`--task segmentation uses --data fashion-mnist (its per-pixel labels are derived from it), got '${data}'`);
   const d = SEGMENTATION_DEFAULTS;
-  const out = (f.get('out') as string | undefined) ?? 'runs/fcn';
+  const resume = f.get('resume') as string | undefined;
+  const saved = resume ? await readSettings(resume) : null;
+  const settings = {
+    batchSize: (f.get('batch-size') as number | undefined) ?? saved?.batchSize ?? d.batchSize,
+    lr: (f.get('lr') as number | undefined) ?? saved?.lr ?? d.lr,
+    seed: (f.get('seed') as number | undefined) ?? saved?.seed ?? d.seed,
+    limit: (f.get('limit') as number | undefined) ?? saved?.limit ?? d.limit,
+    width: saved?.width ?? d.width,
+  };
+  const out = resume ?? (f.get('out') as string | undefined) ?? 'runs/fcn';
   const quiet = f.has('quiet');
   const r = await trainSegmentation({
+    ...settings,
     epochs: (f.get('epochs') as number | undefined) ?? d.epochs,
-    batchSize: (f.get('batch-size') as number | undefined) ?? d.batchSize,
-    lr: (f.get('lr') as number | undefined) ?? d.lr,
-    seed: (f.get('seed') as number | undefined) ?? d.seed,
-    limit: (f.get('limit') as number | undefined) ?? d.limit,
     backend: f.has('backend') ? checkBackendName(f.get('backend') as string, '--backend') : undefined,
-    width: d.width, out,
+    out, resume: resume !== undefined, progress: !quiet,
     log: (line) => { if (!quiet) console.log(line); },
   });
-  console.log(`training time: ${r.trainSeconds.toFixed(1)} s; saved ${out}/model.argon, metrics.json, segmentation.png ` +
-    '(rows: input, true mask, predicted mask)');
+  console.log(`training time: ${r.trainSeconds.toFixed(1)} s (with a test pass per epoch); saved ${out}/model.argon, history.json, ` +
+    'curves.svg, metrics.json, segmentation.png (rows: input, true mask, predicted mask)');
   console.log('held-out: the 10000 test images');
   console.log(`pixel accuracy: ${r.pixelAccuracy.toFixed(4)}`);
   console.log(`mean IoU: ${r.meanIoU.toFixed(4)}`);

@@ -63,12 +63,13 @@ async function readSettings(dir: string): Promise<RunSettings> {
 
 export async function train(args: Parsed): Promise<void> {
   const f = args.flags;
-  if (f.get('task') === 'segmentation') {
+  const resume = f.get('resume') as string | undefined;
+  const saved = resume ? await readSettings(resume) : null;
+  // A segmentation run's run.json says so, so --resume DIR alone continues it.
+  if (f.get('task') === 'segmentation' || (saved as { task?: string } | null)?.task === 'segmentation') {
     return (await import('./segment.ts')).segmentCommand(args);
   }
   if (args.positional.length) throw new UsageError(`train takes no positional arguments, got '${args.positional.join(' ')}'`);
-  const resume = f.get('resume') as string | undefined;
-  const saved = resume ? await readSettings(resume) : null;
   const recipe = (f.get('recipe') as Recipe | undefined) ?? saved?.recipe ?? 'default';
   const plan = trainingPlan(recipe);
   const data = (f.get('data') as string | undefined) ?? saved?.data ?? 'mnist';

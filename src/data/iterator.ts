@@ -7,16 +7,21 @@ export interface Batch {
   x: Float32Array;
   /** Samples in this batch (the last batch of an epoch may be smaller). */
   n: number;
-  /** Integer class labels, one per sample (length n). */
+  /** Integer class labels, one per sample (length n); empty (length 0) when the data set has no
+   *  single class per sample (regression targets, or per-pixel maps without an image class). */
   labels: Int32Array;
-  /** Targets [nclass, n] (one-hot for classification), same layout as the model's output. */
+  /** Targets [...targetShape, n] in the model's output layout: one-hot [nclass, n] for
+   *  classification, one-hot per pixel [nclass, H, W, n] for class maps, real values for regression. */
   targets: Float32Array;
 }
 
 export interface DataIterator {
   /** Per-sample input shape, e.g. [3, 64, 64] or [784]. */
   readonly inputShape: readonly number[];
+  /** Classes (0 for real-valued targets). */
   readonly nclass: number;
+  /** Per-sample target shape when it is not [nclass] (class maps, regression); see model/targets.ts. */
+  readonly targetShape?: readonly number[];
   /** Names of the classes (index = label) when the data has them: folder names, a manifest's class
    *  names, MNIST's digits. Model.fit keeps them as the model's classNames. */
   readonly classNames?: readonly string[];

@@ -10,10 +10,10 @@
 // first 10,000.) A white garment on white therefore has near-0 pixels labelled background: the rule
 // labels what the image shows.
 //
-// Batches follow Argon's layout (batch innermost): x [1, 28, 28, n], masks [28·28, n] (labels),
-// targets [11, 28, 28, n] one-hot per pixel (built per batch; the whole set one-hot would be 2 GB).
-import { EpochRng } from './batching.ts';
+// Batches follow Argon's layout (batch innermost): x [1, 28, 28, n], targets [11, 28, 28, n] one-hot
+// per pixel (built per batch; the whole set one-hot would be 2 GB).
 import { FASHION_MNIST_CLASSES, loadFashionMnist } from './fashion-mnist.ts';
+import { LabelMapIterator } from './target-iterators.ts';
 
 export const FOREGROUND_THRESHOLD = 10;
 export const SEGMENTATION_CLASSES: readonly string[] = ['background', ...FASHION_MNIST_CLASSES];
@@ -40,16 +40,6 @@ export interface SegmentationData {
   y: Int32Array;
 }
 
-export interface SegmentationBatch {
-  /** [1, H, W, n]. */
-  x: Float32Array;
-  n: number;
-  /** Pixel labels [H·W, n]. */
-  masks: Uint8Array;
-  /** One-hot per pixel [nclass, H, W, n]. */
-  targets: Float32Array;
-}
-
 export interface SegmentationIteratorOptions {
   /** Per-sample input shape [C, H, W]; the masks are H·W per sample. */
   shape: readonly number[];
@@ -59,47 +49,12 @@ export interface SegmentationIteratorOptions {
   seed?: number;
 }
 
-/** Batches of images with their masks and per-pixel one-hot targets. */
-export class SegmentationIterator {
-  readonly ndata: number;
-  readonly nbatches: number;
-  private readonly rng: EpochRng;
-
-  constructor(readonly data: SegmentationData, readonly opts: SegmentationIteratorOptions) {
-    const [c, h, w] = opts.shape;
-    this.ndata = data.y.length;
-    if (opts.shape.length !== 3 || data.X.length !== this.ndata * c * h * w || data.masks.length !== this.ndata * h * w) {
-      throw new Error(`SegmentationIterator: ${this.ndata} samples need ${this.ndata * c * h * w} image values and ${this.ndata * h * w} mask values ` +
-        `(shape [${opts.shape.join(', ')}]), got ${data.X.length} and ${data.masks.length}`);
-    }
-    if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) throw new Error(`SegmentationIterator: batchSize must be a positive integer, got ${opts.batchSize}`);
-    this.nbatches = Math.ceil(this.ndata / opts.batchSize);
-    this.rng = new EpochRng(opts.seed ?? 0);
-  }
-
-  /** One epoch, shuffled when the options say so (a new order per call). */
-  *batches(): Generator<SegmentationBatch> {
-    const order = this.rng.startEpoch(this.ndata, this.opts.shuffle ?? false).order;
-    for (let start = 0; start < this.ndata; start += this.opts.batchSize) {
-      yield this.gather(order, start, Math.min(this.opts.batchSize, this.ndata - start));
-    }
-  }
-
-  private gather(order: Uint32Array, start: number, n: number): SegmentationBatch {
-    const [c, h, w] = this.opts.shape;
-    const F = c * h * w, P = h * w, C = this.opts.nclass;
-    const x = new Float32Array(F * n), masks = new Uint8Array(P * n), targets = new Float32Array(C * P * n);
-    for (let j = 0; j < n; j++) {
-      const s = order[start + j];
-      for (let f = 0; f < F; f++) x[f * n + j] = this.data.X[s * F + f];
-      for (let p = 0; p < P; p++) {
-        const label = this.data.masks[s * P + p];
-        if (label >= C) throw new Error(`SegmentationIterator: pixel label ${label} of sample ${s} is outside [0, ${C})`);
-        masks[p * n + j] = label;
-        targets[(label * P + p) * n + j] = 1;
-      }
-    }
-    return { x, n, masks, targets };
+/** Batches of images with per-pixel one-hot targets [nclass, H, W, n] (a LabelMapIterator over the
+ *  masks; Batch.labels holds each image's garment class). */
+export class SegmentationIterator extends LabelMapIterator {
+  constructor(readonly data: SegmentationData, opts: SegmentationIteratorOptions) {
+    super(data.X, data.masks, { lshape: opts.shape, nclass: opts.nclass, batchSize: opts.batchSize, shuffle: opts.shuffle, seed: opts.seed, labels: data.y },
+      'SegmentationIterator');
   }
 }
 

@@ -8,12 +8,12 @@ import { CallbackRunner, type Callback, type EpochLogs, type History } from '../
 import type { GeneralizedCost } from '../nn/costs.ts';
 import type { Metric } from '../nn/metrics.ts';
 import type { Optimizer } from '../nn/optimizers/optimizer.ts';
-import { shapeString } from '../shape.ts';
 import { Tensor, tidy } from '../tensor.ts';
 import type { Model } from './model.ts';
 import { firstNonFinite } from '../finite.ts';
 import { TrainingGuard } from './numerics-guard.ts';
 import { yieldSometimes } from './yield.ts';
+import { checkMetric, checkTargets, targetTensor } from './targets.ts';
 
 export interface FitOptions {
   cost: GeneralizedCost;
@@ -34,15 +34,12 @@ export interface EvalResult { loss: number | null; metrics: number[] }
 export async function prepareFor(model: Model, data: DataIterator): Promise<void> {
   await data.load?.();
   await model.build(data.inputShape);
-  const out = model.outputShape;
-  if (out.length !== 1 || out[0] !== data.nclass) {
-    throw new Error(`Model: the last layer gives ${shapeString(out)} per sample, the data has ${data.nclass} classes (expected [${data.nclass}])`);
-  }
+  checkTargets(model.outputShape, data);
 }
 
 function batchTensors(model: Model, batch: Batch): { x: Tensor; t: Tensor } {
   const x = Tensor.fromArray(model.backend, batch.x, [...model.inputShape, batch.n]);
-  const t = Tensor.fromArray(model.backend, batch.targets, [model.outputShape[0], batch.n]);
+  const t = targetTensor(model.backend, batch, model.outputShape);
   return { x, t };
 }
 
@@ -72,6 +69,7 @@ export async function fitModel(model: Model, data: DataIterator, opts: FitOption
   const evalEvery = opts.evalEvery ?? 1;
   await prepareFor(model, data);
   if (opts.valid) await prepareFor(model, opts.valid);
+  checkMetric(opts.metric, model.outputShape);
   if (data.seeded === false) data.reseed?.(model.seed);
   if (model.dataState !== null) {
     try {
@@ -117,6 +115,7 @@ export async function fitModel(model: Model, data: DataIterator, opts: FitOption
 
 export async function evaluateModel(model: Model, data: DataIterator, opts: { cost?: GeneralizedCost; metric?: Metric }): Promise<EvalResult> {
   await prepareFor(model, data);
+  checkMetric(opts.metric, model.outputShape);
   const source = data.plain?.() ?? data;
   opts.metric?.reset();
   let total = 0, count = 0;

@@ -20,7 +20,8 @@ export type CostFunctionConfig =
   | { type: 'CrossEntropyMulti'; scale: number; usebits: boolean }
   | { type: 'PixelwiseCrossEntropy'; scale: number }
   | { type: 'SumSquared' }
-  | { type: 'MeanSquared' };
+  | { type: 'MeanSquared' }
+  | { type: 'L1' };
 
 export interface CostConfig {
   type: 'GeneralizedCost';
@@ -101,12 +102,26 @@ export class SumSquared implements CostFunction {
   }
 }
 
-/** Per sample, the mean over units of (y − t)² / 2. */
+/** Per sample, the mean over units (every value of the sample: classes, or classes × pixels) of (y − t)² / 2. */
 export class MeanSquared implements CostFunction {
   readonly type = 'MeanSquared';
   readonly factor = 1;
   lossOf(y: Tensor, t: Tensor): Tensor {
     return ops.meanSquared(y, t);
+  }
+  config(): CostFunctionConfig {
+    return { type: this.type };
+  }
+}
+
+/** Per sample, the mean over units of |y − t| (for one output unit: the absolute error). Its
+ *  gradient sign(y − t) / units does not grow with the error, so outliers pull less than under
+ *  MeanSquared; it is 0 where y = t exactly. */
+export class L1 implements CostFunction {
+  readonly type = 'L1';
+  readonly factor = 1;
+  lossOf(y: Tensor, t: Tensor): Tensor {
+    return ops.l1(y, t);
   }
   config(): CostFunctionConfig {
     return { type: this.type };
@@ -146,7 +161,9 @@ export class GeneralizedCost {
           `but the cost is ${cf.type}: use ${want.cost}, or ${want.fix} to train ${cf.type} through the activation's true derivative`);
       }
       if (final instanceof PixelwiseSoftmax) final.checkShape(pre.shape);
-      result = final.type === 'Logistic' ? ops.logisticCrossEntropyBinary(pre, t) : ops.softmaxCrossEntropyMulti(pre, t);
+      // Per-pixel maps may leave positions unlabelled (an ignore label: an all-zero target column).
+      result = final.type === 'Logistic' ? ops.logisticCrossEntropyBinary(pre, t)
+        : ops.softmaxCrossEntropyMulti(pre, t, { unlabelled: final.type === 'PixelwiseSoftmax' ? 'ignore' : 'error' });
     } else {
       const y = final ? final.apply(pre) : pre;
       result = { loss: cf.lossOf(y, t), y };
@@ -175,6 +192,7 @@ export function costFromConfig(cfg: CostConfig): GeneralizedCost {
     case 'PixelwiseCrossEntropy': return new GeneralizedCost({ costfunc: new PixelwiseCrossEntropy({ scale: c.scale }) });
     case 'SumSquared': return new GeneralizedCost({ costfunc: new SumSquared() });
     case 'MeanSquared': return new GeneralizedCost({ costfunc: new MeanSquared() });
+    case 'L1': return new GeneralizedCost({ costfunc: new L1() });
     default: throw new Error(`costFromConfig: unknown cost function '${String((c as { type?: unknown } | undefined)?.type)}'`);
   }
 }

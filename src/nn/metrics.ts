@@ -3,6 +3,8 @@
 // Each batch yields neon's per-batch values over its first `valid` columns (neon's calcrange), and
 // values() weights the batches by their valid sample counts, as neon's Model.eval (model.py:274-285).
 
+import { denseMetricFromConfig, type DenseMetricConfig } from './dense-metrics.ts';
+
 const LOG_FLOOR = Math.exp(-50);
 const safelog = (v: number) => Math.log(Math.max(v, LOG_FLOOR));
 
@@ -11,7 +13,8 @@ export type MetricConfig =
   | { type: 'Accuracy' }
   | { type: 'LogLoss' }
   | { type: 'TopKMisclassification'; k: number }
-  | { type: 'PrecisionRecall'; numClasses: number; binarize: boolean; epsilon: number };
+  | { type: 'PrecisionRecall'; numClasses: number; binarize: boolean; epsilon: number }
+  | DenseMetricConfig;
 
 export interface Metric {
   readonly type: MetricConfig['type'];
@@ -22,6 +25,9 @@ export interface Metric {
   /** One value per metric name, the sample-weighted mean over the batches since reset(). */
   values(): number[];
   config(): MetricConfig;
+  /** Throws unless the metric can score outputs of this per-sample shape; Model.fit / Model.eval
+   *  call it before anything runs (class-map metrics also take their class count from it). */
+  checkOutput?(outShape: readonly number[]): void;
 }
 
 /** Index of the first maximum of column j (ties go to the first index, as neon's argmax). */
@@ -55,6 +61,14 @@ abstract class BatchMetric implements Metric {
   reset(): void {
     this.sums = [];
     this.count = 0;
+  }
+
+  /** These metrics read one class vector per sample. */
+  checkOutput(outShape: readonly number[]): void {
+    if (outShape.length !== 1) {
+      throw new Error(`${this.type}: scores one class vector per sample, but the model gives [${outShape.join(', ')}] per sample ` +
+        '(per-pixel classes: PixelAccuracy or MeanIoU; real values: MeanAbsoluteError)');
+    }
   }
 
   update(y: ArrayLike<number>, t: ArrayLike<number>, n: number, valid = n): void {
@@ -199,6 +213,8 @@ export function metricFromConfig(cfg: MetricConfig): Metric {
     case 'LogLoss': return new LogLoss();
     case 'TopKMisclassification': return new TopKMisclassification({ k: cfg.k });
     case 'PrecisionRecall': return new PrecisionRecall(cfg);
+    case 'PixelAccuracy': case 'MeanIoU': case 'MeanAbsoluteError': case 'MetricList':
+      return denseMetricFromConfig(cfg, metricFromConfig);
     default: throw new Error(`metricFromConfig: unknown metric '${String((cfg as { type?: unknown } | undefined)?.type)}'`);
   }
 }

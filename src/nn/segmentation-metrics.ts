@@ -33,6 +33,37 @@ export class PixelConfusion {
     }
   }
 
+  /** scores and one-hot targets, both [nclass, positions, n] with the batch innermost (a model's
+   *  output and a LabelMapIterator's targets); only samples j < valid count, and a position whose
+   *  target column is all zeros (an ignore label) is skipped. A column that is not one-hot is an error. */
+  updateTargets(scores: ArrayLike<number>, targets: ArrayLike<number>, n: number, valid = n): void {
+    const C = this.nclass;
+    if (scores.length !== targets.length) throw new Error(`PixelConfusion: ${scores.length} scores but ${targets.length} target values`);
+    if (!Number.isInteger(n) || n < 1 || scores.length % (C * n) !== 0) {
+      throw new Error(`PixelConfusion: ${scores.length} scores are not ${C} classes × positions × ${n} samples`);
+    }
+    if (!Number.isInteger(valid) || valid < 0 || valid > n) throw new Error(`PixelConfusion: valid count ${valid} is not in [0, ${n}]`);
+    const inner = scores.length / C;
+    for (let col = 0; col < inner; col++) {
+      if (col % n >= valid) continue;
+      let truth = -1, ones = 0;
+      for (let k = 0; k < C; k++) {
+        const v = targets[k * inner + col];
+        if (v === 1) { truth = k; ones++; } else if (v !== 0) ones = 2;
+      }
+      if (ones === 0) continue;
+      if (ones !== 1) {
+        throw new Error(`PixelConfusion: the targets of position ${Math.floor(col / n)}, sample ${col % n} are not one-hot (nor all 0 for an ignored position)`);
+      }
+      let best = 0, bestValue = scores[col];
+      for (let k = 1; k < C; k++) {
+        const v = scores[k * inner + col];
+        if (v > bestValue) { best = k; bestValue = v; }
+      }
+      this.counts[truth * C + best]++;
+    }
+  }
+
   get pixels(): number {
     return this.counts.reduce((a, b) => a + b, 0);
   }

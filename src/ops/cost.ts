@@ -11,13 +11,14 @@ import { backendOf, expectShape } from './util.ts';
 const LOG_FLOOR = Math.exp(-50);
 const safelog = (v: number) => Math.log(Math.max(v, LOG_FLOOR));
 
-type HostCost = (y: ArrayLike<number>, t: ArrayLike<number>, classes: number) => { loss: number; grad: Float64Array };
+type HostCost = (y: ArrayLike<number>, t: ArrayLike<number>, units: number) => { loss: number; grad: Float64Array };
 
-/** A cost whose value and gradient are computed on the host from y and t (both small: [classes, N]). */
+/** A cost whose value and gradient are computed on the host from y and t ([...units, N], the batch
+ *  last); `units` is the number of values per sample (every axis but the last). */
 function hostCost(op: string, y: Tensor, t: Tensor, f: HostCost): Tensor {
   const backend = backendOf(op, y, t);
   expectShape(op, 'targets', t.shape, y.shape);
-  const { loss, grad } = f(y.toArray(), t.toArray(), y.shape[0]);
+  const { loss, grad } = f(y.toArray(), t.toArray(), y.size / y.shape[y.shape.length - 1]);
   const out = Tensor.scalar(backend, loss);
   if (!needsGrad(y)) return out;
   return record(out, {
@@ -52,6 +53,16 @@ export function meanSquared(y: Tensor, t: Tensor): Tensor {
   });
 }
 
+/** Σ over samples of mean over units of |y − t|; the gradient sign(y − t) / units is 0 where y = t. */
+export function l1(y: Tensor, t: Tensor): Tensor {
+  return hostCost('l1', y, t, (yv, tv, units) => {
+    const grad = new Float64Array(yv.length);
+    let loss = 0;
+    for (let i = 0; i < yv.length; i++) { const d = yv[i] - tv[i]; grad[i] = Math.sign(d) / units; loss += Math.abs(d) / units; }
+    return { loss, grad };
+  });
+}
+
 /** Σ −t·log y − (1 − t)·log(1 − y), with its true derivative (y − t) / (y(1 − y)). */
 export function crossEntropyBinary(y: Tensor, t: Tensor): Tensor {
   return hostCost('crossEntropyBinary', y, t, (yv, tv) => {
@@ -78,14 +89,18 @@ export function crossEntropyMulti(y: Tensor, t: Tensor): Tensor {
 
 export interface FusedCost { loss: Tensor; y: Tensor }
 
-function fused(op: string, kernel: 'logistic' | 'softmax', z: Tensor, t: Tensor, lossOf: (y: ArrayLike<number>, t: ArrayLike<number>, classes: number) => number): FusedCost {
+/** The loss, and (when some columns carry no label) a 0/1 mask over z's values: 0 in those columns. */
+type FusedLoss = (y: ArrayLike<number>, t: ArrayLike<number>, classes: number) => { loss: number; mask?: Float32Array };
+
+function fused(op: string, kernel: 'logistic' | 'softmax', z: Tensor, t: Tensor, lossOf: FusedLoss): FusedCost {
   const backend = backendOf(op, z, t);
   expectShape(op, 'targets', t.shape, z.shape);
   const classes = z.shape[0];
   const y = Tensor.empty(backend, z.shape);
   if (kernel === 'logistic') backend.run('logistic', { x: z.buf, y: y.buf, n: z.size });
   else backend.run('softmax', { x: z.buf, y: y.buf, classes, batch: z.size / classes });
-  const loss = Tensor.scalar(backend, lossOf(y.toArray(), t.toArray(), classes));
+  const { loss: value, mask } = lossOf(y.toArray(), t.toArray(), classes);
+  const loss = Tensor.scalar(backend, value);
   if (!needsGrad(z)) return { loss, y };
   record(loss, {
     op,
@@ -94,7 +109,13 @@ function fused(op: string, kernel: 'logistic' | 'softmax', z: Tensor, t: Tensor,
       const s = dl.item();
       const dz = Tensor.empty(backend, z.shape);
       backend.run('axpby', { x: y.buf, y: t.buf, out: dz.buf, n: z.size, a: s, b: -s });
-      return [dz, null];
+      if (!mask) return [dz, null];
+      const m = Tensor.fromArray(backend, mask, z.shape);
+      const masked = Tensor.empty(backend, z.shape);
+      backend.run('mul', { x: dz.buf, y: m.buf, out: masked.buf, n: z.size });
+      dz.dispose();
+      m.dispose();
+      return [masked, null];
     },
   });
   return { loss, y };
@@ -105,23 +126,31 @@ export function logisticCrossEntropyBinary(z: Tensor, t: Tensor): FusedCost {
   return fused('logisticCrossEntropyBinary', 'logistic', z, t, (yv, tv) => {
     let loss = 0;
     for (let i = 0; i < yv.length; i++) loss += -tv[i] * safelog(yv[i]) - (1 - tv[i]) * safelog(1 - yv[i]);
-    return loss;
+    return { loss };
   });
 }
 
-/** Softmax (over axis 0) + CrossEntropyMulti from z: d loss / dz = y − t, exact when each sample's
- *  targets sum to 1 (one-hot or a probability vector), which is checked. */
-export function softmaxCrossEntropyMulti(z: Tensor, t: Tensor): FusedCost {
+/** Softmax (over axis 0) + CrossEntropyMulti from z: d loss / dz = y − t, exact when each column's
+ *  targets sum to 1 (one-hot or a probability vector), which is checked. With `unlabelled: 'ignore'`
+ *  (per-pixel maps with an ignore label) a column whose targets are all 0 adds no loss and gets a
+ *  zero gradient; otherwise such a column is an error. */
+export function softmaxCrossEntropyMulti(z: Tensor, t: Tensor, opts: { unlabelled?: 'error' | 'ignore' } = {}): FusedCost {
+  const ignore = opts.unlabelled === 'ignore';
   return fused('softmaxCrossEntropyMulti', 'softmax', z, t, (yv, tv, classes) => {
     const batch = yv.length / classes;
     let loss = 0;
+    let mask: Float32Array | undefined;
     for (let n = 0; n < batch; n++) {
       let total = 0;
       for (let k = 0; k < classes; k++) { const q = tv[k * batch + n]; total += q; loss += -q * safelog(yv[k * batch + n]); }
-      if (Math.abs(total - 1) > 1e-3) {
-        throw new Error(`softmaxCrossEntropyMulti: the targets of sample ${n} sum to ${total}, expected 1 (one-hot or probabilities)`);
+      if (ignore && total === 0) {
+        if (!mask) mask = new Float32Array(yv.length).fill(1);
+        for (let k = 0; k < classes; k++) mask[k * batch + n] = 0;
+      } else if (Math.abs(total - 1) > 1e-3) {
+        throw new Error(`softmaxCrossEntropyMulti: the targets of sample ${n} sum to ${total}, expected 1 (one-hot or probabilities)` +
+          (ignore ? ', or 0 for an unlabelled position' : ''));
       }
     }
-    return loss;
+    return { loss, mask };
   });
 }

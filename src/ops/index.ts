@@ -14,7 +14,7 @@ export { reshape, flatten } from './reshape.ts';
 export { dropout, type DropoutOptions } from './dropout.ts';
 export { concat } from './concat.ts';
 export {
-  sumSquared, meanSquared, crossEntropyBinary, crossEntropyMulti,
+  sumSquared, meanSquared, l1, crossEntropyBinary, crossEntropyMulti,
   logisticCrossEntropyBinary, softmaxCrossEntropyMulti, type FusedCost,
 } from './cost.ts';
 export { deconv, deconvOutSize, type DeconvOptions } from './deconv.ts';

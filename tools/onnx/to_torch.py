@@ -1,7 +1,7 @@
 """An ONNX file written by `argon export` as a trainable PyTorch nn.Module, and back to ONNX.
 
-For moving an Argon model to PyTorch (multi-GPU training with DistributedDataParallel, say) and
-bringing the result home with `argon import`. It runs the ONNX graph node by node with
+For moving an Argon model to PyTorch (multi-GPU training with DistributedDataParallel, say: that is
+train_ddp.py) and bringing the result home with `argon import`. It runs the ONNX graph node by node with
 torch.nn.functional, so it covers exactly the operators Argon exports (opset 13): Conv, Gemm,
 MatMul, BatchNormalization, Relu, LeakyRelu, Elu, Sigmoid, Tanh, Softmax, Identity, MaxPool,
 AveragePool, LpPool, Pad, Global{Average,Max,Lp}Pool, Add, Sum, Concat, Flatten, Mul, Dropout (and
@@ -58,6 +58,7 @@ class OnnxModule(torch.nn.Module):
         self.output_name = g.output[0].name
         self.input_dims = [d.dim_value for d in g.input[0].type.tensor_type.shape.dim][1:]
         self.nodes = [(n.op_type, list(n.input), list(n.output), _attrs(n)) for n in g.node]
+        self.output_logits = False
         self.keys = {}
         self.params = torch.nn.ParameterDict()
         for op, inputs, _, _ in self.nodes:
@@ -82,11 +83,24 @@ class OnnxModule(torch.nn.Module):
         key = self.keys[name]
         return self.params[key] if key in self.params else getattr(self, key)
 
+    def head(self):
+        """The final activation ('Sigmoid', 'Softmax') when the output is one, else None."""
+        op, _, outputs, _ = self.nodes[-1]
+        return op if outputs[0] == self.output_name and op in ('Sigmoid', 'Softmax') else None
+
     def forward(self, x):
+        """The graph's output; with `output_logits` set, the input of the final Sigmoid/Softmax
+        instead (for the numerically stable fused losses, BCEWithLogits and cross_entropy). An
+        attribute rather than an argument, so DistributedDataParallel and the ONNX tracer see forward(x)."""
         env = {self.input_name: x}
-        for op, inputs, outputs, a in self.nodes:
+        last = len(self.nodes) - 1
+        for n, (op, inputs, outputs, a) in enumerate(self.nodes):
             args = [self._value(env, i) if i else None for i in inputs]
+            if self.output_logits and n == last and self.head() is not None:
+                return args[0]
             env[outputs[0]] = self._run(op, args, a)
+        if self.output_logits:
+            raise ValueError('output_logits needs a graph that ends in Sigmoid or Softmax')
         return env[self.output_name]
 
     def _run(self, op, args, a):
@@ -154,12 +168,14 @@ class OnnxModule(torch.nn.Module):
     def export(self, path, input_shape=None, opset=13):
         """torch.onnx.export with BatchNormalization kept and a symbolic batch, ready for `argon import`."""
         shape = list(input_shape or self.input_dims)
-        was = self.training
+        was, logits = self.training, self.output_logits
         self.eval()
+        self.output_logits = False
         torch.onnx.export(self, torch.zeros([1] + shape), path, opset_version=opset, input_names=['input'], output_names=['output'],
                           dynamic_axes={'input': {0: 'N'}, 'output': {0: 'N'}}, do_constant_folding=False,
                           training=torch.onnx.TrainingMode.PRESERVE)
         self.train(was)
+        self.output_logits = logits
 
 
 def main(argv):
