@@ -85,6 +85,17 @@ test('resuming from a checkpoint continues exactly', async () => {
   straight.dispose(); first.dispose(); resumed.dispose();
 });
 
+test('a loaded model not yet built saves back to a file that loads, optimizer state included', async () => {
+  const trained = new Model(net(), { seed: 7 });
+  await trained.fit(data(), { cost: cost(), optimizer: sgd(), epochs: 1 });
+  const bytes = trained.toBytes();
+  const again = Model.fromBytes(Model.fromBytes(bytes).toBytes());
+  assert.equal(again.optimizer!.getState(), Model.fromBytes(bytes).optimizer!.getState());
+  await again.build(again.pendingShape!);
+  assert.equal(weights(again), weights(trained));
+  trained.dispose(); again.dispose();
+});
+
 test('save writes atomically and load refuses a corrupt file', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'argon-model-'));
   const model = new Model(net(), { seed: 1 });

@@ -221,7 +221,11 @@ export class Model {
   }
 
   private namedValues(): NamedValues[] {
-    if (this.pending) return [...this.pending.tensors].map(([name, t]) => ({ name, shape: t.shape, values: t.values }));
+    // A loaded, not yet built model still holds the file's tensors. The optimizer's slots among them
+    // are written again from this.optimizer (encodeModel), so they are left out here.
+    if (this.pending) {
+      return [...this.pending.tensors].filter(([name]) => !name.startsWith('optimizer/')).map(([name, t]) => ({ name, shape: t.shape, values: t.values }));
+    }
     if (!this.built) return [];
     return [...this.root.params(), ...this.root.states()].map((p) => ({ name: p.name, shape: [...p.value.shape], values: p.value.toArray() }));
   }
