@@ -19,7 +19,7 @@
 //
 // with B the batch size. Backend overheads (allocator slack, wasm memory growth) are not included.
 import { walkLayers } from './layers/build.ts';
-import { planConv, type ConvAlgorithm } from './ops/conv-plan.ts';
+import { planConv, type ConvAlgorithm, type ConvKernels } from './ops/conv-plan.ts';
 import type { Layer, LayerInfo } from './layers/layer.ts';
 import { sameShape, shapeString, sizeOf } from './shape.ts';
 import { bottleneckAdvice, stackedConvAdvice } from './summary-advice.ts';
@@ -32,12 +32,11 @@ export interface SummaryOptions {
   batchSize: number;
   /** Optimizer state values per trainable parameter (default 1: GradientDescentMomentum's velocity). */
   optimizerStateFactor?: number;
-  /** Whether the backend runs large convolutions without keeping their column matrix (default
-   *  true: the wasm CPU backend does; the webgl backend does not). */
-  columnFreeConv?: boolean;
-  /** Whether the backend has the Winograd kernels (default: as columnFreeConv; the wasm CPU
-   *  backend has both, the webgl backend neither). */
-  winogradConv?: boolean;
+  /** The convolution kernels the backend offers (conv-plan.ts convKernels), which decide each conv's
+   *  algorithm and so whether it keeps a column matrix. Default: the wasm CPU backend's (column-free,
+   *  Winograd, direct weight gradient); the webgl backend has only the column-free kernels, and
+   *  prefers them at every size. */
+  kernels?: ConvKernels;
 }
 
 export interface SummaryRow extends LayerInfo {
@@ -108,7 +107,7 @@ function outputValues(r: LayerInfo): number {
 /** The planner's algorithms for a convolution row at this batch size: training runs the forward
  *  pass and both gradients (but no input gradient for the first layer with parameters, which reads
  *  the network's input), inference the forward pass only. */
-function convAlgorithms(r: LayerInfo, batchSize: number, first: boolean, kernels: { columnFree: boolean; winograd: boolean }): SummaryRow['algorithm'] {
+function convAlgorithms(r: LayerInfo, batchSize: number, first: boolean, kernels: ConvKernels): SummaryRow['algorithm'] {
   if (!r.conv) return undefined;
   const g = { ...r.conv.geometry, batch: batchSize };
   return {
@@ -134,8 +133,7 @@ export function summarize(root: Layer, opts: SummaryOptions): Summary {
     throw new Error(`summary: the model was built for input ${shapeString(root.inShape)}, not ${shapeString(inputShape)}`);
   }
   const infos = root.info();
-  const columnFree = opts.columnFreeConv ?? true;
-  const kernels = { columnFree, winograd: opts.winogradConv ?? columnFree, direct: columnFree };
+  const kernels = opts.kernels ?? { columnFree: true, winograd: true, direct: true };
   const firstParams = infos.findIndex((r) => r.params > 0);
   const rows: SummaryRow[] = infos.map((r, i) => ({
     ...r, memory: FLOAT_BYTES * batchSize * outputValues(r), algorithm: convAlgorithms(r, batchSize, i === firstParams, kernels),

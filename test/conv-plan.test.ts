@@ -37,9 +37,15 @@ test('planner: Winograd for the course nets\' wide 3×3 layers, never where it d
   assert.is(planConv(geom([64, 16, 16, 32], [3, 3], { pad: 1, stride: 2 }), 64, all, train).algorithm, 'im2col');
   assert.is(planConv(geom([64, 16, 16, 32], [5, 5], { pad: 2 }), 64, all, train).algorithm, 'column-free');
   assert.is(planConv(geom([64, 16, 16, 32], [1, 1], {}), 64, all, train).algorithm, 'pointwise');
-  // Without the kernels (the webgl backend), the choice falls back; forcing applies only where it can.
+  // Without the kernels, the choice falls back; forcing applies only where it can.
   const none = { columnFree: false, winograd: false };
   assert.is(planConv(geom([32, 32, 32, 128], [3, 3], { pad: 2, dilation: 2 }), 64, none, train).algorithm, 'im2col');
+  // A backend whose column-free kernels are its fastest at every size (webgl's implicit GEMM) gets
+  // them for small layers too; a 1×1 stride-1 conv stays a plain GEMM.
+  const gpu = { columnFree: true, winograd: false, preferColumnFree: true };
+  assert.is(planConv(geom([64, 16, 16, 32], [3, 3], { pad: 1, stride: 2 }), 64, gpu, train).algorithm, 'column-free');
+  assert.is(planConv(geom([1, 28, 28, 8], [3, 3], { pad: 1 }), 8, gpu, first).algorithm, 'column-free');
+  assert.is(planConv(geom([64, 16, 16, 32], [1, 1], {}), 64, gpu, train).algorithm, 'pointwise');
   assert.is(withConvAlgorithm('winograd', () => planConv(geom([3, 9, 9, 1], [3, 3], {}), 2, all, train).algorithm), 'winograd');
   assert.is(withConvAlgorithm('winograd', () => planConv(geom([3, 9, 9, 1], [3, 3], { stride: 2 }), 2, all, train).algorithm), 'im2col');
 });

@@ -53,15 +53,15 @@ test('memory: params + grads + optimizer state + batch × (input + outputs + wor
   assert.is(s.memory.total, 3256);
   const adam = summarize(tiny(), { inputShape: [1, 4, 4], batchSize: 4, optimizerStateFactor: 2 });
   assert.is(adam.memory.total - s.memory.total, f32 * 48);
-  // A backend without the column-free kernels (webgl) keeps the im2col columns C·R·S·P.
-  const columns = summarize(tiny(), { inputShape: [1, 4, 4], batchSize: 4, columnFreeConv: false });
+  // A backend without the column-free kernels keeps the im2col columns C·R·S·P.
+  const columns = summarize(tiny(), { inputShape: [1, 4, 4], batchSize: 4, kernels: { columnFree: false, winograd: false } });
   assert.is(columns.rows[0].algorithm?.train, 'im2col');
   assert.is(columns.memory.workspace - s.memory.workspace, f32 * B * 1 * 9 * 16);
 });
 
 test('CNN-1 at batch 128: 52,064 parameters and 578.6 MiB, counted by hand', () => {
-  // Where the backend keeps every column matrix (the webgl backend; the course's own counting).
-  const s = summarize(configured(models.cnn1(), [3, 64, 64]), { inputShape: [3, 64, 64], batchSize: 128, columnFreeConv: false });
+  // Where the backend keeps every column matrix (the course's own counting).
+  const s = summarize(configured(models.cnn1(), [3, 64, 64]), { inputShape: [3, 64, 64], batchSize: 128, kernels: { columnFree: false, winograd: false } });
   const outputs = 3 * 4096 + 2 * 32 * 4096 + 32 * 1024 + 2 * 64 * 1024 + 64 * 256 + 2 * 2;
   const argmax = 32 * 1024 + 64 * 256;
   const columns = 27 * 4096 + 288 * 1024;

@@ -17,6 +17,7 @@ import { Random } from '../random.ts';
 import { sameShape, shapeString, sizeOf } from '../shape.ts';
 import { formatSummary, summarize, type Summary } from '../summary.ts';
 import { Tensor, keep, tidy } from '../tensor.ts';
+import { convKernels } from '../ops/conv-plan.ts';
 import { checkEvalArgs, checkEvaluateArgs, checkFitArgs, checkLoadOptions, checkModelArgs, checkOutputsArgs, checkPath, checkSummaryArgs } from './check-args.ts';
 import { forwardRecorded } from './forward.ts';
 import { batchToRows, checkRows, rowsToBatch } from './inputs.ts';
@@ -196,8 +197,8 @@ export class Model {
       throw new Error(`summary: the model was built for input ${shapeString(this.root.inShape)}, not ${shapeString(opts.inputShape)}`);
     }
     // A built model knows whether its backend runs large convolutions without column matrices.
-    const columnFreeConv = this.backendInstance ? this.backendInstance.has('convWeightGrad') : undefined;
-    const s = summarize(this.root, { inputShape: opts.inputShape, batchSize: opts.batchSize, columnFreeConv });
+    const kernels = this.backendInstance ? convKernels(this.backendInstance) : undefined;
+    const s = summarize(this.root, { inputShape: opts.inputShape, batchSize: opts.batchSize, kernels });
     if (opts.print !== false) console.log(formatSummary(s));
     return s;
   }
