@@ -8,6 +8,20 @@ import { collect, jpg, png, tempDir, throwsWith, write } from './data-fixtures.t
 
 const { dir, cleanup } = tempDir('folder');
 
+test('ImageFolder: a class folder with no images still counts as a class (in the middle or last)', async () => {
+  for (const empty of ['b', 'c']) {
+    const root = join(dir, `with-empty-${empty}`);
+    for (const cls of ['a', 'b', 'c']) mkdirSync(join(root, cls), { recursive: true });
+    for (const cls of ['a', 'b', 'c'].filter((c) => c !== empty)) write(join(root, cls), 'x.png', png(4, 4, 3, () => 50));
+    const f = new ImageFolder(root, { inputShape: [3, 4, 4], batchSize: 2, cache: false });
+    const [b] = await collect(f);
+    assert.equal(f.classNames, ['a', 'b', 'c']);
+    assert.is(f.nclass, 3, `empty folder ${empty}`);
+    assert.equal(Array.from(b.labels), empty === 'b' ? [0, 2] : [0, 1]);
+    await throwsWith(() => new ImageFolder(root, { inputShape: [3, 4, 4], batchSize: 2, cache: false, nclass: 5 }).load(), 'nclass 5 disagrees with the 3 class names');
+  }
+});
+
 test('ImageFolder: sorted subfolders are the classes, files sorted within, other files ignored', async () => {
   const root = join(dir, 'classes');
   for (const cls of ['dog', 'cat', 'Zebra']) mkdirSync(join(root, cls), { recursive: true });

@@ -202,8 +202,13 @@ export abstract class ImageDataset implements DataIterator {
     this.classNames = listing.classNames;
     const entries = this.opts.limit === undefined ? listing.entries : listing.entries.slice(0, this.opts.limit);
     if (entries.length === 0) throw new Error(`${this.owner}: the data set is empty (no images listed)`);
-    // Labels are checked before anything is decoded; the class count comes from them or the option.
-    const nclass = checkEntryLabels(entries, this.opts.nclass ?? this.opts.classNames?.length, this.owner);
+    // Labels are checked before anything is decoded. The class count is the option's, else the class
+    // names' (folders, a named manifest: a class with no images here still counts), else the labels'.
+    const names = this.opts.classNames ?? listing.classNames;
+    if (names !== undefined && this.opts.nclass !== undefined && this.opts.nclass !== names.length) {
+      throw new Error(`${this.owner}: nclass ${this.opts.nclass} disagrees with the ${names.length} class names (${names.slice(0, 8).join(', ')}${names.length > 8 ? ', …' : ''})`);
+    }
+    const nclass = checkEntryLabels(entries, this.opts.nclass ?? names?.length, this.owner);
     const variant = `${listing.variant}${this.opts.limit === undefined ? '' : `-n${this.opts.limit}`}`;
     const cache = await this.readOrDecode(listing, entries, variant);
     const n = cache.labels.length;
