@@ -145,7 +145,7 @@ test('class folders: a test folder maps its folders by the training names', asyn
   }
 });
 
-test('default recipe: Softmax heads for more than 2 classes; 2 classes and the course recipe keep Logistic', () => {
+test('default recipe: Softmax heads for more than 2 classes; 2 classes and the course recipe keep Logistic', async () => {
   for (const name of ['fcnn1', 'fcnn2', 'fcnn3', 'cnn1', 'cnn2'] as const) {
     assert.ok(modelNames.includes(name));
     const opts = { inputShape: [1, 28, 28] };
@@ -156,6 +156,8 @@ test('default recipe: Softmax heads for more than 2 classes; 2 classes and the c
   assert.is(head(models.resnet18({ nclass: 10, inputShape: [3, 32, 32] })), 'Softmax');
   assert.is(costFor(models.cnn1({ nclass: 10, inputShape: [1, 28, 28] })).costfunc.type, 'CrossEntropyMulti');
   assert.is(costFor(models.cnn1({ nclass: 2 })).costfunc.type, 'CrossEntropyBinary');
+  assert.is(costFor(models.fcn({ nclass: 11, inputShape: [1, 28, 28] })).costfunc.type, 'PixelwiseCrossEntropy');
+  await throwsWith(() => costFor([new Affine(1)]), 'costFor: the network ends in no activation', 'MeanSquared');
 });
 
 test.run();

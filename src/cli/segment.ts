@@ -86,7 +86,8 @@ export interface SegmentationSettings { task: 'segmentation'; batchSize: number;
 
 export async function trainSegmentation(o: SegmentationOptions): Promise<SegmentationResult> {
   const settings: SegmentationSettings = { task: 'segmentation', batchSize: o.batchSize, lr: o.lr, seed: o.seed, limit: o.limit, width: o.width };
-  // The folder is locked before anything slow happens (run-folder.ts); a new run replaces an earlier one.
+  // The folder is locked before any data is decoded (run-folder.ts; a resumed run reads its checkpoint
+  // first, as in train.ts); a new run replaces an earlier one.
   let model: Model | null = null;
   let folder: RunFolder | null = null;
   try {

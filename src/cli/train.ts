@@ -96,7 +96,9 @@ export async function train(args: Parsed): Promise<void> {
   // A backend that cannot start says so before any data is read.
   else if (backend) await getBackend(backend);
 
-  // The folder is locked before anything slow (reading a checkpoint, decoding images) happens.
+  // The folder is locked before any image is decoded. A resumed run reads its checkpoint first (the
+  // lock needs it to check the history); files are replaced atomically, so a run writing there
+  // meanwhile cannot leave it half-read, and the lock then refuses to share the folder.
   let model: Model | null = null;
   let folder: RunFolder | null = null;
   try {

@@ -1,11 +1,12 @@
 // The cost that goes with a network's output activation, neon's pairs whose fused gradient is
-// exactly y − t: CrossEntropyMulti after Softmax, CrossEntropyBinary after Logistic. The course's
+// exactly y − t: CrossEntropyMulti after Softmax, CrossEntropyBinary after Logistic,
+// PixelwiseCrossEntropy after PixelwiseSoftmax. The course's
 // networks pick their head by class count and recipe (options.ts headActivation), so a caller
 // that builds one by name asks here instead of repeating that rule.
 import { Chain } from '../layers/container.ts';
 import type { Layer } from '../layers/layer.ts';
 import { Activation } from '../layers/transform.ts';
-import { CrossEntropyBinary, CrossEntropyMulti, GeneralizedCost } from '../nn/costs.ts';
+import { CrossEntropyBinary, CrossEntropyMulti, GeneralizedCost, PixelwiseCrossEntropy } from '../nn/costs.ts';
 
 /** The type of a network's output activation ('Softmax', 'Logistic', …), or null without one. */
 export function headType(layers: Layer | readonly Layer[]): string | null {
@@ -15,7 +16,14 @@ export function headType(layers: Layer | readonly Layer[]): string | null {
   return null;
 }
 
-/** CrossEntropyMulti for a Softmax head, else CrossEntropyBinary (the course's Logistic heads). */
+/** The cross-entropy that matches a classifier's head; any other head (none, Rectlin, …) has no
+ *  implied cost, and the error says to choose one (MeanSquared or L1 for real-valued outputs). */
 export function costFor(layers: Layer | readonly Layer[]): GeneralizedCost {
-  return new GeneralizedCost({ costfunc: headType(layers) === 'Softmax' ? new CrossEntropyMulti() : new CrossEntropyBinary() });
+  const head = headType(layers);
+  if (head === 'Softmax') return new GeneralizedCost({ costfunc: new CrossEntropyMulti() });
+  if (head === 'Logistic') return new GeneralizedCost({ costfunc: new CrossEntropyBinary() });
+  if (head === 'PixelwiseSoftmax') return new GeneralizedCost({ costfunc: new PixelwiseCrossEntropy() });
+  throw new Error(`costFor: the network ends in ${head === null ? 'no activation' : `a ${head} activation`}, which implies no cost: ` +
+    'a classifier ends in Softmax, Logistic or PixelwiseSoftmax; for real-valued outputs pass a cost yourself, e.g. ' +
+    'new GeneralizedCost({ costfunc: new MeanSquared() }) or new L1()');
 }
