@@ -128,6 +128,19 @@ test('TargetArrayIterator: real targets [...tshape, n], nclass 0, errors', async
     /target value NaN of sample 1 is not finite/);
 });
 
+test('row iterators: an evaluation set smaller than the batch is one partial batch; options are checked', async () => {
+  const X = Float32Array.from([1, 2, 3, 4, 5, 6]);
+  const small = new TargetArrayIterator(X, Float32Array.from([1, 2, 3]), { lshape: [2], tshape: [1], batchSize: 8 });
+  const [only] = await collect(small);
+  assert.is(only.n, 3);
+  assert.throws(() => new TargetArrayIterator(X, Float32Array.from([1, 2, 3]), { lshape: [2], tshape: [1], batchSize: 8, shuffle: true }),
+    /shuffled \(training\) set needs/);
+  assert.throws(() => new LabelMapIterator(X, [0, 1, 0], { lshape: [2, 1], nclass: 2, batchSize: 1, ignore: 255 } as never),
+    /unknown option 'ignore'/);
+  assert.throws(() => new TargetArrayIterator(X, Float32Array.from([1, 2, 3]), { tshape: [1], batchSize: 1 } as never),
+    /option 'lshape' is required/);
+});
+
 test('PixelAccuracy and MeanIoU by hand: ignored positions and samples past `valid` are not counted', () => {
   // 2 classes, 2 positions, n = 3 samples, valid = 2: columns (p, j) = p·3 + j; j = 2 is padding.
   const y = [0.9, 0.2, 0.5, /* p1 */ 0.4, 0.3, 0.5, /* class 1 */ 0.1, 0.8, 0.5, 0.6, 0.7, 0.5];

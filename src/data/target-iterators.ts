@@ -9,6 +9,7 @@
 // seeded per-epoch order whose state a checkpoint saves (batching.ts EpochRng), as ArrayIterator.
 import type { Batch, DataIterator } from './iterator.ts';
 import { checkBatchSize, checkPositiveInt, checkShape, EpochRng, type IteratorState } from './batching.ts';
+import { checkArg, checkOptions, type FieldSpecs } from '../check.ts';
 
 interface RowOptions {
   /** Per-sample input shape, e.g. [1, 28, 28]. */
@@ -21,6 +22,17 @@ interface RowOptions {
 }
 
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** The options every row iterator takes, for checkOptions (plain-JS callers: misspelt or missing). */
+const ROW_FIELDS: FieldSpecs = {
+  lshape: { kind: 'shape', required: true }, batchSize: { kind: 'integer', min: 1, required: true }, shuffle: 'boolean', seed: 'integer',
+};
+
+/** Checks an iterator's options object against its fields (before anything reads it). */
+function checkRowOptions(owner: string, opts: unknown, fields: FieldSpecs): void {
+  checkArg(owner, 'the options (third argument)', opts, { kind: 'object', required: true, expect: '{ lshape, batchSize, … }' });
+  checkOptions(owner, opts, { ...ROW_FIELDS, ...fields });
+}
 
 /** Inputs, order, state and plain(); subclasses gather the targets of a batch. */
 abstract class RowIterator implements DataIterator {
@@ -42,7 +54,8 @@ abstract class RowIterator implements DataIterator {
         `(lshape [${opts.lshape.join(', ')}])`);
     }
     this.ndata = X.length / this.features;
-    checkBatchSize(opts.batchSize, this.ndata, owner);
+    // Only a shuffled (training) set needs a full batch; an evaluation set is scored in one partial batch.
+    checkBatchSize(opts.batchSize, this.ndata, owner, !(opts.shuffle ?? false));
     this.inputShape = [...opts.lshape];
     this.batchSize = opts.batchSize;
     this.nbatches = Math.ceil(this.ndata / opts.batchSize);
@@ -110,6 +123,7 @@ export class LabelMapIterator extends RowIterator {
   private readonly labelsAll: Int32Array | undefined;
 
   constructor(X: Float32Array | Uint8Array, readonly maps: ArrayLike<number>, opts: LabelMapIteratorOptions, owner = 'LabelMapIterator') {
+    checkRowOptions(owner, opts, { nclass: { kind: 'integer', min: 1, required: true }, mapShape: 'shape', ignoreLabel: 'integer', labels: 'any' });
     super(X, opts, owner);
     checkPositiveInt(opts.nclass, 'nclass', owner);
     this.mapShape = [...(opts.mapShape ?? opts.lshape.slice(1))];
@@ -167,6 +181,7 @@ export class TargetArrayIterator extends RowIterator {
 
   constructor(X: Float32Array | Uint8Array, T: Float32Array, opts: TargetArrayIteratorOptions) {
     const owner = 'TargetArrayIterator';
+    checkRowOptions(owner, opts, { tshape: { kind: 'shape', required: true } });
     super(X, opts, owner);
     checkShape(opts.tshape, 'tshape', owner);
     this.units = size(opts.tshape);

@@ -189,7 +189,13 @@ export async function createWebglBackend(opts: WebglBackendOptions = {}): Promis
     gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.FLOAT, texel);
     gl.bindFramebuffer(gl.FRAMEBUFFER, null);
   };
-  const rt = new GpuRuntime(gpu, info.maxTextureSize, finish);
+  const ownContext = !opts.context;
+  const release = (): void => {
+    if (fb) gl.deleteFramebuffer(fb);
+    // A context the caller passed in stays theirs.
+    if (ownContext) gl.getExtension('WEBGL_lose_context')?.loseContext();
+  };
+  const rt = new GpuRuntime(gpu, info.maxTextureSize, { finish, release });
   const backend = new WebglBackend(rt, info);
   try {
     selfTest(backend);

@@ -46,8 +46,11 @@ export class GpuRuntime {
   /** Per-shader call counts and milliseconds while profiling (see profile()), else null. */
   private times: Map<string, { calls: number; ms: number }> | null = null;
 
-  /** `finish(t)` waits until the GPU has drawn texture t (a one-texel read), for profiling. */
-  constructor(private readonly gpu: GpuInstance, readonly maxTextureSize: number, private readonly finish: (t: GpuTexture) => void = () => {}) {}
+  /** `hooks.finish(t)` waits until the GPU has drawn texture t (a one-texel read), for profiling;
+   *  `hooks.release()` frees what the backend made besides the kernels (its context, when it
+   *  created one), after destroy() has destroyed them. */
+  constructor(private readonly gpu: GpuInstance, readonly maxTextureSize: number,
+    private readonly hooks: { finish?: (t: GpuTexture) => void; release?: () => void } = {}) {}
 
   /** Starts (true) or stops (false) timing every kernel call: each call then waits for the GPU,
    *  which slows a pipeline down but shows where its time goes. Returns the times so far. */
@@ -131,7 +134,10 @@ export class GpuRuntime {
   destroy(): void {
     for (const k of this.kernels.values()) k.destroy();
     this.kernels.clear();
-    void this.gpu.destroy();
+    // gpu.js's destroy() loses the context only through kernels it still lists, and each kernel
+    // unlisted itself above: the release hook loses a context the backend created.
+    Promise.resolve(this.gpu.destroy()).catch(() => undefined);
+    this.hooks.release?.();
   }
 
   private call(shader: Shader, output: readonly [number, number], constants: Consts, args: readonly KernelArg[]): GpuTexture[] {
@@ -151,7 +157,7 @@ export class GpuRuntime {
     const t0 = this.times ? performance.now() : 0;
     const out = kernel(...args);
     if (this.times) {
-      this.finish(isTextureMap(out) ? out.result : out);
+      this.hooks.finish?.(isTextureMap(out) ? out.result : out);
       const entry = this.times.get(shader.name) ?? { calls: 0, ms: 0 };
       entry.calls++;
       entry.ms += performance.now() - t0;

@@ -110,16 +110,22 @@ export const batchNormTrain: WebglKernel<'batchNormTrain'> = (rt, args) => {
   const G = buf(args.gamma, C, 'batchNormTrain gamma'), B = buf(args.beta, C, 'batchNormTrain beta');
   const M = buf(args.mean, C, 'batchNormTrain mean'), S = buf(args.invStd, C, 'batchNormTrain invStd');
   const RM = buf(args.runMean, C, 'batchNormTrain runMean'), RV = buf(args.runVar, C, 'batchNormTrain runVar');
-  const mean = rowReduce(rt, SUM, C, inner, [X], 1 / inner);
-  const variance = rowReduce(rt, CENTERED_SQUARES, C, inner, [X, mean], 1 / inner);
-  const sl = rt.layout(C);
-  const [invStd, runMean, runVar] = rt.run(STATS, [sl.width, sl.height], { outS: sl.shift }, [mean, variance, RM, RV, rho, eps]);
-  variance.delete();
-  const coef = coefficients(rt, TRAIN_COEF, C, [mean, invStd, G, B]);
+  // Intermediate textures are deleted on an error; once stored, their buffers own them.
+  const made: GpuTexture[] = [];
+  const keep = <T extends GpuTexture | GpuTexture[]>(t: T): T => { made.push(...(Array.isArray(t) ? t : [t])); return t; };
+  let mean: GpuTexture, invStd: GpuTexture, runMean: GpuTexture, runVar: GpuTexture;
   try {
+    mean = keep(rowReduce(rt, SUM, C, inner, [X], 1 / inner));
+    const variance = keep(rowReduce(rt, CENTERED_SQUARES, C, inner, [X, mean], 1 / inner));
+    const sl = rt.layout(C);
+    [invStd, runMean, runVar] = keep(rt.run(STATS, [sl.width, sl.height], { outS: sl.shift }, [mean, variance, RM, RV, rho, eps]));
+    const coef = keep(coefficients(rt, TRAIN_COEF, C, [mean, invStd, G, B]));
     applyInto(rt, Y, NORM_APPLY, C, inner, [X, coef]);
-  } finally {
+    variance.delete();
     coef.delete();
+  } catch (e) {
+    for (const t of made) t.delete();
+    throw e;
   }
   storePrefix(rt, M, mean, C);
   storePrefix(rt, S, invStd, C);
