@@ -4,7 +4,7 @@
 // mean IoU on the 10,000 test images after every epoch, a progress bar, a locked run folder with a
 // checkpoint per epoch (run-folder.ts) and --resume — then a PNG strip of inputs, true masks and
 // predicted masks.
-import { checkBackendName, type BackendName } from '../backends/select.ts';
+import { checkBackendName, getBackend, setBackend, type BackendName } from '../backends/select.ts';
 import {
   FOREGROUND_THRESHOLD, SEGMENTATION_CLASSES, SegmentationIterator, loadFashionMnistSegmentation, type SegmentationData,
 } from '../data/segmentation.ts';
@@ -146,7 +146,8 @@ export async function trainSegmentation(o: SegmentationOptions): Promise<Segment
   }
 }
 
-const UNSUPPORTED = ['test', 'recipe', 'input', 'skip-bad'];
+/** argon train flags the segmentation task does not take (it refuses them rather than ignore them). */
+const UNSUPPORTED = ['test', 'recipe', 'input', 'skip-bad', 'classes', 'random-crop', 'flip', 'allow-outside', 'cache-dir', 'no-cache'];
 
 async function readSettings(dir: string): Promise<SegmentationSettings> {
   const fs = await import('node:fs/promises');
@@ -178,10 +179,14 @@ export async function segmentCommand(args: Parsed): Promise<void> {
   };
   const out = resume ?? (f.get('out') as string | undefined) ?? 'runs/fcn';
   const quiet = f.has('quiet');
+  const backend = f.has('backend') ? checkBackendName(f.get('backend') as string, '--backend') : undefined;
+  // As argon train: --threads sets the CPU backend's threads, and a backend that cannot start says so first.
+  if (f.has('threads')) await setBackend(backend ?? 'auto', { threads: f.get('threads') as number });
+  else if (backend) await getBackend(backend);
   const r = await trainSegmentation({
     ...settings,
     epochs: (f.get('epochs') as number | undefined) ?? d.epochs,
-    backend: f.has('backend') ? checkBackendName(f.get('backend') as string, '--backend') : undefined,
+    backend,
     out, resume: resume !== undefined, progress: !quiet,
     log: (line) => { if (!quiet) console.log(line); },
   });

@@ -1,6 +1,6 @@
 // Run-time checks of Model's entry points for plain-JS users (src/check.ts): a wrong or missing
 // argument is an error naming the method and the option before anything is built or trained.
-import { checkArg, checkOptions, checkRole, shown } from '../check.ts';
+import { checkArg, checkOptions, checkRole, shown, type FieldSpecs } from '../check.ts';
 import { Layer } from '../layers/index.ts';
 
 const BACKENDS = { kind: 'string', expect: "'cpu', 'gpu' or 'auto'" } as const;
@@ -86,6 +86,6 @@ export function checkPath(where: string, path: unknown): void {
   checkArg(where, 'the path', path, { kind: 'string', required: true, expect: "a file path (a string), e.g. 'runs/cnn1/model.argon'" });
 }
 
-export function checkLoadOptions(where: string, opts: unknown): void {
-  checkOptions(where, opts, { backend: BACKENDS, source: 'string', maxActivationValues: { kind: 'integer', min: 1 } });
+export function checkLoadOptions(where: string, opts: unknown, more: FieldSpecs = {}): void {
+  checkOptions(where, opts, { backend: BACKENDS, source: 'string', maxActivationValues: { kind: 'integer', min: 1 }, ...more });
 }

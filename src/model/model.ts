@@ -234,7 +234,7 @@ export class Model {
   /** The model file: topology, weights, running statistics, optimizer state, RNG state, history. */
   toBytes(): Uint8Array {
     return encodeModel({
-      name: this.name, seed: this.seed, root: this.root, inputShapeOrNull: this.shape, epoch: this.epoch,
+      name: this.name, seed: this.seed, root: this.root, inputShapeOrNull: this.shape ?? this.pendingShape, epoch: this.epoch,
       rngState: this.random.getState(), optimizer: this.optimizer, dataState: this.dataState, history: this.history,
       classNames: this.classNames, values: () => this.namedValues(),
     });
@@ -243,6 +243,7 @@ export class Model {
   /** Rebuilds a model from toBytes() output; it reloads with any batch size. A truncated or corrupt
    *  file is an error, never a half-loaded model. */
   static fromBytes(bytes: Uint8Array, opts: LoadOptions & { source?: string } = {}): Model {
+    checkLoadOptions('Model.fromBytes', opts);
     const d = decodeModel(bytes, opts.source);
     const m = new Model(d.root, { seed: d.header.seed, name: d.header.name, backend: opts.backend });
     m.random.setState(d.header.rng);
@@ -263,6 +264,7 @@ export class Model {
 
   /** A model from ONNX bytes (src/onnx/import.ts); like fromBytes, its weights are uploaded at build. */
   static fromOnnx(bytes: Uint8Array, opts: OnnxImportOptions & LoadOptions & { seed?: number } = {}): Model {
+    checkLoadOptions('Model.fromOnnx', opts, { inputShape: 'shape', name: 'string', seed: 'integer' });
     const r = importOnnx(bytes, opts);
     const m = new Model(r.root, { name: r.name, backend: opts.backend, seed: opts.seed });
     m.pending = { tensors: r.tensors, source: 'ONNX model', inputField: "the graph input's shape", maxActivationValues: opts.maxActivationValues };

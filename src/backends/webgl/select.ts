@@ -1,7 +1,7 @@
 // The GPU half of backend selection (src/backends/select.ts asks here): the shared webgl backend,
 // and what 'auto' picks. 'auto' takes the GPU only in a browser (page or worker) whose WebGL2
-// renders float32 textures on real hardware: a software renderer is hundreds of times slower than
-// the wasm kernels, and Node has no GPU unless the user opts into headless-gl with 'gpu'.
+// renders float32 textures on real hardware: a software renderer is many times slower than the
+// wasm kernels, and Node has no WebGL2 at all (backend.ts says why when 'gpu' is asked for there).
 import type { Backend } from '../backend.ts';
 import { inNode, probeWebGL } from './context.ts';
 
@@ -31,7 +31,7 @@ export interface AutoChoice { name: 'cpu' | 'gpu'; reason: string }
 
 /** What 'auto' resolves to here, and why. Probes WebGL2 without loading gpu.js. */
 export function autoChoice(): AutoChoice {
-  if (inNode()) return { name: 'cpu', reason: "Node has no browser GPU ('gpu' opts into headless-gl)" };
+  if (inNode()) return { name: 'cpu', reason: 'Node has no WebGL2 (the GPU path runs in browsers)' };
   const p = probeWebGL();
   if (!p.webgl2 || p.problem) return { name: 'cpu', reason: p.problem ?? 'WebGL2 is not available' };
   if (p.software) return { name: 'cpu', reason: `the WebGL renderer is a software rasteriser (${p.renderer})` };
