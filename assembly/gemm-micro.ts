@@ -72,7 +72,6 @@ function writeEdge(tile: usize, c: usize, ldcBytes: usize, alpha: f32, beta: f32
   }
 }
 
-
 /** The full MR×NR tile C = Apanel·Bpanel over kc steps, stored without scaling (alpha 1, beta 0):
  *  for callers that always pass whole panels (winograd-conv.ts pads its products to them). */
 export function microKernelFull(kc: i32, ap: usize, bp: usize, c: usize, ldcBytes: usize): void {

@@ -13,8 +13,6 @@ export interface TrainingPlan {
   optimizer(lr: number, epochs: number): Optimizer;
 }
 
-
-
 /** What `--recipe default` changes in training (beside the network changes). */
 export const TRAINING_CHANGES: readonly string[] = [
   'learning rate divided by 10 at 60 % and again at 85 % of the epochs (Schedule): the course keeps 0.01 throughout, ' +

@@ -114,7 +114,6 @@ export class Convolution extends WindowedParamLayer {
     return [{
       name: this.name, type: this.type, inShape: this.inShape, outShape: this.outShape,
       params, states: 0, macs: params * p, workspace: pointwise ? 0 : c * vol * p,
-      ...(pointwise ? {} : { columns: { rows: c * vol, positions: p, k: this.nout } }),
       conv: { geometry, k: this.nout },
     }];
   }

@@ -74,9 +74,6 @@ export interface LayerInfo {
   /** Extra float values per sample the forward keeps for backward besides the output
    *  (im2col columns, argmax, masks); the memory estimate adds them. */
   workspace: number;
-  /** A convolution's column matrix (its workspace): rows C·T·R·S, output positions per sample and
-   *  output channels, so summary() can tell whether a backend with column-free kernels keeps it. */
-  columns?: { rows: number; positions: number; k: number };
   /** A convolution's geometry at batch 1 and its filter count, so summary() can name the algorithm
    *  the planner picks at a batch size (ops/conv-plan.ts). */
   conv?: { geometry: WindowGeometry; k: number };

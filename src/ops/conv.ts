@@ -15,8 +15,6 @@ import { backendOf, expectRank } from './util.ts';
 
 export type ConvOptions = WindowOptions;
 
-export { columnFreePays } from './conv-plan.ts';
-
 /** Runs fn with every conv taking the column-free path where the backend has it, whatever the
  *  sizes (tests use it to hold that path to the same checks as the other on small shapes). */
 export function withColumnFreeConv<T>(fn: () => T): T {

@@ -27,7 +27,6 @@ export function historySvg(history: History, title = 'Training curves'): string 
   return lineChartSvg(historySeries(history), { title, xLabel: 'epoch', yLabel: 'cost / metric' });
 }
 
-
 async function writeAtomic(file: string, text: string): Promise<void> {
   const fs = await nodeFs('historyPlot');
   const tmp = `${file}.tmp-${Date.now()}-${Math.random().toString(36).slice(2)}`;
