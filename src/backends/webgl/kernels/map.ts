@@ -56,7 +56,7 @@ ${op.inputs.map((n) => `  vec4 v${n} = ld_${n}(t);`).join('\n')}
  *  or packed intermediate textures. */
 export function runMap(rt: GpuRuntime, op: MapOp, out: WebglBuffer, n: number, inputs: readonly (WebglBuffer | GpuTexture)[], scalars: readonly number[] = []): void {
   const partial = n < out.size ? 1 : 0;
-  // Without a tail to keep, `old` is never read: any texture will do.
+  // Without a tail to keep, `old` is never read, so whichever texture is passed will do.
   const old = partial || inputs.length === 0 ? rt.texture(out) : inputs[0];
   rt.into(out, mapShader(op), partial ? { n, partial } : { partial }, [...inputs, old, ...scalars]);
 }
