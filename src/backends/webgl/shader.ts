@@ -92,3 +92,24 @@ float at_${name}(int i) { return ld_${name}(i >> 2)[i & 3]; }`;
 
 /** The texel index of the output texel (x, y) in the packed layout whose shift is `outS`. */
 export const OUT_TEXEL = 'int t = (y << constants_outS) + x;';
+
+/** A generator of shaders memoized by key. The runtime caches compiled kernels by shader identity
+ *  (runtime.ts), so a generator must hand back the same object for the same key or it compiles anew. */
+export function shaderFamily<K>(make: (key: K) => Shader): (key: K) => Shader {
+  const made = new Map<K, Shader>();
+  return (key) => {
+    let s = made.get(key);
+    if (!s) made.set(key, s = make(key));
+    return s;
+  };
+}
+
+/** 0 … n−1, for unrolling per-row or per-target GLSL. */
+export const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+
+/** Declares the T accumulators acc0 … acc(T−1) of a block kernel. */
+export const accumulators = (T: number): string => range(T).map((r) => `vec4 acc${r} = vec4(0.0);`).join(' ');
+
+/** Ends a block kernel: targets 1 … T−1 through the globals argonT1…, target 0 as the result. */
+export const returnAccumulators = (T: number): string =>
+  `${range(T - 1).map((r) => `argonT${r + 1} = acc${r + 1};`).join(' ')}\n  return acc0;`;

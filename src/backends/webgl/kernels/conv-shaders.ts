@@ -15,12 +15,8 @@
 //   1 texel of dy and T/4 texels of the repacked weights WI ([K·taps, C] in channel quads).
 // Each block's T rows go to T render targets; gather.ts puts them in place and, for an inference
 // forward, applies the folded BatchNorm or bias and Rectlin.
-import { flatReader, type Shader } from '../shader.ts';
+import { accumulators, flatReader, OUT_TEXEL, range, returnAccumulators, shaderFamily, type Shader } from '../shader.ts';
 import { WINDOW_GLSL } from './window-glsl.ts';
-
-const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
-const accDecl = (T: number): string => range(T).map((r) => `vec4 acc${r} = vec4(0.0);`).join(' ');
-const accOut = (T: number): string => `${range(T - 1).map((r) => `argonT${r + 1} = acc${r + 1};`).join(' ')}\n  return acc0;`;
 
 /** T rank-1 updates acc_r += v · w_{r/4}[r % 4] (w0, w1: weight texels of 4 channels each). */
 const rank1 = (T: number, v: string): string => range(T).map((r) => `acc${r} += ${v} * w${r >> 2}[${r & 3}];`).join(' ');
@@ -31,7 +27,7 @@ export const PACK_WT: Shader = {
   textures: ['w'],
   glsl: () => `${flatReader('w')}
 vec4 argonMain(int x, int y) {
-  int t = (y << constants_outS) + x;
+  ${OUT_TEXEL}
   int j = t / constants_KQ4;
   int k0 = 4 * (t - j * constants_KQ4);
   vec4 v = vec4(0.0);
@@ -46,7 +42,7 @@ export const PACK_WI: Shader = {
   textures: ['w'],
   glsl: () => `${flatReader('w')}
 vec4 argonMain(int x, int y) {
-  int t = (y << constants_outS) + x;
+  ${OUT_TEXEL}
   int idx = t / constants_CQ4;
   int c0 = 4 * (t - idx * constants_CQ4);
   int k = idx / constants_taps;
@@ -57,52 +53,70 @@ vec4 argonMain(int x, int y) {
 }`,
 };
 
-const cache = new Map<string, Shader>();
-function cached(key: string, make: () => Shader): Shader {
-  let s = cache.get(key);
-  if (!s) cache.set(key, s = make());
-  return s;
+/** The forward and the input gradient are one GEMM over a window: a block is T rows (output
+ *  channels; input channels) × 4 batch items at one place (an output position; an input cell); per
+ *  place `tap` links to (tapSource; tapTarget) and per step along the reduction (input channels;
+ *  output channels) it reads 1 texel of `src` and T/4 texels of the repacked weights. */
+interface WindowGemm {
+  name: string;
+  /** The source tensor and the repacked weights (texture names). */
+  src: string; weights: string;
+  /** Constants: row blocks, places × batch quads, weight texels per tap row, reduction depth. */
+  blocks: string; placeQuads: string; quads: string; depth: string;
+  /** GLSL: a place's coordinates from its index; the source place a tap links to (−1: none);
+   *  the source stride between reduction steps. */
+  split: string; tap: string; srcStep: string;
 }
 
-export function convForwardCore(T: number): Shader {
-  return cached(`fwd${T}`, () => ({
-    name: `convForward${T}`,
-    textures: ['x', 'wt'],
-    targets: T,
-    glsl: () => `${flatReader('x')}${flatReader('wt')}${WINDOW_GLSL}
+function windowGemmSource(g: WindowGemm, T: number): string {
+  return `${flatReader(g.src)}${flatReader(g.weights)}${WINDOW_GLSL}
 vec4 argonMain(int x, int y) {
   int id = (y << constants_outS) + x;
-  if (id >= constants_KB * constants_PNQ) return vec4(0.0);
-  int kb = id / constants_PNQ;
-  int rem = id - kb * constants_PNQ;
-  int pos = rem / constants_NQ;
-  int nq = rem - pos * constants_NQ;
-  ivec3 o = splitOut(pos);
-  ${accDecl(T)}
+  if (id >= constants_${g.blocks} * constants_${g.placeQuads}) return vec4(0.0);
+  int blk = id / constants_${g.placeQuads};
+  int rem = id - blk * constants_${g.placeQuads};
+  int place = rem / constants_NQ;
+  int nq = rem - place * constants_NQ;
+  ivec3 here = ${g.split}(place);
+  ${accumulators(T)}
   for (int t = 0; t < constants_T; t++) for (int r = 0; r < constants_R; r++) for (int s = 0; s < constants_S; s++) {
-    int cell = tapSource(o, ivec3(t, r, s));
-    if (cell < 0) continue;
-    int xi = cell * constants_NQ + nq;
-    int wi = ((t * constants_R + r) * constants_S + s) * constants_KQ4 + kb * ${T / 4};
-    for (int c = 0; c < constants_C; c++) {
-      vec4 v = ld_x(xi);
-      ${range(T / 4).map((h) => `vec4 w${h} = ld_wt(wi + ${h});`).join(' ')}
+    int linked = ${g.tap}(here, ivec3(t, r, s));
+    if (linked < 0) continue;
+    int vi = linked * constants_NQ + nq;
+    int wi = ((t * constants_R + r) * constants_S + s) * constants_${g.quads} + blk * ${T / 4};
+    for (int d = 0; d < constants_${g.depth}; d++) {
+      vec4 v = ld_${g.src}(vi);
+      ${range(T / 4).map((h) => `vec4 w${h} = ld_${g.weights}(wi + ${h});`).join(' ')}
       ${rank1(T, 'v')}
-      xi += constants_cells * constants_NQ;
-      wi += constants_taps * constants_KQ4;
+      vi += ${g.srcStep};
+      wi += constants_taps * constants_${g.quads};
     }
   }
-  ${accOut(T)}
-}`,
-  }));
+  ${returnAccumulators(T)}
+}`;
 }
 
-export function convWeightGradCore(T: number): Shader {
-  return cached(`dw${T}`, () => ({
-    name: `convWeightGrad${T}`,
-    textures: ['x', 'dy'],
-    targets: T,
-    glsl: () => `${flatReader('x')}${flatReader('dy')}${WINDOW_GLSL}
+const FORWARD: WindowGemm = {
+  name: 'convForward', src: 'x', weights: 'wt', blocks: 'KB', placeQuads: 'PNQ', quads: 'KQ4', depth: 'C',
+  split: 'splitOut', tap: 'tapSource', srcStep: 'constants_cells * constants_NQ',
+};
+const INPUT_GRAD: WindowGemm = {
+  name: 'convInputGrad', src: 'dy', weights: 'wi', blocks: 'CB', placeQuads: 'CNQ', quads: 'CQ4', depth: 'K',
+  split: 'splitIn', tap: 'tapTarget', srcStep: 'constants_P * constants_NQ',
+};
+
+const windowGemmShader = (g: WindowGemm): ((T: number) => Shader) => shaderFamily((T: number): Shader => ({
+  name: `${g.name}${T}`, textures: [g.src, g.weights], targets: T, glsl: () => windowGemmSource(g, T),
+}));
+
+export const convForwardCore = windowGemmShader(FORWARD);
+export const convInputGradCore = windowGemmShader(INPUT_GRAD);
+
+export const convWeightGradCore = shaderFamily((T: number): Shader => ({
+  name: `convWeightGrad${T}`,
+  textures: ['x', 'dy'],
+  targets: T,
+  glsl: () => `${flatReader('x')}${flatReader('dy')}${WINDOW_GLSL}
 vec4 argonMain(int x, int y) {
   int id = (y << constants_outS) + x;
   if (id >= constants_SB * constants_SL) return vec4(0.0);
@@ -119,7 +133,7 @@ vec4 argonMain(int x, int y) {
   int p1 = min(p0 + constants_PL, constants_P);
   ivec3 o = splitOut(p0);
   int rowStep = constants_P * constants_NQ;
-  ${accDecl(T)}
+  ${accumulators(T)}
   for (int pos = p0; pos < p1; pos++) {
     ivec4 cell = ivec4(ok.x ? tapSource(o, tap0) : -1, ok.y ? tapSource(o, tap1) : -1, ok.z ? tapSource(o, tap2) : -1, ok.w ? tapSource(o, tap3) : -1);
     ivec4 xb = (ch * constants_cells + cell) * constants_NQ;
@@ -132,40 +146,6 @@ vec4 argonMain(int x, int y) {
     o.z++;
     if (o.z == constants_OW) { o.z = 0; o.y++; if (o.y == constants_OH) { o.y = 0; o.x++; } }
   }
-  ${accOut(T)}
+  ${returnAccumulators(T)}
 }`,
-  }));
-}
-
-export function convInputGradCore(T: number): Shader {
-  return cached(`dx${T}`, () => ({
-    name: `convInputGrad${T}`,
-    textures: ['dy', 'wi'],
-    targets: T,
-    glsl: () => `${flatReader('dy')}${flatReader('wi')}${WINDOW_GLSL}
-vec4 argonMain(int x, int y) {
-  int id = (y << constants_outS) + x;
-  if (id >= constants_CB * constants_CNQ) return vec4(0.0);
-  int cb = id / constants_CNQ;
-  int rem = id - cb * constants_CNQ;
-  int ci = rem / constants_NQ;
-  int nq = rem - ci * constants_NQ;
-  ivec3 ic = splitIn(ci);
-  ${accDecl(T)}
-  for (int t = 0; t < constants_T; t++) for (int r = 0; r < constants_R; r++) for (int s = 0; s < constants_S; s++) {
-    int pos = tapTarget(ic, ivec3(t, r, s));
-    if (pos < 0) continue;
-    int di = pos * constants_NQ + nq;
-    int wi = ((t * constants_R + r) * constants_S + s) * constants_CQ4 + cb * ${T / 4};
-    for (int k = 0; k < constants_K; k++) {
-      vec4 v = ld_dy(di);
-      ${range(T / 4).map((h) => `vec4 w${h} = ld_wi(wi + ${h});`).join(' ')}
-      ${rank1(T, 'v')}
-      di += constants_P * constants_NQ;
-      wi += constants_taps * constants_CQ4;
-    }
-  }
-  ${accOut(T)}
-}`,
-  }));
-}
+}));

@@ -6,9 +6,7 @@
 //
 // Output row `row`, texel-column q (values 4q…4q+3 of the row) of slice z lives in target row % T
 // at block id z·SB + ⌊row / T⌋·RQ + q of the blocked grid (pow-2 width: the constant gridS).
-import { flatReader, OUT_TEXEL, type Shader } from '../shader.ts';
-
-const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+import { flatReader, OUT_TEXEL, range, shaderFamily, type Shader } from '../shader.ts';
 
 export interface GatherConstants {
   /** Output rows and values per row. */
@@ -20,18 +18,13 @@ export interface GatherConstants {
   useC: number; scl: number; shf: number; relu: number;
 }
 
-const shaders = new Map<number, Shader>();
-
 /** The gather pass for T targets. Its textures: r0…r(T−1), c, scale, shift; scalars alpha, beta,
  *  slope. */
-export function gatherShader(T: number): Shader {
-  let s = shaders.get(T);
-  if (s) return s;
-  s = {
-    name: `gather${T}`,
-    textures: [...range(T).map((r) => `r${r}`), 'c', 'scale', 'shift'],
-    scalars: ['alpha', 'beta', 'slope'],
-    glsl: (c) => `${flatReader('c')}${flatReader('scale')}${flatReader('shift')}
+export const gatherShader = shaderFamily((T: number): Shader => ({
+  name: `gather${T}`,
+  textures: [...range(T).map((r) => `r${r}`), 'c', 'scale', 'shift'],
+  scalars: ['alpha', 'beta', 'slope'],
+  glsl: (c) => `${flatReader('c')}${flatReader('scale')}${flatReader('shift')}
 vec4 target(int r, int id) {
   ivec2 p = ivec2(id & ((1 << constants_gridS) - 1), id >> constants_gridS);
 ${range(T - 1).map((r) => `  if (r == ${r}) return texelFetch(user_r${r}, p, 0);`).join('\n')}
@@ -68,7 +61,4 @@ vec4 argonMain(int x, int y, float alpha, float beta, float slope) {
   ${c.scl || c.shf || c.relu ? 'for (int l = 0; l < 4; l++) v[l] = finish(v[l], rows[l], slope);' : ''}
   return v;
 }`,
-  };
-  shaders.set(T, s);
-  return s;
-}
+}));

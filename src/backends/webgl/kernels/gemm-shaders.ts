@@ -17,7 +17,7 @@
 // Blocks and k-slices are numbered into one flat grid of texels (pow-2 width, layout.ts):
 // id = (slice·GH + blockRow)·GW + blockCol; long sums over few blocks are cut into S slices that
 // the epilogue adds, so a GPU keeps many threads busy on weight gradients.
-import { flatReader, OUT_TEXEL, type Shader } from '../shader.ts';
+import { accumulators, flatReader, OUT_TEXEL, range, returnAccumulators, shaderFamily, type Shader } from '../shader.ts';
 
 /** [rows, cols] → [rows, cp] with cp = cols rounded up to 4, zero-filled. */
 export const PACK_ROWS: Shader = {
@@ -35,8 +35,6 @@ vec4 argonMain(int x, int y) {
   return v;
 }`,
 };
-
-const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
 /** The accumulation loop for constants c (T, AM, BM, …). */
 function coreSource(c: Record<string, number>): string {
@@ -67,24 +65,14 @@ vec4 argonMain(int x, int y) {
   int i0 = by * ${T};
   int q0 = slice * constants_L;
   int q1 = min(q0 + constants_L, constants_KQ);
-  ${range(T).map((r) => `vec4 acc${r} = vec4(0.0);`).join(' ')}
+  ${accumulators(T)}
   for (int q = q0; q < q1; q++) {
     ${bLoad}
 ${aLoad}
   }
-  ${range(T - 1).map((r) => `argonT${r + 1} = acc${r + 1};`).join(' ')}
-  return acc0;
+  ${returnAccumulators(T)}
 }`;
 }
 
-const cores = new Map<number, Shader>();
-
 /** The accumulation pass with T render targets. */
-export function gemmCore(T: number): Shader {
-  let s = cores.get(T);
-  if (!s) {
-    s = { name: `gemmCore${T}`, textures: ['a', 'b'], targets: T, glsl: coreSource };
-    cores.set(T, s);
-  }
-  return s;
-}
+export const gemmCore = shaderFamily((T: number): Shader => ({ name: `gemmCore${T}`, textures: ['a', 'b'], targets: T, glsl: coreSource }));

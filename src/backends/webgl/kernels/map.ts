@@ -6,7 +6,7 @@
 import type { WebglBuffer } from '../buffer.ts';
 import type { GpuTexture } from '../gpujs.ts';
 import type { GpuRuntime } from '../runtime.ts';
-import { flatReader, OUT_TEXEL, type Shader } from '../shader.ts';
+import { flatReader, OUT_TEXEL, shaderFamily, type Shader } from '../shader.ts';
 
 export interface MapOp {
   name: string;
@@ -30,27 +30,18 @@ vec4 keepTail(vec4 r, vec4 old, int t) {
 /** out = x (a prefix store of an intermediate texture). */
 export const IDENTITY: MapOp = { name: 'identity', inputs: ['x'], expr: 'vx' };
 
-const cache = new Map<MapOp, Shader>();
-
-export function mapShader(op: MapOp): Shader {
-  let s = cache.get(op);
-  if (!s) {
-    s = {
-      name: op.name,
-      textures: [...op.inputs, 'old'],
-      scalars: op.scalars ?? [],
-      glsl: (c) => `${op.inputs.map(flatReader).join('')}${c.partial ? KEEP_TAIL : ''}${op.helpers ?? ''}
+export const mapShader = shaderFamily((op: MapOp): Shader => ({
+  name: op.name,
+  textures: [...op.inputs, 'old'],
+  scalars: op.scalars ?? [],
+  glsl: (c) => `${op.inputs.map(flatReader).join('')}${c.partial ? KEEP_TAIL : ''}${op.helpers ?? ''}
 vec4 argonMain(int x, int y${(op.scalars ?? []).map((n) => `, float ${n}`).join('')}) {
   ${OUT_TEXEL}
 ${op.inputs.map((n) => `  vec4 v${n} = ld_${n}(t);`).join('\n')}
   vec4 r = ${op.expr};
   ${c.partial ? 'return keepTail(r, texelFetch(user_old, ivec2(x, y), 0), t);' : 'return r;'}
 }`,
-    };
-    cache.set(op, s);
-  }
-  return s;
-}
+}));
 
 /** Runs `op` over the first n values of `out`; the rest of out keeps its values. Inputs are buffers
  *  or packed intermediate textures. */

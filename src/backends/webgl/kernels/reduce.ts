@@ -5,7 +5,7 @@
 // single row) are read a texel per 4 values; other rows value by value.
 import type { GpuTexture } from '../gpujs.ts';
 import type { GpuRuntime, RunArg } from '../runtime.ts';
-import { flatReader, OUT_TEXEL, type Shader } from '../shader.ts';
+import { flatReader, OUT_TEXEL, shaderFamily, type Shader } from '../shader.ts';
 
 export interface RowReduceOp {
   name: string;
@@ -24,16 +24,12 @@ export const CENTERED_SQUARES: RowReduceOp = { name: 'centeredSq', inputs: ['x']
 /** Σ (x − mean[row])·invStd[row]·dy, BatchNorm's dgamma. */
 export const XHAT_DY: RowReduceOp = { name: 'xhatDy', inputs: ['x', 'dy'], perRow: ['mean', 'invStd'], term: '(vx - mean) * invStd * vdy' };
 
-const chunkShaders = new Map<RowReduceOp, Shader>();
-
-function chunkShader(op: RowReduceOp): Shader {
-  let s = chunkShaders.get(op);
-  if (s) return s;
+const chunkShader = shaderFamily((op: RowReduceOp): Shader => {
   const perRow = op.perRow ?? [];
   const load = (c: Record<string, number>, x: string): string => (c.aligned
     ? `ld_${x}(f >> 2)`
     : `vec4(at_${x}(min(f, last)), at_${x}(min(f + 1, last)), at_${x}(min(f + 2, last)), at_${x}(min(f + 3, last)))`);
-  s = {
+  return {
     name: `${op.name}Chunks`,
     textures: [...op.inputs, ...perRow],
     scalars: ['scale'],
@@ -57,9 +53,7 @@ vec4 argonMain(int x, int y, float scale) {
   return scale * vec4(chunkSum(4 * t), chunkSum(4 * t + 1), chunkSum(4 * t + 2), chunkSum(4 * t + 3));
 }`,
   };
-  chunkShaders.set(op, s);
-  return s;
-}
+});
 
 /** Pass 2: scale · Σ over each row's `chunks` partial sums, 4 rows per invocation. */
 const SUM_CHUNKS: Shader = {
