@@ -107,54 +107,7 @@ export function batchNormGrad(
   x: usize, dy: usize, gamma: usize, mean: usize, invStd: usize, dx: usize, dgamma: usize, dbeta: usize,
   channels: i32, inner: i32, part: i32, nparts: i32,
 ): void {
-  const rowBytes = <usize>inner << 2;
-  const c1 = partStart(channels, part + 1, nparts, 1);
-  for (let c = partStart(channels, part, nparts, 1); c < c1; c++) {
-    const xr = x + <usize>c * rowBytes, dyr = dy + <usize>c * rowBytes, dxr = dx + <usize>c * rowBytes;
-    const mu = at(mean, c), inv = <f64>at(invStd, c);
-    // Σ (x − mean)·dy and Σ dy in f64.
-    const mv = f64x2.splat(<f64>mu);
-    let p0 = f64x2.splat(0), p1 = f64x2.splat(0), s0 = f64x2.splat(0), s1 = f64x2.splat(0);
-    let j = 0;
-    for (; j + 4 <= inner; j += 4) {
-      const o = <usize>j << 2;
-      const xv = v128.load(xr + o), dv = v128.load(dyr + o);
-      const d0 = f64x2.promote_low_f32x4(dv), d1 = f64x2.promote_low_f32x4(f32x4.shuffle(dv, dv, 2, 3, 2, 3));
-      const x0 = f64x2.sub(f64x2.promote_low_f32x4(xv), mv);
-      const x1 = f64x2.sub(f64x2.promote_low_f32x4(f32x4.shuffle(xv, xv, 2, 3, 2, 3)), mv);
-      p0 = f64x2.add(p0, f64x2.mul(x0, d0));
-      p1 = f64x2.add(p1, f64x2.mul(x1, d1));
-      s0 = f64x2.add(s0, d0);
-      s1 = f64x2.add(s1, d1);
-    }
-    let dot = lane4(p0, p1), db = lane4(s0, s1);
-    for (; j < inner; j++) {
-      const o = <usize>j << 2;
-      const d = <f64>load<f32>(dyr + o);
-      dot += (<f64>load<f32>(xr + o) - <f64>mu) * d;
-      db += d;
-    }
-    const dg = dot * inv;
-    put(dgamma, c, dg);
-    put(dbeta, c, db);
-    // dx = k·(dy − (xhat·A + B)), A = dgamma/inner, B = dbeta/inner, xhat = (x − mean)·invStd: the
-    // contract's factored order, so dy − B cancels exactly when it should (inner = 1).
-    const k = <f32>(<f64>at(gamma, c) * inv);
-    const A = <f32>(dg / <f64>inner), B = <f32>(db / <f64>inner), I = <f32>inv;
-    const kv = f32x4.splat(k), av = f32x4.splat(A), bv = f32x4.splat(B), iv = f32x4.splat(I), m4 = f32x4.splat(mu);
-    j = 0;
-    for (; j + 4 <= inner; j += 4) {
-      const o = <usize>j << 2;
-      const xhat = f32x4.mul(f32x4.sub(v128.load(xr + o), m4), iv);
-      const t = f32x4.add(f32x4.mul(xhat, av), bv);
-      v128.store(dxr + o, f32x4.mul(kv, f32x4.sub(v128.load(dyr + o), t)));
-    }
-    for (; j < inner; j++) {
-      const o = <usize>j << 2;
-      const xhat = (load<f32>(xr + o) - mu) * I;
-      store<f32>(dxr + o, k * (load<f32>(dyr + o) - (xhat * A + B)));
-    }
-  }
+  gradChannels(x, dy, gamma, 0, mean, invStd, dx, dgamma, dbeta, channels, inner, false, 0, part, nparts);
 }
 
 /** batchNormTrain then Rectlin in one sweep of x: y = max(z, 0) + slope·min(z, 0) with
@@ -193,20 +146,33 @@ export function batchNormRectlinGrad(
   x: usize, dy: usize, gamma: usize, beta: usize, mean: usize, invStd: usize, dx: usize, dgamma: usize, dbeta: usize,
   channels: i32, inner: i32, slope: f32, part: i32, nparts: i32,
 ): void {
+  gradChannels(x, dy, gamma, beta, mean, invStd, dx, dgamma, dbeta, channels, inner, true, slope, part, nparts);
+}
+
+/** batchNormGrad's channels [part of nparts], of dy itself or (masked) of dy·Rectlin'(z). Both
+ *  exports pass `masked` as a constant, so each inlined copy keeps only its own branch. Tails go
+ *  through lane 0 of the vector code, so every element gets the same f32 arithmetic. */
+// @ts-ignore: decorator
+@inline function gradChannels(
+  x: usize, dy: usize, gamma: usize, beta: usize, mean: usize, invStd: usize, dx: usize, dgamma: usize, dbeta: usize,
+  channels: i32, inner: i32, masked: bool, slope: f32, part: i32, nparts: i32,
+): void {
   const rowBytes = <usize>inner << 2;
   const c1 = partStart(channels, part + 1, nparts, 1);
   const sv = f32x4.splat(slope);
   for (let c = partStart(channels, part, nparts, 1); c < c1; c++) {
     const xr = x + <usize>c * rowBytes, dyr = dy + <usize>c * rowBytes, dxr = dx + <usize>c * rowBytes;
     const mu = at(mean, c), I = at(invStd, c), inv = <f64>I;
-    const kz = <f32>(inv * <f64>at(gamma, c)), bz = at(beta, c);
-    const m4 = f32x4.splat(mu), kzv = f32x4.splat(kz), bzv = f32x4.splat(bz);
+    // z = (x − mean)·kz + beta as batchNormRectlinTrain formed it (read only when masked).
+    const m4 = f32x4.splat(mu), kzv = f32x4.splat(<f32>(inv * <f64>at(gamma, c))), bzv = f32x4.splat(masked ? at(beta, c) : 0);
+    // Σ (x − mean)·dz and Σ dz in f64.
     const mv = f64x2.splat(<f64>mu);
     let p0 = f64x2.splat(0), p1 = f64x2.splat(0), s0 = f64x2.splat(0), s1 = f64x2.splat(0);
     let j = 0;
     for (; j + 4 <= inner; j += 4) {
       const o = <usize>j << 2;
-      const xv = v128.load(xr + o), dv = maskedGrad(xv, v128.load(dyr + o), m4, kzv, bzv, sv);
+      const xv = v128.load(xr + o);
+      const dv = masked ? maskedGrad(xv, v128.load(dyr + o), m4, kzv, bzv, sv) : v128.load(dyr + o);
       const d0 = f64x2.promote_low_f32x4(dv), d1 = f64x2.promote_low_f32x4(f32x4.shuffle(dv, dv, 2, 3, 2, 3));
       const x0 = f64x2.sub(f64x2.promote_low_f32x4(xv), mv);
       const x1 = f64x2.sub(f64x2.promote_low_f32x4(f32x4.shuffle(xv, xv, 2, 3, 2, 3)), mv);
@@ -218,13 +184,16 @@ export function batchNormRectlinGrad(
     let dot = lane4(p0, p1), db = lane4(s0, s1);
     for (; j < inner; j++) {
       const o = <usize>j << 2;
-      const d = <f64>f32x4.extract_lane(maskedGrad(v128.load32_zero(xr + o), v128.load32_zero(dyr + o), m4, kzv, bzv, sv), 0);
+      const dv = masked ? maskedGrad(v128.load32_zero(xr + o), v128.load32_zero(dyr + o), m4, kzv, bzv, sv) : v128.load32_zero(dyr + o);
+      const d = <f64>f32x4.extract_lane(dv, 0);
       dot += (<f64>load<f32>(xr + o) - <f64>mu) * d;
       db += d;
     }
     const dg = dot * inv;
     put(dgamma, c, dg);
     put(dbeta, c, db);
+    // dx = k·(dz − (xhat·A + B)), A = dgamma/inner, B = dbeta/inner, xhat = (x − mean)·invStd: the
+    // contract's factored order, so dz − B cancels exactly when it should (inner = 1).
     const k = <f32>(<f64>at(gamma, c) * inv);
     const A = <f32>(dg / <f64>inner), B = <f32>(db / <f64>inner);
     const kv = f32x4.splat(k), av = f32x4.splat(A), bv = f32x4.splat(B), iv = f32x4.splat(I);
@@ -232,14 +201,16 @@ export function batchNormRectlinGrad(
     for (; j + 4 <= inner; j += 4) {
       const o = <usize>j << 2;
       const xv = v128.load(xr + o);
+      const dv = masked ? maskedGrad(xv, v128.load(dyr + o), m4, kzv, bzv, sv) : v128.load(dyr + o);
       const t = f32x4.add(f32x4.mul(f32x4.mul(f32x4.sub(xv, m4), iv), av), bv);
-      v128.store(dxr + o, f32x4.mul(kv, f32x4.sub(maskedGrad(xv, v128.load(dyr + o), m4, kzv, bzv, sv), t)));
+      v128.store(dxr + o, f32x4.mul(kv, f32x4.sub(dv, t)));
     }
     for (; j < inner; j++) {
       const o = <usize>j << 2;
       const xv = v128.load32_zero(xr + o);
+      const dv = masked ? maskedGrad(xv, v128.load32_zero(dyr + o), m4, kzv, bzv, sv) : v128.load32_zero(dyr + o);
       const t = f32x4.add(f32x4.mul(f32x4.mul(f32x4.sub(xv, m4), iv), av), bv);
-      v128.store32_lane(dxr + o, f32x4.mul(kv, f32x4.sub(maskedGrad(xv, v128.load32_zero(dyr + o), m4, kzv, bzv, sv), t)), 0);
+      v128.store32_lane(dxr + o, f32x4.mul(kv, f32x4.sub(dv, t)), 0);
     }
   }
 }
