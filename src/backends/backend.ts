@@ -1,7 +1,7 @@
 // A backend is storage plus named kernels (src/kernels.ts), never derivatives: the ops decide which
 // kernels a gradient needs. Each backend registers its kernels with a plain table; asking for a
 // kernel the table lacks throws an error naming the kernel and the backend.
-import type { KernelArgs, KernelName } from '../kernels.ts';
+import type { KernelArgs, KernelName, WindowGeometry } from '../kernels.ts';
 
 export type DType = 'float32' | 'float64';
 export type BufferKind = 'float' | 'int32';
@@ -34,10 +34,11 @@ export interface MemoryStats {
 export interface Backend {
   readonly name: string;
   readonly dtype: DType;
-  /** The column-free convolution kernels (convForward, convWeightGrad, convInputGrad) are this
-   *  backend's fastest convolution at every size, so ops/conv.ts takes them whenever it can (the
-   *  webgl backend's implicit GEMM). Absent: they pay only where the column matrix is large. */
-  readonly prefersColumnFree?: boolean;
+  /** Where the column-free convolution kernels (convForward, convWeightGrad, convInputGrad) are
+   *  this backend's fastest convolution, so ops/conv.ts takes them whenever it can: true for every
+   *  geometry, or a test of the geometry (the webgl backend's implicit GEMM, which needs a batch
+   *  that is a multiple of 4). Absent or false: they pay only where the column matrix is large. */
+  readonly prefersColumnFree?: boolean | ((g: WindowGeometry) => boolean);
   /** A new buffer of `size` elements, zero-filled. */
   alloc(size: number, kind?: BufferKind): DeviceBuffer;
   /** Releases a buffer; using it afterwards is an error. Disposing twice is harmless. */

@@ -15,9 +15,9 @@ import { directEligible, winogradEligible } from '../shape.ts';
 
 export type ConvAlgorithm = 'pointwise' | 'im2col' | 'column-free' | 'direct' | 'winograd';
 
-/** What a backend offers beyond im2col + GEMM; `preferColumnFree`: its column-free kernels are its
- *  fastest convolution at every size (Backend.prefersColumnFree, the webgl backend). */
-export interface ConvKernels { columnFree: boolean; winograd: boolean; direct?: boolean; preferColumnFree?: boolean }
+/** What a backend offers beyond im2col + GEMM; `preferColumnFree`: where its column-free kernels
+ *  are its fastest convolution (Backend.prefersColumnFree, the webgl backend). */
+export interface ConvKernels { columnFree: boolean; winograd: boolean; direct?: boolean; preferColumnFree?: Backend['prefersColumnFree'] }
 
 export function convKernels(backend: Backend): ConvKernels {
   const columnFree = backend.has('convForward') && backend.has('convWeightGrad') && backend.has('convInputGrad');
@@ -25,7 +25,7 @@ export function convKernels(backend: Backend): ConvKernels {
     columnFree,
     winograd: backend.has('winogradForward') && backend.has('winogradWeightGrad') && backend.has('winogradInputGrad'),
     direct: columnFree && backend.has('directConvWeightGrad'),
-    preferColumnFree: columnFree && backend.prefersColumnFree === true,
+    preferColumnFree: columnFree && backend.prefersColumnFree,
   };
 }
 
@@ -189,7 +189,8 @@ export function planConv(g: WindowGeometry, k: number, kernels: ConvKernels, pas
   if (forced === 'column-free' && kernels.columnFree) return { algorithm: 'column-free', costs: null };
   if (forced === 'direct' && direct) return { algorithm: 'direct', costs: null };
   if (forced === 'im2col') return { algorithm: 'im2col', costs: null };
-  const family: ConvAlgorithm = kernels.columnFree && (kernels.preferColumnFree === true || columnFreePays(rows, cols, k)) ? 'column-free' : 'im2col';
+  const prefer = kernels.preferColumnFree;
+  const family: ConvAlgorithm = kernels.columnFree && ((typeof prefer === 'function' ? prefer(g) : prefer === true) || columnFreePays(rows, cols, k)) ? 'column-free' : 'im2col';
   if (!winograd && !direct) return { algorithm: family, costs: null };
   const costs = convCosts(g, k, passes);
   let best: { algorithm: ConvAlgorithm; ns: number } = { algorithm: family, ns: costs.direct };

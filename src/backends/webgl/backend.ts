@@ -11,6 +11,7 @@ import { createContext, describeContext, inNode, makeCanvas, type GL2, type WebG
 import { loadGpuJs, type GpuInstance, type GpuTexture } from './gpujs.ts';
 import { webglKernels } from './kernels/index.ts';
 import type { WebglKernel } from './kernels/common.ts';
+import { implicitGemm } from './kernels/conv.ts';
 import { GpuRuntime } from './runtime.ts';
 
 export { WebglBuffer } from './buffer.ts';
@@ -31,9 +32,11 @@ export interface WebglInfo extends WebGLProbe {
 export class WebglBackend implements Backend {
   readonly name = WEBGL;
   readonly dtype = 'float32' as const;
-  /** The implicit-GEMM convolutions (kernels/conv.ts) read windows straight from x: fewer fetches
-   *  than im2col + GEMM at every size, and no column matrix. */
-  readonly prefersColumnFree = true;
+  /** With a batch that is a multiple of 4 the implicit-GEMM convolutions (kernels/conv.ts) read
+   *  windows straight from x and build no column matrix. Other batches fall back to im2col + GEMM
+   *  inside each pass, where the planner's im2col path, which keeps the column matrix from the
+   *  forward pass for the weight gradient, builds it once instead of twice. */
+  readonly prefersColumnFree = implicitGemm;
   private readonly buffers = new Set<WebglBuffer>();
   private bytesInUse = 0;
   private peakBytes = 0;

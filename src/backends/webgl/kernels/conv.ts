@@ -15,6 +15,10 @@ import { gemmTexture, type Epilogue } from './gemm.ts';
 import { col2imTexture, im2colTexture } from './im2col.ts';
 import { storePrefix } from './map.ts';
 
+/** The implicit-GEMM shaders need 4 batch items per texel; other batches go through im2col and
+ *  the GEMM, pass by pass (so the weight gradient builds the column matrix again). */
+export const implicitGemm = (g: WindowGeometry): boolean => g.batch % 4 === 0;
+
 /** Blocks of 8 rows, or 4 when there are at most 4. */
 const blockRows = (rows: number): number => (rows > 4 ? 8 : 4);
 
@@ -56,7 +60,7 @@ export const convForward: WebglKernel<'convForward'> = (rt, { x, w, y, g, k, sca
     shift: shift ? buf(shift, k, 'convForward shift') : null,
     slope,
   };
-  if (g.batch % 4 !== 0 || c.CRS === 0) {
+  if (!implicitGemm(g) || c.CRS === 0) {
     const cols = im2colTexture(rt, X, g);
     try {
       storePrefix(rt, Y, gemmTexture(rt, W, cols, k, c.P * g.batch, c.CRS, false, false, 1, 0, null, epi), len);
@@ -82,7 +86,7 @@ export const convWeightGrad: WebglKernel<'convWeightGrad'> = (rt, { x, dy, dw, g
   if (len === 0) return;
   const X = buf(x, g.channels * c.cells * g.batch, 'convWeightGrad x'), DY = buf(dy, k * c.P * g.batch, 'convWeightGrad dy');
   const DW = buf(dw, len, 'convWeightGrad dw');
-  if (g.batch % 4 !== 0 || c.P === 0) {
+  if (!implicitGemm(g) || c.P === 0) {
     const cols = im2colTexture(rt, X, g);
     try {
       storePrefix(rt, DW, gemmTexture(rt, DY, cols, k, c.CRS, c.P * g.batch, false, true, 1, 0, null, null), len);
@@ -105,7 +109,7 @@ export const convInputGrad: WebglKernel<'convInputGrad'> = (rt, { dy, w, dx, g, 
   const len = g.channels * c.cells * g.batch;
   if (len === 0) return;
   const DY = buf(dy, k * c.P * g.batch, 'convInputGrad dy'), W = buf(w, k * c.CRS, 'convInputGrad w'), DX = buf(dx, len, 'convInputGrad dx');
-  if (g.batch % 4 !== 0 || k === 0) {
+  if (!implicitGemm(g) || k === 0) {
     const dcols = gemmTexture(rt, W, DY, c.CRS, c.P * g.batch, k, true, false, 1, 0, null, null);
     try {
       storePrefix(rt, DX, col2imTexture(rt, dcols, g), len);
