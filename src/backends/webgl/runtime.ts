@@ -79,24 +79,26 @@ export class GpuRuntime {
     return l;
   }
 
-  /** Runs `shader` over an output of `output` = [width, height] texels and returns one texture per
-   *  render target (the caller owns them). Buffer arguments are uploaded first; numbers become
-   *  float uniforms, so changing them never recompiles. */
-  run(shader: Shader, output: readonly [number, number], constants: Consts, args: readonly RunArg[]): GpuTexture[] {
+  /** Runs `shader` over the texels of layout `out` (or of the packed layout of `out` values) and
+   *  returns one texture per render target (the caller owns them); the shader sees the layout's
+   *  shift as the constant `outS` besides `constants`. Buffer arguments are uploaded first;
+   *  numbers become float uniforms, so changing them never recompiles. */
+  run(shader: Shader, out: PackedLayout | number, constants: Consts, args: readonly RunArg[]): GpuTexture[] {
+    const l = typeof out === 'number' ? this.layout(out) : out;
     const values: KernelArg[] = args.map((a) => (a instanceof WebglBuffer ? this.texture(a) : a));
-    return this.call(shader, output, { ...layoutConstants(shader, values), ...constants }, values);
+    return this.call(shader, [l.width, l.height], { ...layoutConstants(shader, values), ...constants, outS: l.shift }, values);
   }
 
   /** run() for a single render target. */
-  run1(shader: Shader, output: readonly [number, number], constants: Consts, args: readonly RunArg[]): GpuTexture {
-    return this.run(shader, output, constants, args)[0];
+  run1(shader: Shader, out: PackedLayout | number, constants: Consts, args: readonly RunArg[]): GpuTexture {
+    return this.run(shader, out, constants, args)[0];
   }
 
   /** Runs a single-target shader over the whole layout of `out` and stores the result there. The
    *  shader sees the constants `outS` and `texels` besides `constants`. */
   into(out: WebglBuffer, shader: Shader, constants: Consts, args: readonly RunArg[]): void {
     const l = this.layout(out.size);
-    this.assign(out, this.run1(shader, [l.width, l.height], { ...constants, outS: l.shift, texels: l.texels }, args));
+    this.assign(out, this.run1(shader, l, { ...constants, texels: l.texels }, args));
   }
 
   /** A buffer's texture, uploading pending host values (or zeros) first. */

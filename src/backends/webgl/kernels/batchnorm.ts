@@ -91,14 +91,12 @@ vec4 argonMain(int x, int y) {
 
 /** One coefficient texel per channel, from per-channel inputs. */
 function coefficients(rt: GpuRuntime, s: Shader, channels: number, args: readonly RunArg[]): GpuTexture {
-  const l = rt.layout(channels * 4);
-  return rt.run1(s, [l.width, l.height], { outS: l.shift }, args);
+  return rt.run1(s, channels * 4, {}, args);
 }
 
 /** Writes shader `s` over [channels, inner] values into out, keeping a longer out's tail. */
 function applyInto(rt: GpuRuntime, out: WebglBuffer, s: Shader, channels: number, inner: number, args: readonly RunArg[]): void {
-  const l = rt.layout(channels * inner);
-  storePrefix(rt, out, rt.run1(s, [l.width, l.height], { outS: l.shift, inner, channels }, args), channels * inner);
+  storePrefix(rt, out, rt.run1(s, channels * inner, { inner, channels }, args), channels * inner);
 }
 
 export const batchNormTrain: WebglKernel<'batchNormTrain'> = (rt, args) => {
@@ -117,8 +115,7 @@ export const batchNormTrain: WebglKernel<'batchNormTrain'> = (rt, args) => {
   try {
     mean = keep(rowReduce(rt, SUM, C, inner, [X], 1 / inner));
     const variance = keep(rowReduce(rt, CENTERED_SQUARES, C, inner, [X, mean], 1 / inner));
-    const sl = rt.layout(C);
-    [invStd, runMean, runVar] = keep(rt.run(STATS, [sl.width, sl.height], { outS: sl.shift }, [mean, variance, RM, RV, rho, eps]));
+    [invStd, runMean, runVar] = keep(rt.run(STATS, C, {}, [mean, variance, RM, RV, rho, eps]));
     const coef = keep(coefficients(rt, TRAIN_COEF, C, [mean, invStd, G, B]));
     applyInto(rt, Y, NORM_APPLY, C, inner, [X, coef]);
     variance.delete();

@@ -31,7 +31,7 @@ function sizes(g: WindowGeometry, k: number): Record<string, number> {
 /** A repacked weight texture (WT or WI). */
 function repack(rt: GpuRuntime, s: Shader, W: WebglBuffer, texels: number, c: Record<string, number>): GpuTexture {
   const l = texelGrid(texels, rt.maxTextureSize, `the repacked weights of a ${c.K}×${c.CRS} convolution`);
-  return rt.run1(s, [l.width, l.height], { ...c, outS: l.shift }, [W]);
+  return rt.run1(s, l, c, [W]);
 }
 
 /** Runs a blocked core over `blocks` blocks and gathers its T rows into a texture of rows·rowLen
@@ -39,12 +39,11 @@ function repack(rt: GpuRuntime, s: Shader, W: WebglBuffer, texels: number, c: Re
 function blocked(rt: GpuRuntime, core: Shader, T: number, blocks: number, c: Record<string, number>, args: readonly RunArg[],
   g: Omit<GatherConstants, 'gridS' | 'useC' | 'scl' | 'shf' | 'relu'>, epi: Epilogue | null): GpuTexture {
   const grid = texelGrid(blocks, rt.maxTextureSize, `the blocks of kernel '${core.name}'`);
-  const targets = rt.run(core, [grid.width, grid.height], { ...c, outS: grid.shift }, args);
+  const targets = rt.run(core, grid, c, args);
   try {
-    const l = rt.layout(g.ROWS * g.ROWLEN);
     const t0 = targets[0];
-    const consts = { ...g, gridS: grid.shift, useC: 0, scl: epi?.scale ? 1 : 0, shf: epi?.shift ? 1 : 0, relu: epi?.slope !== undefined && epi.slope !== null ? 1 : 0, outS: l.shift };
-    return rt.run1(gatherShader(T), [l.width, l.height], consts, [...targets, t0, epi?.scale ?? t0, epi?.shift ?? t0, 1, 0, epi?.slope ?? 0]);
+    const consts = { ...g, gridS: grid.shift, useC: 0, scl: epi?.scale ? 1 : 0, shf: epi?.shift ? 1 : 0, relu: epi?.slope !== undefined && epi.slope !== null ? 1 : 0 };
+    return rt.run1(gatherShader(T), g.ROWS * g.ROWLEN, consts, [...targets, t0, epi?.scale ?? t0, epi?.shift ?? t0, 1, 0, epi?.slope ?? 0]);
   } finally {
     for (const t of targets) t.delete();
   }

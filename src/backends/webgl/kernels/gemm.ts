@@ -22,7 +22,7 @@ function operand(rt: GpuRuntime, src: WebglBuffer | GpuTexture, rows: number, co
   const cq = Math.ceil(cols / 4);
   if (cols % 4 === 0) return { tex: src instanceof WebglBuffer ? rt.texture(src) : src, stride: cq, owned: false };
   const l = rt.layout(rows * cq * 4, `a GEMM operand padded to ${rows}×${cq * 4}`);
-  const tex = rt.run1(PACK_ROWS, [l.width, l.height], { outS: l.shift, rows, cols, cq }, [src]);
+  const tex = rt.run1(PACK_ROWS, l, { rows, cols, cq }, [src]);
   return { tex, stride: cq, owned: true };
 }
 
@@ -66,18 +66,17 @@ export function gemmTexture(rt: GpuRuntime, A: WebglBuffer | GpuTexture, B: Webg
   let targets: GpuTexture[] = [];
   try {
     const grid = texelGrid(p.GW * p.GH * p.S, rt.maxTextureSize, `a ${m}×${n}×${k} GEMM's blocks`);
-    targets = rt.run(gemmCore(p.T), [grid.width, grid.height], {
+    targets = rt.run(gemmCore(p.T), grid, {
       T: p.T, AM: transA ? 1 : 0, BM: transB ? 1 : 0, ASTR: a.stride, BSTR: b.stride, K: k, KQ: p.KQ, KREM: k % 4,
-      GW: p.GW, GH: p.GH, S: p.S, L: p.L, outS: grid.shift,
+      GW: p.GW, GH: p.GH, S: p.S, L: p.L,
     }, [a.tex, b.tex]);
     const useC = beta !== 0 && C !== null;
-    const l = rt.layout(m * n);
     const gather: GatherConstants = {
       ROWS: m, ROWLEN: n, RQ: p.GW, S: p.S, SB: p.GW * p.GH, gridS: grid.shift, useC: useC ? 1 : 0,
       scl: epi?.scale ? 1 : 0, shf: epi?.shift ? 1 : 0, relu: epi?.slope !== undefined && epi.slope !== null ? 1 : 0,
     };
     const t0 = targets[0];
-    return rt.run1(gatherShader(p.T), [l.width, l.height], { ...gather, outS: l.shift },
+    return rt.run1(gatherShader(p.T), m * n, { ...gather },
       [...targets, useC ? C : t0, epi?.scale ?? t0, epi?.shift ?? t0, alpha, beta, epi?.slope ?? 0]);
   } finally {
     for (const t of targets) t.delete();

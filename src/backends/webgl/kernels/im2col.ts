@@ -85,15 +85,13 @@ function windowConstants(g: WindowGeometry): Record<string, number> {
 /** im2col of x into a packed texture of C·taps·P·N values (the caller owns it). */
 export function im2colTexture(rt: GpuRuntime, x: WebglBuffer, g: WindowGeometry): GpuTexture {
   const { positions, taps } = windowSizes(g);
-  const l = rt.layout(g.channels * taps * positions * g.batch, 'a column matrix');
-  return rt.run1(IM2COL, [l.width, l.height], { ...windowConstants(g), outS: l.shift }, [x]);
+  return rt.run1(IM2COL, rt.layout(g.channels * taps * positions * g.batch, 'a column matrix'), windowConstants(g), [x]);
 }
 
 /** col2im of a packed column texture into a packed texture of C·cells·N values. */
 export function col2imTexture(rt: GpuRuntime, cols: GpuTexture, g: WindowGeometry): GpuTexture {
   const { cells } = windowSizes(g);
-  const l = rt.layout(g.channels * cells * g.batch);
-  return rt.run1(COL2IM, [l.width, l.height], { ...windowConstants(g), outS: l.shift }, [cols]);
+  return rt.run1(COL2IM, g.channels * cells * g.batch, windowConstants(g), [cols]);
 }
 
 export const im2col: WebglKernel<'im2col'> = (rt, { x, cols, g }) => {

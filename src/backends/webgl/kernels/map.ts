@@ -73,6 +73,5 @@ export function runPrefix(rt: GpuRuntime, out: WebglBuffer, n: number, shader: S
     rt.into(out, shader, constants, args);
     return;
   }
-  const l = rt.layout(n);
-  storePrefix(rt, out, rt.run1(shader, [l.width, l.height], { ...constants, outS: l.shift, texels: l.texels }, args), n);
+  storePrefix(rt, out, rt.run1(shader, n, { ...constants, texels: rt.layout(n).texels }, args), n);
 }

@@ -54,7 +54,7 @@ function step(rt: GpuRuntime, s: Shader, n: number, inputs: WebglBuffer[], outs:
   for (const o of outs) {
     if (o.size !== outs[0].size) throw new Error(`webgl backend: ${s.name} state buffers differ in size (${o.size} vs ${outs[0].size})`);
   }
-  const texes = rt.run(s, [l.width, l.height], { ...extra, outS: l.shift, n, partial: n < l.size ? 1 : 0 }, [...inputs, ...scalars]);
+  const texes = rt.run(s, l, { ...extra, n, partial: n < l.size ? 1 : 0 }, [...inputs, ...scalars]);
   outs.forEach((o, i) => rt.assign(o, texes[i]));
 }
 

@@ -43,8 +43,7 @@ function poolConstants(g: WindowGeometry, mode: number): Record<string, number> 
 /** y and argmax (window-local index of the first maximum, or −1) as packed textures of outLen values. */
 function forwardTextures(rt: GpuRuntime, x: RunArg, g: WindowGeometry, mode: number, scalars: [number, number]): [GpuTexture, GpuTexture] {
   const c = poolConstants(g, mode);
-  const l = rt.layout(c.outLen);
-  const [y, arg] = rt.run(POOL_FORWARD, [l.width, l.height], { ...c, outS: l.shift }, [x, ...scalars]);
+  const [y, arg] = rt.run(POOL_FORWARD, c.outLen, c, [x, ...scalars]);
   return [y, arg];
 }
 
@@ -81,8 +80,7 @@ export const poolBackward: WebglKernel<'poolBackward'> = (rt, { x, y, dy, argmax
   }
   try {
     const c = poolConstants(g, m.mode);
-    const l = rt.layout(len);
-    const dxt = rt.run1(POOL_BACKWARD, [l.width, l.height], { ...c, outS: l.shift }, [X ?? DY, Y ?? DY, DY, AM, ...m.scalars]);
+    const dxt = rt.run1(POOL_BACKWARD, len, c, [X ?? DY, Y ?? DY, DY, AM, ...m.scalars]);
     storePrefix(rt, DX, dxt, len);
   } finally {
     own?.delete();

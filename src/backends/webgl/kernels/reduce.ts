@@ -85,13 +85,10 @@ export function rowReduce(rt: GpuRuntime, op: RowReduceOp, rows: number, inner: 
   const { L, chunks } = chunking(inner);
   const aligned = inner % 4 === 0 || rows === 1 ? 1 : 0;
   const consts = { rows, inner, chunks, L, aligned };
-  const partialLayout = rt.layout(rows * chunks);
-  const run1 = (l: typeof partialLayout, s: Shader, c: Record<string, number>, a: readonly RunArg[]): GpuTexture =>
-    rt.run1(s, [l.width, l.height], { ...c, outS: l.shift }, a);
-  if (chunks === 1) return run1(partialLayout, chunkShader(op), consts, [...args, scale]);
-  const partial = run1(partialLayout, chunkShader(op), consts, [...args, 1]);
+  if (chunks === 1) return rt.run1(chunkShader(op), rows * chunks, consts, [...args, scale]);
+  const partial = rt.run1(chunkShader(op), rows * chunks, consts, [...args, 1]);
   try {
-    return run1(rt.layout(rows), SUM_CHUNKS, { rows, chunks }, [partial, scale]);
+    return rt.run1(SUM_CHUNKS, rows, { rows, chunks }, [partial, scale]);
   } finally {
     partial.delete();
   }
