@@ -5,14 +5,13 @@
 //   forward   y  = (x − c.x)·c.y + c.z                       c = (mean, invStd·gamma, beta, ·)
 //   backward  dx = c.x·(dy − (x − c.y)·c.z − c.w)            c = (gamma·invStd, mean,
 //                                                                invStd·dgamma/inner, dbeta/inner)
-import type { WebglBuffer } from '../buffer.ts';
 import type { GpuTexture } from '../gpujs.ts';
 import type { GpuRuntime, RunArg } from '../runtime.ts';
 import { flatReader, OUT_TEXEL, type Shader } from '../shader.ts';
 import { buf, type WebglKernel } from './common.ts';
 import { fill } from './elementwise.ts';
 import { CENTERED_SQUARES, rowReduce, SUM, XHAT_DY } from './reduce.ts';
-import { storePrefix } from './map.ts';
+import { runPrefix, storePrefix } from './map.ts';
 
 /** Per channel texel c: `v_name` is value c of each per-channel input. */
 function coefShader(name: string, inputs: string[], scalars: string[], body: string): Shader {
@@ -50,21 +49,21 @@ vec4 argonMain(int x, int y, float rho, float eps) {
 }`,
 };
 
-/** The coefficient texel of every value of output texel t: one per texel when inner is a multiple
- *  of 4, else one per value. */
+/** The coefficient texel of every value of output texel t (through ld_coef, flatReader): one per
+ *  texel when inner is a multiple of 4, else one per value. */
 function channelCoef(c: Record<string, number>): string {
   return c.inner % 4 === 0
-    ? `vec4 cf = texelFetch(user_coef, ivec2(t / ${c.inner / 4} & ((1 << constants_coefS) - 1), (t / ${c.inner / 4}) >> constants_coefS), 0);
+    ? `vec4 cf = ld_coef(t / ${c.inner / 4});
 #define CF(l) cf`
     : `vec4 cfs[4];
-  for (int l = 0; l < 4; l++) { int ch = min((4 * t + l) / constants_inner, constants_channels - 1); cfs[l] = texelFetch(user_coef, ivec2(ch & ((1 << constants_coefS) - 1), ch >> constants_coefS), 0); }
+  for (int l = 0; l < 4; l++) cfs[l] = ld_coef(min((4 * t + l) / constants_inner, constants_channels - 1));
 #define CF(l) cfs[l]`;
 }
 
 const NORM_APPLY: Shader = {
   name: 'bnApply',
   textures: ['x', 'coef'],
-  glsl: (c) => `${flatReader('x')}
+  glsl: (c) => `${flatReader('x')}${flatReader('coef')}
 vec4 argonMain(int x, int y) {
   ${OUT_TEXEL}
   ${channelCoef(c)}
@@ -78,7 +77,7 @@ vec4 argonMain(int x, int y) {
 const GRAD_APPLY: Shader = {
   name: 'bnGradApply',
   textures: ['x', 'dy', 'coef'],
-  glsl: (c) => `${flatReader('x')}${flatReader('dy')}
+  glsl: (c) => `${flatReader('x')}${flatReader('dy')}${flatReader('coef')}
 vec4 argonMain(int x, int y) {
   ${OUT_TEXEL}
   ${channelCoef(c)}
@@ -92,11 +91,6 @@ vec4 argonMain(int x, int y) {
 /** One coefficient texel per channel, from per-channel inputs. */
 function coefficients(rt: GpuRuntime, s: Shader, channels: number, args: readonly RunArg[]): GpuTexture {
   return rt.run1(s, channels * 4, {}, args);
-}
-
-/** Writes shader `s` over [channels, inner] values into out, keeping a longer out's tail. */
-function applyInto(rt: GpuRuntime, out: WebglBuffer, s: Shader, channels: number, inner: number, args: readonly RunArg[]): void {
-  storePrefix(rt, out, rt.run1(s, channels * inner, { inner, channels }, args), channels * inner);
 }
 
 export const batchNormTrain: WebglKernel<'batchNormTrain'> = (rt, args) => {
@@ -117,7 +111,7 @@ export const batchNormTrain: WebglKernel<'batchNormTrain'> = (rt, args) => {
     const variance = keep(rowReduce(rt, CENTERED_SQUARES, C, inner, [X, mean], 1 / inner));
     [invStd, runMean, runVar] = keep(rt.run(STATS, C, {}, [mean, variance, RM, RV, rho, eps]));
     const coef = keep(coefficients(rt, TRAIN_COEF, C, [mean, invStd, G, B]));
-    applyInto(rt, Y, NORM_APPLY, C, inner, [X, coef]);
+    runPrefix(rt, Y, len, NORM_APPLY, { inner, channels: C }, [X, coef]);
     variance.delete();
     coef.delete();
   } catch (e) {
@@ -139,7 +133,7 @@ export const batchNormInfer: WebglKernel<'batchNormInfer'> = (rt, args) => {
   const RM = buf(args.runMean, C, 'batchNormInfer runMean'), RV = buf(args.runVar, C, 'batchNormInfer runVar');
   const coef = coefficients(rt, INFER_COEF, C, [RM, RV, G, B, eps]);
   try {
-    applyInto(rt, Y, NORM_APPLY, C, inner, [X, coef]);
+    runPrefix(rt, Y, len, NORM_APPLY, { inner, channels: C }, [X, coef]);
   } finally {
     coef.delete();
   }
@@ -162,7 +156,7 @@ export const batchNormGrad: WebglKernel<'batchNormGrad'> = (rt, args) => {
   const dbeta = rowReduce(rt, SUM, C, inner, [DY], 1);
   const coef = coefficients(rt, GRAD_COEF, C, [M, S, G, dgamma, dbeta, 1 / inner]);
   try {
-    applyInto(rt, DX, GRAD_APPLY, C, inner, [X, DY, coef]);
+    runPrefix(rt, DX, len, GRAD_APPLY, { inner, channels: C }, [X, DY, coef]);
   } finally {
     coef.delete();
   }
