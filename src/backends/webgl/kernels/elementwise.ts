@@ -2,7 +2,7 @@
 // not constants, so a changing value never recompiles.
 import { flatReader, OUT_TEXEL, type Shader } from '../shader.ts';
 import { buf, type WebglKernel } from './common.ts';
-import { KEEP_TAIL, runMap, type MapOp } from './map.ts';
+import { intoKeepingTail, KEEP_TAIL, returnKeepingTail, runMap, type MapOp } from './map.ts';
 
 export const AXPBY: MapOp = { name: 'axpby', inputs: ['x', 'y'], scalars: ['a', 'b'], expr: 'a * vx + b * vy' };
 const MUL: MapOp = { name: 'mul', inputs: ['x', 'y'], expr: 'vx * vy' };
@@ -69,15 +69,15 @@ export const copy: WebglKernel<'copy'> = (rt, { x, out, n, xOffset, outOffset })
  *  channels·inner keeps its tail (n = channels·inner). */
 const BIAS_ADD: Shader = {
   name: 'biasAdd',
-  textures: ['x', 'bias', 'old'],
-  glsl: (c) => `${flatReader('x')}${flatReader('bias')}${KEEP_TAIL}
+  textures: ['x', 'bias'],
+  glsl: (c) => `${flatReader('x')}${flatReader('bias')}${c.partial ? KEEP_TAIL : ''}
 vec4 argonMain(int x, int y) {
   ${OUT_TEXEL}
   vec4 v = ld_x(t);
   ${c.inner % 4 === 0
     ? `v += at_bias(min(t / ${c.inner / 4}, constants_channels - 1));`
     : 'for (int l = 0; l < 4; l++) v[l] += at_bias(min((4 * t + l) / constants_inner, constants_channels - 1));'}
-  ${c.partial ? 'return keepTail(v, texelFetch(user_old, ivec2(x, y), 0), t);' : 'return v;'}
+  ${returnKeepingTail(c, 'v')}
 }`,
 };
 
@@ -85,6 +85,5 @@ export const biasAdd: WebglKernel<'biasAdd'> = (rt, { x, bias, y, channels, inne
   const n = channels * inner;
   if (n === 0) return;
   const X = buf(x, n, 'biasAdd x'), B = buf(bias, channels, 'biasAdd bias'), Y = buf(y, n, 'biasAdd y');
-  const partial = n < Y.size ? 1 : 0;
-  rt.into(Y, BIAS_ADD, { inner, channels, n, partial }, [X, B, partial ? rt.texture(Y) : X]);
+  intoKeepingTail(rt, Y, n, BIAS_ADD, { inner, channels }, [X, B]);
 };

@@ -2,11 +2,11 @@
 // one fetch per input (the old layout fetched once per value). Every input is read at the
 // output's own texel index t, whatever its size, because texel t of any buffer holds values
 // 4t…4t+3 (layout.ts). A call over the first n values of a longer output keeps the rest: the
-// output's old texture comes in as `old` and the lanes from n on are taken from it.
+// output's old texture comes in as `old` and the lanes from n on are taken from it (intoKeepingTail).
 import type { WebglBuffer } from '../buffer.ts';
 import type { GpuTexture } from '../gpujs.ts';
 import type { GpuRuntime } from '../runtime.ts';
-import { flatReader, OUT_TEXEL, shaderFamily, type Shader } from '../shader.ts';
+import { flatReader, OUT_TEXEL, shaderFamily, type Consts, type Shader } from '../shader.ts';
 
 export interface MapOp {
   name: string;
@@ -27,29 +27,45 @@ vec4 keepTail(vec4 r, vec4 old, int t) {
   return vec4(first > 0 ? r.x : old.x, first > 1 ? r.y : old.y, first > 2 ? r.z : old.z, first > 3 ? r.w : old.w);
 }`;
 
+/** Ends a single-target shader run by intoKeepingTail with its result, the vec4 expression r:
+ *  over a partial length (constant `partial`), r's lanes below n and `old`'s from n on. The GLSL
+ *  needs KEEP_TAIL when partial. */
+export function returnKeepingTail(c: Consts, r: string): string {
+  return c.partial ? `return keepTail(${r}, texelFetch(user_old, ivec2(x, y), 0), t);` : `return ${r};`;
+}
+
+/** Shader s with the texture parameter `old` after its own textures, for a partial length. */
+const withOld = shaderFamily((s: Shader): Shader => ({ ...s, name: `${s.name}Tail`, textures: [...s.textures, 'old'] }));
+
+/** Runs a single-target shader ending in returnKeepingTail over out, writing its first n values;
+ *  the rest keep theirs. Only a partial length binds out's own texture as `old` (a whole one
+ *  would upload zeros first into an output never written yet). The shader sees the constants n
+ *  and partial besides `constants`. */
+export function intoKeepingTail(rt: GpuRuntime, out: WebglBuffer, n: number, s: Shader, constants: Consts, textures: readonly (WebglBuffer | GpuTexture)[], scalars: readonly number[] = []): void {
+  if (n < out.size) rt.into(out, withOld(s), { ...constants, n, partial: 1 }, [...textures, rt.texture(out), ...scalars]);
+  else rt.into(out, s, { ...constants, partial: 0 }, [...textures, ...scalars]);
+}
+
 /** out = x (a prefix store of an intermediate texture). */
 export const IDENTITY: MapOp = { name: 'identity', inputs: ['x'], expr: 'vx' };
 
 export const mapShader = shaderFamily((op: MapOp): Shader => ({
   name: op.name,
-  textures: [...op.inputs, 'old'],
+  textures: op.inputs,
   scalars: op.scalars ?? [],
   glsl: (c) => `${op.inputs.map(flatReader).join('')}${c.partial ? KEEP_TAIL : ''}${op.helpers ?? ''}
 vec4 argonMain(int x, int y${(op.scalars ?? []).map((n) => `, float ${n}`).join('')}) {
   ${OUT_TEXEL}
 ${op.inputs.map((n) => `  vec4 v${n} = ld_${n}(t);`).join('\n')}
   vec4 r = ${op.expr};
-  ${c.partial ? 'return keepTail(r, texelFetch(user_old, ivec2(x, y), 0), t);' : 'return r;'}
+  ${returnKeepingTail(c, 'r')}
 }`,
 }));
 
 /** Runs `op` over the first n values of `out`; the rest of out keeps its values. Inputs are buffers
  *  or packed intermediate textures. */
 export function runMap(rt: GpuRuntime, op: MapOp, out: WebglBuffer, n: number, inputs: readonly (WebglBuffer | GpuTexture)[], scalars: readonly number[] = []): void {
-  const partial = n < out.size ? 1 : 0;
-  // Without a tail to keep, `old` is never read, so whichever texture is passed will do.
-  const old = partial || inputs.length === 0 ? rt.texture(out) : inputs[0];
-  rt.into(out, mapShader(op), partial ? { n, partial } : { partial }, [...inputs, old, ...scalars]);
+  intoKeepingTail(rt, out, n, mapShader(op), {}, inputs, scalars);
 }
 
 /** Stores the first n values of `tex` (packed like a buffer of n values) into out, whose tail
