@@ -6,12 +6,12 @@ import type { WindowGeometry } from '../../../kernels.ts';
 import type { WebglBuffer } from '../buffer.ts';
 import type { GpuTexture } from '../gpujs.ts';
 import { texelGrid } from '../layout.ts';
-import type { GpuRuntime, RunArg } from '../runtime.ts';
+import type { GpuRuntime } from '../runtime.ts';
 import type { Shader } from '../shader.ts';
 import { buf, geometryConstants, windowSizes, type WebglKernel } from './common.ts';
 import { convForwardCore, convInputGradCore, convWeightGradCore, PACK_WI, PACK_WT } from './conv-shaders.ts';
-import { gatherShader, type GatherConstants } from './gather.ts';
-import { gemmTexture, type Epilogue } from './gemm.ts';
+import { runBlocked, type Epilogue } from './gather.ts';
+import { gemmTexture } from './gemm.ts';
 import { col2imTexture, im2colTexture } from './im2col.ts';
 import { storePrefix } from './map.ts';
 
@@ -32,21 +32,6 @@ function sizes(g: WindowGeometry, k: number): Record<string, number> {
 function repack(rt: GpuRuntime, s: Shader, W: WebglBuffer, texels: number, c: Record<string, number>): GpuTexture {
   const l = texelGrid(texels, rt.maxTextureSize, `the repacked weights of a ${c.K}×${c.CRS} convolution`);
   return rt.run1(s, l, c, [W]);
-}
-
-/** Runs a blocked core over `blocks` blocks and gathers its T rows into a texture of rows·rowLen
- *  values (gather.ts). */
-function blocked(rt: GpuRuntime, core: Shader, T: number, blocks: number, c: Record<string, number>, args: readonly RunArg[],
-  g: Omit<GatherConstants, 'gridS' | 'useC' | 'scl' | 'shf' | 'relu'>, epi: Epilogue | null): GpuTexture {
-  const grid = texelGrid(blocks, rt.maxTextureSize, `the blocks of kernel '${core.name}'`);
-  const targets = rt.run(core, grid, c, args);
-  try {
-    const t0 = targets[0];
-    const consts = { ...g, gridS: grid.shift, useC: 0, scl: epi?.scale ? 1 : 0, shf: epi?.shift ? 1 : 0, relu: epi?.slope !== undefined && epi.slope !== null ? 1 : 0 };
-    return rt.run1(gatherShader(T), g.ROWS * g.ROWLEN, consts, [...targets, t0, epi?.scale ?? t0, epi?.shift ?? t0, 1, 0, epi?.slope ?? 0]);
-  } finally {
-    for (const t of targets) t.delete();
-  }
 }
 
 export const convForward: WebglKernel<'convForward'> = (rt, { x, w, y, g, k, scale, shift, slope }) => {
@@ -72,8 +57,8 @@ export const convForward: WebglKernel<'convForward'> = (rt, { x, w, y, g, k, sca
   rt.count(convPassCost('forward', g, k));
   const wt = repack(rt, PACK_WT, W, c.CRS * c.KQ4, c);
   try {
-    storePrefix(rt, Y, blocked(rt, convForwardCore(T), T, KB * c.PNQ, { ...c, KB }, [X, wt],
-      { ROWS: k, ROWLEN: c.P * g.batch, RQ: c.PNQ, S: 1, SB: KB * c.PNQ }, epi), len);
+    storePrefix(rt, Y, runBlocked(rt, convForwardCore(T), KB * c.PNQ, { ...c, KB }, [X, wt],
+      { ROWS: k, ROWLEN: c.P * g.batch, RQ: c.PNQ, S: 1, SB: KB * c.PNQ }, 'the blocks of a convolution forward', epi), len);
   } finally {
     wt.delete();
   }
@@ -99,8 +84,8 @@ export const convWeightGrad: WebglKernel<'convWeightGrad'> = (rt, { x, dy, dw, g
   // Slices of at least 16 positions, enough of them for 4,096 blocks in all.
   const S = Math.max(1, Math.min(Math.ceil(4096 / (KB * JQ)), Math.ceil(c.P / 16)));
   const PL = Math.ceil(c.P / S), SL = Math.ceil(c.P / PL);
-  storePrefix(rt, DW, blocked(rt, convWeightGradCore(T), T, KB * JQ * SL, { ...c, KB, JQ, SB: KB * JQ, SL, PL }, [X, DY],
-    { ROWS: k, ROWLEN: c.CRS, RQ: JQ, S: SL, SB: KB * JQ }, null), len);
+  storePrefix(rt, DW, runBlocked(rt, convWeightGradCore(T), KB * JQ * SL, { ...c, KB, JQ, SB: KB * JQ, SL, PL }, [X, DY],
+    { ROWS: k, ROWLEN: c.CRS, RQ: JQ, S: SL, SB: KB * JQ }, 'the blocks of a convolution weight gradient', null), len);
 };
 
 export const convInputGrad: WebglKernel<'convInputGrad'> = (rt, { dy, w, dx, g, k }) => {
@@ -121,8 +106,8 @@ export const convInputGrad: WebglKernel<'convInputGrad'> = (rt, { dy, w, dx, g, 
   rt.count(convPassCost('inputGrad', g, k));
   const wi = repack(rt, PACK_WI, W, k * c.taps * c.CQ4, c);
   try {
-    storePrefix(rt, DX, blocked(rt, convInputGradCore(T), T, CB * CNQ, { ...c, CB, CNQ }, [DY, wi],
-      { ROWS: g.channels, ROWLEN: c.cells * g.batch, RQ: CNQ, S: 1, SB: CB * CNQ }, null), len);
+    storePrefix(rt, DX, runBlocked(rt, convInputGradCore(T), CB * CNQ, { ...c, CB, CNQ }, [DY, wi],
+      { ROWS: g.channels, ROWLEN: c.cells * g.batch, RQ: CNQ, S: 1, SB: CB * CNQ }, 'the blocks of a convolution input gradient', null), len);
   } finally {
     wi.delete();
   }

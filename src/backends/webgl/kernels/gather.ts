@@ -6,7 +6,11 @@
 //
 // Output row `row`, texel-column q (values 4q…4q+3 of the row) of slice z lives in target row % T
 // at block id z·SB + ⌊row / T⌋·RQ + q of the blocked grid (pow-2 width: the constant gridS).
-import { flatReader, OUT_TEXEL, range, shaderFamily, type Shader } from '../shader.ts';
+import type { WebglBuffer } from '../buffer.ts';
+import type { GpuTexture } from '../gpujs.ts';
+import { texelGrid } from '../layout.ts';
+import type { GpuRuntime, RunArg } from '../runtime.ts';
+import { flatReader, OUT_TEXEL, range, shaderFamily, targetsOf, type Consts, type Shader } from '../shader.ts';
 
 export interface GatherConstants {
   /** Output rows and values per row. */
@@ -18,9 +22,38 @@ export interface GatherConstants {
   useC: number; scl: number; shf: number; relu: number;
 }
 
+/** Per-row scale and shift (null: none) and Rectlin slope (null: none) applied after the sum. */
+export interface Epilogue { scale: WebglBuffer | null; shift: WebglBuffer | null; slope: number | null }
+
+/** Where the output's rows lie in the blocked grid (the constants above that the caller knows). */
+export type BlockedRows = Pick<GatherConstants, 'ROWS' | 'ROWLEN' | 'RQ' | 'S' | 'SB'>;
+
+/** The GEMM's alpha·sum + beta·C (C = null or beta = 0: C is never read, as 0·NaN would be NaN). */
+export interface SumScale { alpha: number; beta: number; C: WebglBuffer | null }
+
+/** Runs a blocked core (one render target per row of a block) over `blocks` blocks, then gathers
+ *  its rows into a texture of ROWS·ROWLEN values in their packed layout; `what` names the blocks
+ *  in a MAX_TEXTURE_SIZE error. */
+export function runBlocked(rt: GpuRuntime, core: Shader, blocks: number, coreConstants: Consts, coreArgs: readonly RunArg[], rows: BlockedRows,
+  what: string, epi: Epilogue | null, sum: SumScale = { alpha: 1, beta: 0, C: null }): GpuTexture {
+  const grid = texelGrid(blocks, rt.maxTextureSize, what);
+  const targets = rt.run(core, grid, coreConstants, coreArgs);
+  try {
+    const C = sum.beta !== 0 ? sum.C : null;
+    const consts: GatherConstants = {
+      ...rows, gridS: grid.shift, useC: C ? 1 : 0, scl: epi?.scale ? 1 : 0, shf: epi?.shift ? 1 : 0, relu: epi && epi.slope !== null ? 1 : 0,
+    };
+    const t0 = targets[0];
+    return rt.run1(gatherShader(targetsOf(core)), rows.ROWS * rows.ROWLEN, { ...consts },
+      [...targets, C ?? t0, epi?.scale ?? t0, epi?.shift ?? t0, sum.alpha, sum.beta, epi?.slope ?? 0]);
+  } finally {
+    for (const t of targets) t.delete();
+  }
+}
+
 /** The gather pass for T targets. Its textures: r0…r(T−1), c, scale, shift; scalars alpha, beta,
  *  slope. */
-export const gatherShader = shaderFamily((T: number): Shader => ({
+const gatherShader = shaderFamily((T: number): Shader => ({
   name: `gather${T}`,
   textures: [...range(T).map((r) => `r${r}`), 'c', 'scale', 'shift'],
   scalars: ['alpha', 'beta', 'slope'],

@@ -2,19 +2,15 @@
 // into T render targets, then the epilogue into C. beta = 0 never reads C (0·NaN would be NaN).
 import { WebglBuffer } from '../buffer.ts';
 import type { GpuTexture } from '../gpujs.ts';
-import { texelGrid } from '../layout.ts';
 import type { GpuRuntime } from '../runtime.ts';
 import { buf, type WebglKernel } from './common.ts';
 import { fill, scale } from './elementwise.ts';
-import { gatherShader, type GatherConstants } from './gather.ts';
+import { runBlocked, type Epilogue } from './gather.ts';
 import { gemmCore, PACK_ROWS } from './gemm-shaders.ts';
 import { storePrefix } from './map.ts';
 
 /** A GEMM operand as the core reads it: a packed texture whose stored rows are `stride` texels. */
 interface Operand { tex: GpuTexture; stride: number; owned: boolean }
-
-/** Per-row scale and shift (null: none) and Rectlin slope (null: none) applied after the sum. */
-export interface Epilogue { scale: WebglBuffer | null; shift: WebglBuffer | null; slope: number | null }
 
 /** src (a buffer or a packed texture) viewed as [rows, cols]; padded to whole texels per row when
  *  cols is not a multiple of 4. */
@@ -63,23 +59,12 @@ export function gemmTexture(rt: GpuRuntime, A: WebglBuffer | GpuTexture, B: Webg
   rt.count(gemmCost(m, n, k, transA, transB));
   const a = transA ? operand(rt, A, k, m) : operand(rt, A, m, k);
   const b = transB ? operand(rt, B, n, k) : operand(rt, B, k, n);
-  let targets: GpuTexture[] = [];
   try {
-    const grid = texelGrid(p.GW * p.GH * p.S, rt.maxTextureSize, `a ${m}×${n}×${k} GEMM's blocks`);
-    targets = rt.run(gemmCore(p.T), grid, {
+    return runBlocked(rt, gemmCore(p.T), p.GW * p.GH * p.S, {
       T: p.T, AM: transA ? 1 : 0, BM: transB ? 1 : 0, ASTR: a.stride, BSTR: b.stride, K: k, KQ: p.KQ, KREM: k % 4,
       GW: p.GW, GH: p.GH, S: p.S, L: p.L,
-    }, [a.tex, b.tex]);
-    const useC = beta !== 0 && C !== null;
-    const gather: GatherConstants = {
-      ROWS: m, ROWLEN: n, RQ: p.GW, S: p.S, SB: p.GW * p.GH, gridS: grid.shift, useC: useC ? 1 : 0,
-      scl: epi?.scale ? 1 : 0, shf: epi?.shift ? 1 : 0, relu: epi?.slope !== undefined && epi.slope !== null ? 1 : 0,
-    };
-    const t0 = targets[0];
-    return rt.run1(gatherShader(p.T), m * n, { ...gather },
-      [...targets, useC ? C : t0, epi?.scale ?? t0, epi?.shift ?? t0, alpha, beta, epi?.slope ?? 0]);
+    }, [a.tex, b.tex], { ROWS: m, ROWLEN: n, RQ: p.GW, S: p.S, SB: p.GW * p.GH }, `a ${m}×${n}×${k} GEMM's blocks`, epi, { alpha, beta, C });
   } finally {
-    for (const t of targets) t.delete();
     if (a.owned) a.tex.delete();
     if (b.owned) b.tex.delete();
   }
