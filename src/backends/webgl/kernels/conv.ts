@@ -22,6 +22,16 @@ export const implicitGemm = (g: WindowGeometry): boolean => g.batch % 4 === 0;
 /** Blocks of 8 rows, or 4 when there are at most 4. */
 const blockRows = (rows: number): number => (rows > 4 ? 8 : 4);
 
+/** The weight gradient's grid: blocks of T output channels × 4 columns (KB × JQ of them), and the
+ *  P positions cut into SL slices of PL, each slice at least 16 positions, enough of them for
+ *  4,096 blocks in all. */
+function weightGradPlan(k: number, CRS: number, P: number): { T: number; KB: number; JQ: number; SL: number; PL: number } {
+  const T = blockRows(k), KB = Math.ceil(k / T), JQ = Math.ceil(CRS / 4);
+  const S = Math.max(1, Math.min(Math.ceil(4096 / (KB * JQ)), Math.ceil(P / 16)));
+  const PL = Math.max(1, Math.ceil(P / S));
+  return { T, KB, JQ, PL, SL: Math.max(1, Math.ceil(P / PL)) };
+}
+
 function sizes(g: WindowGeometry, k: number): Record<string, number> {
   const { cells, positions: P, taps } = windowSizes(g);
   const NQ = g.batch >> 2, CRS = g.channels * taps;
@@ -79,11 +89,8 @@ export const convWeightGrad: WebglKernel<'convWeightGrad'> = (rt, { x, dy, dw, g
     }
     return;
   }
-  const T = blockRows(k), KB = Math.ceil(k / T), JQ = Math.ceil(c.CRS / 4);
+  const { T, KB, JQ, SL, PL } = weightGradPlan(k, c.CRS, c.P);
   rt.count(convPassCost('weightGrad', g, k));
-  // Slices of at least 16 positions, enough of them for 4,096 blocks in all.
-  const S = Math.max(1, Math.min(Math.ceil(4096 / (KB * JQ)), Math.ceil(c.P / 16)));
-  const PL = Math.ceil(c.P / S), SL = Math.ceil(c.P / PL);
   storePrefix(rt, DW, runBlocked(rt, convWeightGradCore(T), KB * JQ * SL, { ...c, KB, JQ, SB: KB * JQ, SL, PL }, [X, DY],
     { ROWS: k, ROWLEN: c.CRS, RQ: JQ, S: SL, SB: KB * JQ }, 'the blocks of a convolution weight gradient', null), len);
 };
@@ -131,7 +138,6 @@ export function convPassCost(pass: 'forward' | 'inputGrad' | 'weightGrad', g: Wi
     const T = blockRows(g.channels);
     return { fetches: Math.ceil(g.channels / T) * c.NQ * c.P * c.taps * k * (1 + T / 4) + g.channels * c.cells * c.NQ, macs };
   }
-  const T = blockRows(k), JQ = Math.ceil(c.CRS / 4);
-  const S = Math.max(1, Math.min(Math.ceil(4096 / (Math.ceil(k / T) * JQ)), Math.ceil(c.P / 16)));
-  return { fetches: Math.ceil(k / T) * JQ * c.P * c.NQ * (4 + T) + k * JQ * S, macs };
+  const { T, KB, JQ, SL } = weightGradPlan(k, c.CRS, c.P);
+  return { fetches: KB * JQ * c.P * c.NQ * (4 + T) + k * JQ * SL, macs };
 }
