@@ -19,7 +19,7 @@ export interface PackedLayout {
 }
 
 /** The largest power of two ≤ n. */
-export function floorPow2(n: number): number {
+function floorPow2(n: number): number {
   return 2 ** Math.floor(Math.log2(n));
 }
 

@@ -37,7 +37,7 @@ export interface Shader {
   glsl: (c: Consts) => string;
 }
 
-export const MAX_TARGETS = 8;
+const MAX_TARGETS = 8;
 
 export function targetsOf(s: Shader): number {
   const t = s.targets ?? 1;

@@ -7,9 +7,6 @@ import type { GpuRuntime } from '../runtime.ts';
 /** A kernel of the contract on the webgl backend: checks its buffers, runs gpu.js kernels. */
 export type WebglKernel<K extends KernelName> = (rt: GpuRuntime, args: KernelArgs<DeviceBuffer>[K]) => void;
 
-/** A kernel argument as gpu.js hands it to the kernel source: an indexable array. */
-export type Arr = ArrayLike<number>;
-
 /** A live webgl buffer holding at least `min` values, or an error naming the argument. */
 export function buf(b: DeviceBuffer, min: number, what: string): WebglBuffer {
   if (!(b instanceof WebglBuffer)) {

@@ -4,7 +4,7 @@ import { flatReader, OUT_TEXEL, type Shader } from '../shader.ts';
 import { buf, type WebglKernel } from './common.ts';
 import { intoKeepingTail, KEEP_TAIL, returnKeepingTail, runMap, type MapOp } from './map.ts';
 
-export const AXPBY: MapOp = { name: 'axpby', inputs: ['x', 'y'], scalars: ['a', 'b'], expr: 'a * vx + b * vy' };
+const AXPBY: MapOp = { name: 'axpby', inputs: ['x', 'y'], scalars: ['a', 'b'], expr: 'a * vx + b * vy' };
 const MUL: MapOp = { name: 'mul', inputs: ['x', 'y'], expr: 'vx * vy' };
 const SCALE: MapOp = { name: 'scale', inputs: ['x'], scalars: ['alpha'], expr: 'alpha * vx' };
 const CLIP: MapOp = { name: 'clip', inputs: ['x'], scalars: ['limit'], expr: 'min(max(vx, vec4(-limit)), vec4(limit))' };

@@ -22,7 +22,7 @@ function operand(rt: GpuRuntime, src: WebglBuffer | GpuTexture, rows: number, co
   return { tex, stride: cq, owned: true };
 }
 
-export interface GemmPlan {
+interface GemmPlan {
   T: number;
   /** Column-quad blocks, row blocks, k-slices and k-quads per slice. */
   GW: number; GH: number; S: number; L: number;
@@ -31,7 +31,7 @@ export interface GemmPlan {
 
 /** Blocks of T = 8 rows (4 for short outputs); long sums over fewer than 2,048 blocks are split
  *  into slices of at least 32 k-quads. */
-export function gemmPlan(m: number, n: number, k: number): GemmPlan {
+function gemmPlan(m: number, n: number, k: number): GemmPlan {
   const T = m > 4 ? 8 : 4;
   const GW = Math.ceil(n / 4), GH = Math.ceil(m / T), KQ = Math.max(1, Math.ceil(k / 4));
   const blocks = GW * GH;

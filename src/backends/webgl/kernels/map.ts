@@ -1,8 +1,8 @@
 // Elementwise kernels over packed buffers: one invocation per output texel computes 4 values from
-// one fetch per input (the old layout fetched once per value). Every input is read at the
-// output's own texel index t, whatever its size, because texel t of any buffer holds values
-// 4t…4t+3 (layout.ts). A call over the first n values of a longer output keeps the rest: the
-// output's old texture comes in as `old` and the lanes from n on are taken from it (intoKeepingTail).
+// one fetch per input. Every input is read at the output's own texel index t, whatever its size,
+// because texel t of any buffer holds values 4t…4t+3 (layout.ts). A call over the first n values
+// of a longer output keeps the rest: the output's old texture comes in as `old` and the lanes from
+// n on are taken from it (intoKeepingTail).
 import type { WebglBuffer } from '../buffer.ts';
 import type { GpuTexture } from '../gpujs.ts';
 import type { GpuRuntime } from '../runtime.ts';
@@ -47,9 +47,9 @@ export function intoKeepingTail(rt: GpuRuntime, out: WebglBuffer, n: number, s: 
 }
 
 /** out = x (a prefix store of an intermediate texture). */
-export const IDENTITY: MapOp = { name: 'identity', inputs: ['x'], expr: 'vx' };
+const IDENTITY: MapOp = { name: 'identity', inputs: ['x'], expr: 'vx' };
 
-export const mapShader = shaderFamily((op: MapOp): Shader => ({
+const mapShader = shaderFamily((op: MapOp): Shader => ({
   name: op.name,
   textures: op.inputs,
   scalars: op.scalars ?? [],
