@@ -8,6 +8,7 @@ import type { WebglBackend } from '../src/backends/webgl/backend.ts';
 import { convPassCost } from '../src/backends/webgl/kernels/conv.ts';
 import { gemmCost } from '../src/backends/webgl/kernels/gemm.ts';
 import type { WindowGeometry } from '../src/kernels.ts';
+import { windowGeometry } from '../src/shape.ts';
 
 export interface Engine {
   /** Does the work and reads the result back. */
@@ -83,13 +84,7 @@ function matmul(n: number): KernelWorkload {
 interface ConvShape { C: number; K: number; H: number; W: number; N: number; R: number; stride: number; pad: number }
 type ConvPass = 'forward' | 'inputGrad' | 'weightGrad';
 
-function geometryOf(s: ConvShape): WindowGeometry {
-  const out = (x: number) => Math.floor((x + 2 * s.pad - s.R) / s.stride) + 1;
-  return {
-    channels: s.C, batch: s.N, inSize: [1, s.H, s.W], window: [1, s.R, s.R], stride: [1, s.stride, s.stride],
-    pad: [0, s.pad, s.pad], dilation: [1, 1, 1], outSize: [1, out(s.H), out(s.W)],
-  };
-}
+const geometryOf = (s: ConvShape): WindowGeometry => windowGeometry('bench conv', [s.C, s.H, s.W, s.N], [s.R, s.R], { stride: s.stride, pad: s.pad }, false);
 
 function conv(s: ConvShape, pass: ConvPass): KernelWorkload {
   const g = geometryOf(s);
@@ -148,8 +143,8 @@ function conv(s: ConvShape, pass: ConvPass): KernelWorkload {
 
 /** Pooling forward + backward (the gradient with respect to x). */
 function pool(mode: 'max' | 'avg', C: number, H: number, N: number, R: number, stride: number, pad: number): KernelWorkload {
-  const O = Math.floor((H + 2 * pad - R) / stride) + 1;
-  const g: WindowGeometry = { channels: C, batch: N, inSize: [1, H, H], window: [1, R, R], stride: [1, stride, stride], pad: [0, pad, pad], dilation: [1, 1, 1], outSize: [1, O, O] };
+  const g = windowGeometry('bench pool', [C, H, H, N], [R, R], { stride, pad }, true);
+  const O = g.outSize[1];
   const x = rnd(C * H * H * N, 21), dy = rnd(C * O * O * N, 22);
   return {
     name: `${mode} pool ${R}×${R}/${stride}${pad ? ` pad ${pad}` : ''} fwd+bwd ${C} ch ${H}×${H} b${N}`, macs: 0, fetchesPerMac: null,

@@ -7,7 +7,7 @@ import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { createWebglBackend, type WebglBackend } from '../src/backends/webgl/backend.ts';
 import { probeWebGL } from '../src/backends/webgl/context.ts';
-import { kernelWorkloads, type Engine } from './gpu-kernels.ts';
+import { kernelWorkloads, type Engine, type KernelWorkload } from './gpu-kernels.ts';
 import { netEngines, netWorkloads } from './gpu-nets.ts';
 
 export interface Row {
@@ -76,9 +76,13 @@ export function workloadNames(quick: boolean): { kernels: string[]; nets: string
   return { kernels: kernelWorkloads(quick).map((w) => w.name), nets: netWorkloads(quick).map((w) => w.name) };
 }
 
+/** Every kernel workload, built once per page: building one generates its inputs (megabytes for
+ *  the larger GEMMs), which a row must not redo for all of them. */
+let allKernels: KernelWorkload[] | null = null;
+
 export async function runKernel(name: string, reps: number, peers: boolean): Promise<Row> {
   const be = await setup(peers);
-  const w = kernelWorkloads(false).find((k) => k.name === name);
+  const w = (allKernels ??= kernelWorkloads(false)).find((k) => k.name === name);
   if (!w) throw new Error(`no kernel workload '${name}'`);
   const a = w.argon(be), b = peers ? w.tf() : null;
   try {
