@@ -17,6 +17,7 @@
 //   few percent, mostly on conv-like shapes with small m.
 import { microKernel } from './gemm-micro';
 import { MR, NR, packA, packB } from './gemm-pack';
+import { SKINNY_N, sgemmSkinny } from './gemm-skinny';
 import { partCount, partStart } from './parts';
 
 const KC: i32 = 384;
@@ -82,6 +83,10 @@ export function sgemm(
   // Equal k blocks (576 = 2×288, not 512 + 64): every block costs one pass over C.
   const kBlocks = (k + KC - 1) / KC;
   const kcStep = roundUp((k + kBlocks - 1) / kBlocks, 4);
+  if (n <= SKINNY_N) {
+    sgemmSkinny(m, n, k, a, lda, transA != 0, b, ldb, transB != 0, c, ldc, alpha, beta, kcStep);
+    return;
+  }
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
     for (let pc = 0; pc < k; pc += kcStep) {

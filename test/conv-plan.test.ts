@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { noGrad } from '../src/autograd/index.ts';
-import { createWasmBackend } from '../src/backends/wasm/backend.ts';
+import { createWasmBackend, type WasmBackend } from '../src/backends/wasm/backend.ts';
 import { Conv, Sequential, assignNames, buildLayers } from '../src/layers/index.ts';
 import { models } from '../src/models/index.ts';
 import { Rectlin } from '../src/nn/activations.ts';
@@ -71,20 +71,42 @@ test('a prediction is the same bits in any batch, through Winograd layers', asyn
   const infer = { weightGrad: false, inputGrad: false };
   assert.is(planConv(g(1), 64, all, infer).algorithm, 'winograd', 'the layers run by Winograd');
   assert.is.not(planConv(g(1), 64, all, train).algorithm, planConv(g(8), 64, all, train).algorithm, 'planned per batch, they would differ');
-  const n = 64 * 4 * 4, data = randomArray(n * 6, 5, -1, 1);
+  expectSameInAnyBatch(be, root, [64, 4, 4]);
+  root.dispose();
+  await be.close();
+});
+
+/** Runs 6 samples through root as one batch and in smaller batches (1 to 4, where the GEMMs of a
+ *  small feature map have so few columns that sgemm streams A unpacked) and asserts equal bits. */
+function expectSameInAnyBatch(be: WasmBackend, root: Sequential, shape: [number, number, number]): void {
+  const n = shape[0] * shape[1] * shape[2], data = randomArray(n * 6, 5, -1, 1);
   const run = (first: number, count: number): Float32Array => noGrad(() => {
     // data holds one sample per row; the layout is [C, H, W, N]: transpose into it.
-    const chw = Tensor.fromArray(be, transpose(data.subarray(first * n, (first + count) * n), count, n), [64, 4, 4, count]);
+    const chw = Tensor.fromArray(be, transpose(data.subarray(first * n, (first + count) * n), count, n), [...shape, count]);
     const y = root.forward(chw, { training: false, random: new Random(1) });
     const out = transpose(Float64Array.from(y.toArray()), y.size / count, count);
     chw.dispose(); y.dispose();
     return Float32Array.from(out);
   });
-  const six = run(0, 6), per = 64 * 4 * 4;
-  for (const [first, count] of [[0, 1], [2, 3], [5, 1], [1, 4]]) {
+  const six = run(0, 6), per = six.length / 6;
+  for (const [first, count] of [[0, 1], [2, 3], [5, 1], [1, 4], [3, 2]]) {
     const part = run(first, count);
     assert.equal(Array.from(part), Array.from(six.subarray(first * per, (first + count) * per)), `samples ${first}..${first + count - 1}`);
   }
+}
+
+test('a prediction is the same bits in any batch on 2×2 and 1×1 feature maps (matrix–vector GEMMs)', async () => {
+  const be = await createWasmBackend({ threads: 2, minPartNs: 0 });
+  // ResNet's last stages at a small input: a strided 3×3 conv to 1×1, a 3×3 conv over that single
+  // position (its padding leaves only the centre tap), and a 1×1 head: at batch ≤ 4 each GEMM has
+  // at most 4 columns.
+  const root = new Sequential([
+    new Conv([3, 3, 48], { strides: 2, padding: 1, batchNorm: true, activation: new Rectlin() }),
+    new Conv([3, 3, 40], { padding: 1, activation: new Rectlin() }),
+    new Conv([1, 1, 7], {}),
+  ]);
+  buildLayers(root, [37, 2, 2], { backend: be, random: new Random(4) });
+  expectSameInAnyBatch(be, root, [37, 2, 2]);
   root.dispose();
   await be.close();
 });

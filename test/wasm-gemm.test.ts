@@ -120,11 +120,60 @@ test('gemm rejects undersized, foreign and disposed buffers, naming the kernel',
   assert.throws(() => plain.run('gemm', { ...args, c: C2 }), /kernel 'gemm'.*disposed/);
 });
 
+/** C's columns computed with n ≤ 4 (assembly/gemm-skinny.ts streams A unpacked there) must equal,
+ *  bit for bit, the same columns computed as part of a wider product (the packed 4×8 path): a
+ *  sample's prediction may not depend on its batch. Rows with a tail, k over several k blocks. */
+function checkSkinnyBits(be: WasmBackend, label: string): void {
+  let seed = 100;
+  for (const [m, k] of [[13, 7], [130, 1000], [5, 387], [64, 4608]] as const) {
+    const wide = 16;
+    const a = f32(m * k, seed++), bWide = f32(k * wide, seed++), c0 = f32(m * wide, seed++);
+    for (const [transA, transB] of TRANSPOSES) {
+      for (const [alpha, beta] of SCALES) {
+        const A = be.alloc(m * k), B = be.alloc(k * wide), C = be.alloc(m * wide);
+        be.write(A, a);
+        be.write(B, bWide);
+        be.write(C, c0);
+        // op(B) of the wide product: k × 16 (or its transpose); its first n columns are the narrow B.
+        be.run('gemm', { a: A, b: B, c: C, m, n: wide, k, transA, transB, alpha, beta });
+        const full = be.read(C);
+        for (let n = 1; n <= 5; n++) {
+          const bn = new Float64Array(k * n), cn = new Float64Array(m * n);
+          for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) bn[transB ? j * k + p : p * n + j] = bWide[transB ? j * k + p : p * wide + j];
+          for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) cn[i * n + j] = c0[i * wide + j];
+          const Bn = be.alloc(k * n), Cn = be.alloc(m * n);
+          be.write(Bn, bn);
+          be.write(Cn, cn);
+          be.run('gemm', { a: A, b: Bn, c: Cn, m, n, k, transA, transB, alpha, beta });
+          const got = be.read(Cn);
+          for (let i = 0; i < m; i++) {
+            for (let j = 0; j < n; j++) {
+              if (!Object.is(got[i * n + j], full[i * wide + j])) {
+                assert.unreachable(`${label} ${m}x${n}x${k} tA=${transA} tB=${transB} α=${alpha} β=${beta}: C[${i}, ${j}] is ${got[i * n + j]}, the wide product's ${full[i * wide + j]}`);
+              }
+            }
+          }
+          be.dispose(Bn);
+          be.dispose(Cn);
+        }
+        for (const buf of [A, B, C]) be.dispose(buf);
+      }
+    }
+  }
+}
+
+test('gemm with n ≤ 4 columns gives the wide product\'s columns bit for bit', () => {
+  checkSkinnyBits(plain, 'simd');
+});
+
 if (relaxedOk) {
   const relaxed = await createWasmBackend({ relaxed: true });
   test('relaxed-SIMD build matches the float64 triple loop', () => {
     assert.is(relaxed.variant, 'relaxed');
     checkAll(relaxed, SHAPES, 'relaxed');
+  });
+  test('relaxed: gemm with n ≤ 4 columns gives the wide product\'s columns bit for bit', () => {
+    checkSkinnyBits(relaxed, 'relaxed');
   });
   test("relaxed: 'auto' picks the relaxed build where it validates", async () => {
     assert.is((await createWasmBackend()).variant, 'relaxed');
