@@ -74,19 +74,7 @@ export function batchNormTrain(
   x: usize, gamma: usize, beta: usize, y: usize, mean: usize, invStd: usize, runMean: usize, runVar: usize,
   channels: i32, inner: i32, rho: f64, eps: f64, part: i32, nparts: i32,
 ): void {
-  const rowBytes = <usize>inner << 2;
-  const c1 = partStart(channels, part + 1, nparts, 1);
-  for (let c = partStart(channels, part, nparts, 1); c < c1; c++) {
-    const xr = x + <usize>c * rowBytes;
-    const mu = rowSum(xr, inner) / <f64>inner;
-    const variance = rowSqDev(xr, inner, mu) / <f64>inner;
-    const inv = 1 / Math.sqrt(variance + eps);
-    rowAffine(xr, y + <usize>c * rowBytes, inner, <f32>mu, <f32>(inv * <f64>at(gamma, c)), at(beta, c), 0, 0);
-    put(mean, c, mu);
-    put(invStd, c, inv);
-    put(runMean, c, rho * <f64>at(runMean, c) + (1 - rho) * mu);
-    put(runVar, c, rho * <f64>at(runVar, c) + (1 - rho) * variance);
-  }
+  trainChannels(x, gamma, beta, y, mean, invStd, runMean, runVar, channels, inner, rho, eps, false, 0, part, nparts);
 }
 
 /** Inference mode: y = (x − runMean)/√(runVar + eps)·gamma + beta. */
@@ -110,12 +98,23 @@ export function batchNormGrad(
   gradChannels(x, dy, gamma, 0, mean, invStd, dx, dgamma, dbeta, channels, inner, false, 0, part, nparts);
 }
 
-/** batchNormTrain then Rectlin in one sweep of x: y = max(z, 0) + slope·min(z, 0) with
- *  z = (x − mean)·k + beta, k = gamma·invStd formed from the float32 invStd it stores, so that
- *  batchNormRectlinGrad rebuilds z bit for bit from x and never needs z or y. */
+/** batchNormTrain then Rectlin: y = max(z, 0) + slope·min(z, 0) with z = (x − mean)·k + beta,
+ *  k = gamma·invStd formed from the float32 invStd it stores, so that batchNormRectlinGrad rebuilds z
+ *  bit for bit from x and never needs z or y. The statistics still take their two passes over x;
+ *  the fusion saves Rectlin's own pass (a read and a write of y). */
 export function batchNormRectlinTrain(
   x: usize, gamma: usize, beta: usize, y: usize, mean: usize, invStd: usize, runMean: usize, runVar: usize,
   channels: i32, inner: i32, rho: f64, eps: f64, slope: f32, part: i32, nparts: i32,
+): void {
+  trainChannels(x, gamma, beta, y, mean, invStd, runMean, runVar, channels, inner, rho, eps, true, slope, part, nparts);
+}
+
+/** batchNormTrain's channels [part of nparts], then (act) Rectlin with k formed from the float32
+ *  invStd. Both exports pass `act` as a constant, so each inlined copy keeps only its own branch. */
+// @ts-ignore: decorator
+@inline function trainChannels(
+  x: usize, gamma: usize, beta: usize, y: usize, mean: usize, invStd: usize, runMean: usize, runVar: usize,
+  channels: i32, inner: i32, rho: f64, eps: f64, act: bool, slope: f32, part: i32, nparts: i32,
 ): void {
   const rowBytes = <usize>inner << 2;
   const c1 = partStart(channels, part + 1, nparts, 1);
@@ -123,10 +122,12 @@ export function batchNormRectlinTrain(
     const xr = x + <usize>c * rowBytes;
     const mu = rowSum(xr, inner) / <f64>inner;
     const variance = rowSqDev(xr, inner, mu) / <f64>inner;
-    const inv = <f32>(1 / Math.sqrt(variance + eps));
-    rowAffine(xr, y + <usize>c * rowBytes, inner, <f32>mu, <f32>(<f64>inv * <f64>at(gamma, c)), at(beta, c), 1, slope);
+    const inv = 1 / Math.sqrt(variance + eps);
+    // The fused kernel's k comes from invStd as stored (float32), as its gradient rebuilds it.
+    const kInv = act ? <f64><f32>inv : inv;
+    rowAffine(xr, y + <usize>c * rowBytes, inner, <f32>mu, <f32>(kInv * <f64>at(gamma, c)), at(beta, c), act ? 1 : 0, slope);
     put(mean, c, mu);
-    store<f32>(invStd + (<usize>c << 2), inv);
+    put(invStd, c, inv);
     put(runMean, c, rho * <f64>at(runMean, c) + (1 - rho) * mu);
     put(runVar, c, rho * <f64>at(runVar, c) + (1 - rho) * variance);
   }
@@ -143,8 +144,8 @@ export function batchNormRectlinTrain(
 /** The gradient of batchNormRectlinTrain: batchNormGrad of dz = dy·Rectlin'(z), in two sweeps of x
  *  and dy (the unfused pair takes five: Rectlin's gradient writes dz, batchNormGrad reads it twice). */
 export function batchNormRectlinGrad(
-  x: usize, dy: usize, gamma: usize, beta: usize, mean: usize, invStd: usize, dx: usize, dgamma: usize, dbeta: usize,
-  channels: i32, inner: i32, slope: f32, part: i32, nparts: i32,
+  x: usize, dy: usize, gamma: usize, mean: usize, invStd: usize, dx: usize, dgamma: usize, dbeta: usize,
+  channels: i32, inner: i32, beta: usize, slope: f32, part: i32, nparts: i32,
 ): void {
   gradChannels(x, dy, gamma, beta, mean, invStd, dx, dgamma, dbeta, channels, inner, true, slope, part, nparts);
 }
