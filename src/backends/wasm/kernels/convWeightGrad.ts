@@ -2,12 +2,8 @@
 // fixed number of groups (a function of the shapes alone, so every thread count gives the same
 // bits), each group summed into its own partial, then the partials added in order.
 import type { WasmKernel } from '../context.ts';
-import { GEOMETRY_BYTES, geometryBlock, needFloat, windowSizes } from './common.ts';
+import { chunkGroups, GEOMETRY_BYTES, geometryBlock, needFloat, windowSizes } from './common.ts';
 import { align64, convTile } from './convForward.ts';
-
-/** Partial weight gradients (groups of tiles) at most: more groups spread the work more evenly
- *  over threads, each costs K·rows floats of scratch and one more pass in the final sum. */
-export const MAX_WEIGHT_GRAD_GROUPS = 16;
 
 export const convWeightGrad: WasmKernel<'convWeightGrad'> = (ctx, { x, dy, dw, g, k }) => {
   const z = windowSizes(g);
@@ -21,8 +17,7 @@ export const convWeightGrad: WasmKernel<'convWeightGrad'> = (ctx, { x, dy, dw, g
     return;
   }
   const tile = convTile(g), tiles = Math.ceil(positions / tile);
-  const perGroup = Math.ceil(tiles / Math.min(tiles, MAX_WEIGHT_GRAD_GROUPS));
-  const groups = Math.ceil(tiles / perGroup);
+  const { perGroup, groups } = chunkGroups(tiles);
   const partialBytes = align64(groups * k * z.rows * 4);
   const stride = align64(z.rows * tile * N * 4) + ctx.fn('sgemmScratchBytes')(k, z.rows, tile * N);
   const nparts = Math.min(groups, ctx.parts((k * z.rows * z.columns) / 20));

@@ -4,13 +4,11 @@
 import type { WindowGeometry } from '../../../kernels.ts';
 import { directEligible } from '../../../shape.ts';
 import type { WasmContext, WasmKernel } from '../context.ts';
-import { GEOMETRY_BYTES, geometryBlock, needFloat, windowSizes } from './common.ts';
+import { chunkGroups, GEOMETRY_BYTES, geometryBlock, needFloat, windowSizes } from './common.ts';
 import { align64 } from './convForward.ts';
 
 /** Bytes of dy a weight-gradient chunk of positions keeps in cache (K × positions × N floats). */
 const CHUNK_BYTES = 256 * 1024;
-/** Groups of chunks at most (their partial sums are K × taps floats each). */
-const MAX_GROUPS = 16;
 
 function check(kernel: string, g: WindowGeometry, k: number): void {
   if (!directEligible(g)) throw new Error(`wasm ${kernel}: needs a batch divisible by 4, got ${g.batch}`);
@@ -40,7 +38,7 @@ export const directConvWeightGrad: WasmKernel<'directConvWeightGrad'> = (ctx, { 
   const positions = z.columns / g.batch;
   const PC = Math.min(positions, Math.max(1, Math.floor(CHUNK_BYTES / (k * g.batch * 4))));
   const chunks = Math.ceil(positions / PC);
-  const perGroup = Math.ceil(chunks / Math.min(chunks, MAX_GROUPS)), groups = Math.ceil(chunks / perGroup);
+  const { perGroup, groups } = chunkGroups(chunks);
   const partialBytes = align64(groups * k * taps * 4), stride = align64(PC * taps * 4);
   const nparts = Math.min(groups, ctx.parts((k * taps * z.columns) / 20));
   const { gb, zero, rest } = layout(ctx, g, partialBytes + stride * ctx.slots(nparts));

@@ -6,7 +6,7 @@
 // - in chunks (many columns: CNN-1, early layers at large batches): each chunk's transforms stay in
 //   cache; chunks are summed in fixed groups, each into its own partial, then the partials in order.
 import type { WasmKernel } from '../context.ts';
-import { needFloat, windowSizes } from './common.ts';
+import { chunkGroups, MAX_WEIGHT_GRAD_GROUPS, needFloat, windowSizes } from './common.ts';
 import { align64 } from './convForward.ts';
 import { checkWinograd, forwardConv, winoBlockBytes, winoTiles, writeWinoBlock, XI, xiStride } from './winograd-common.ts';
 
@@ -17,8 +17,7 @@ import { checkWinograd, forwardConv, winoBlockBytes, winoTiles, writeWinoBlock, 
 const CHUNK_BYTES = 2 * 1024 * 1024;
 /** The one-pass way when every column's V and Z fit in this. */
 const WHOLE_BYTES = 16 * 1024 * 1024;
-/** Groups of chunks at most (as convWeightGrad), and the bytes their partial sums may take. */
-const MAX_GROUPS = 16;
+/** The bytes the groups' partial sums may take (fewer groups than MAX_WEIGHT_GRAD_GROUPS if need be). */
 const MAX_PARTIAL_BYTES = 32 * 1024 * 1024;
 
 export const winogradWeightGrad: WasmKernel<'winogradWeightGrad'> = (ctx, { x, dy, dw, g, k: K }) => {
@@ -52,9 +51,8 @@ export const winogradWeightGrad: WasmKernel<'winogradWeightGrad'> = (ctx, { x, d
   }
   const JC = Math.min(512, Math.max(8, Math.floor(CHUNK_BYTES / (XI * 4 * (C + K)) / 8) * 8));
   const chunks = Math.ceil(J / JC);
-  const maxGroups = Math.max(1, Math.min(MAX_GROUPS, Math.floor(MAX_PARTIAL_BYTES / (XI * K * C * 4))));
-  const perGroup = Math.ceil(chunks / Math.min(chunks, maxGroups));
-  const groups = Math.ceil(chunks / perGroup);
+  const partialsFit = Math.max(1, Math.floor(MAX_PARTIAL_BYTES / (XI * K * C * 4)));
+  const { perGroup, groups } = chunkGroups(chunks, Math.min(MAX_WEIGHT_GRAD_GROUPS, partialsFit));
   const partialBytes = align64(groups * XI * K * C * 4);
   const vs = xiStride(C * JC * 4), zs = xiStride(K * JC * 4);
   const stride = XI * (vs + zs) + ctx.fn('sgemmScratchBytes')(K, C, JC);
