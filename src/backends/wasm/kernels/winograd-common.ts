@@ -50,7 +50,7 @@ export function inputGradConv(g: WindowGeometry, k: number): WinoConv {
 
 /** Tile origins along one output axis: each residue class of the dilation d in tiles of two
  *  outputs d apart (a dilated convolution is a Winograd one over interleaved grids), sorted. */
-export function tileOrigins(out: number, d: number): number[] {
+function tileOrigins(out: number, d: number): number[] {
   const o: number[] = [];
   for (let a = 0; a < Math.min(d, out); a++) {
     const count = Math.floor((out - 1 - a) / d) + 1;
@@ -59,18 +59,19 @@ export function tileOrigins(out: number, d: number): number[] {
   return o.sort((p, q) => p - q);
 }
 
-export interface WinoTiles { TH: number; TW: number; columns: number }
+/** A convolution's tile origins down (rows) and across (cols), and its tiles × images. */
+export interface WinoTiles { rows: number[]; cols: number[]; columns: number }
 
 export function winoTiles(c: WinoConv): WinoTiles {
-  const TH = tileOrigins(c.OH, c.dh).length, TW = tileOrigins(c.OW, c.dw).length;
-  return { TH, TW, columns: TH * TW * c.N };
+  const rows = tileOrigins(c.OH, c.dh), cols = tileOrigins(c.OW, c.dw);
+  return { rows, cols, columns: rows.length * cols.length * c.N };
 }
 
-export const winoBlockBytes = (t: WinoTiles): number => align64((12 + t.TH + t.TW) * 4);
+export const winoBlockBytes = (t: WinoTiles): number => align64((12 + t.rows.length + t.cols.length) * 4);
 
 /** Writes the geometry block of assembly/winograd-transform.ts at byte offset `at`. */
-export function writeWinoBlock(ctx: WasmContext, at: number, c: WinoConv): void {
-  const rows = tileOrigins(c.OH, c.dh), cols = tileOrigins(c.OW, c.dw);
+export function writeWinoBlock(ctx: WasmContext, at: number, c: WinoConv, t: WinoTiles): void {
+  const { rows, cols } = t;
   ctx.i32().set([c.C, c.N, c.H, c.W, c.OH, c.OW, c.ph, c.pw, c.dh, c.dw, rows.length, cols.length, ...rows, ...cols], at >>> 2);
 }
 
@@ -126,7 +127,7 @@ export function runWinograd(ctx: WasmContext, r: WinoRun): void {
   const block = winoBlockBytes(tiles);
   const base = ctx.scratch(block + uBytes + vBytes + stride * ctx.slots(nparts) + 64);
   const pU = base + block, pV = tiled ? 0 : pU + uBytes, work = pU + uBytes + vBytes;
-  writeWinoBlock(ctx, base, c);
+  writeWinoBlock(ctx, base, c, tiles);
   ctx.call('winoFilterPart', ctx.parts((r.wK * r.wC * 16) / 2), [r.pw, r.wK, r.wC, r.flip ? 1 : 0, pU]);
   if (!tiled) ctx.call('winoInputPart', ctx.parts((XI * c.C * J) / 4), [r.px, base, pV, vs]);
   ctx.call('winoForwardPart', nparts, [

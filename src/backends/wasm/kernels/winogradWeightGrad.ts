@@ -43,7 +43,7 @@ export const winogradWeightGrad: WasmKernel<'winogradWeightGrad'> = (ctx, { x, d
     const nparts = Math.min(XI, ctx.parts(macs / 20));
     const base = ctx.scratch(block + vBytes + zBytes + ztBytes + stride * ctx.slots(nparts) + 64);
     const pV = base + block, pZ = pV + vBytes, pZt = pZ + zBytes;
-    writeWinoBlock(ctx, base, conv);
+    writeWinoBlock(ctx, base, conv, tiles);
     ctx.call('winoGradTransformPart', ctx.parts((XI * (C + K) * J) / 4), [px, pdy, base, K, pV, vs, pZ, zs]);
     ctx.call('winoGradGemmPart', nparts, [pV, vs, pZ, zs, pZt, C, K, J, K, 1, pZt + ztBytes, stride]);
     ctx.call('winoFilterGradPart', backParts, [pZt, K, C, pdw]);
@@ -59,7 +59,7 @@ export const winogradWeightGrad: WasmKernel<'winogradWeightGrad'> = (ctx, { x, d
   const nparts = Math.min(groups, ctx.parts(macs / 20));
   const base = ctx.scratch(block + partialBytes + ztBytes + stride * ctx.slots(nparts) + 64);
   const partials = base + block, pZt = partials + partialBytes;
-  writeWinoBlock(ctx, base, conv);
+  writeWinoBlock(ctx, base, conv, tiles);
   ctx.call('winoWeightGradPart', nparts, [px, pdy, base, partials, K, JC, perGroup, vs, zs, pZt + ztBytes, stride]);
   ctx.call('gemmSumChunks', ctx.parts((XI * K * C * groups) / 2), [XI * K, C, groups, partials, pZt, C, 1, 0]);
   ctx.call('winoFilterGradPart', backParts, [pZt, K, C, pdw]);
