@@ -101,14 +101,14 @@ export interface WinoRun {
   /** Input, filters (as stored: [wK, wC, 3, 3]) and output pointers; flip: the input gradient. */
   px: number; pw: number; py: number; wK: number; wC: number; flip: boolean;
   conv: WinoConv;
-  /** Filters of this convolution (output channels). */
-  K: number;
   scale: number; shift: number; slope: number | null;
 }
 
 /** y = act(scale·conv(x, w) + shift) by Winograd F(2×2, 3×3), every output written. */
 export function runWinograd(ctx: WasmContext, r: WinoRun): void {
-  const { conv: c, K } = r;
+  const c = r.conv;
+  // Filters of this convolution (its output channels): the input gradient's are the stored inputs.
+  const K = r.flip ? r.wC : r.wK;
   const tiles = winoTiles(c), J = tiles.columns;
   const JC = forwardChunkColumns(c.C, J);
   const tiled = Math.ceil(J / JC) >= MIN_CHUNKS;
@@ -131,6 +131,6 @@ export function runWinograd(ctx: WasmContext, r: WinoRun): void {
   ctx.call('winoFilterPart', ctx.parts((r.wK * r.wC * 16) / 2), [r.pw, r.wK, r.wC, r.flip ? 1 : 0, pU]);
   if (!tiled) ctx.call('winoInputPart', ctx.parts((XI * c.C * J) / 4), [r.px, base, pV, vs]);
   ctx.call('winoForwardPart', nparts, [
-    r.px, base, pU, pV, vs, ms, r.py, K, JC, nk, KCK, KCH, r.scale, r.shift, r.slope === null ? 0 : 1, r.slope ?? 0, work, stride,
+    r.px, base, pU, pV, vs, ms, r.py, K, JC, KCK, KCH, r.scale, r.shift, r.slope === null ? 0 : 1, r.slope ?? 0, work, stride,
   ]);
 }

@@ -14,5 +14,5 @@ export const winogradForward: WasmKernel<'winogradForward'> = (ctx, { x, w, y, g
   if (z.columns === 0) return;
   const px = ctx.ptr(x), pw = ctx.ptr(w), ps = scale ? ctx.ptr(scale) : 0, pt = shift ? ctx.ptr(shift) : 0;
   const py = ctx.out(y, k * z.columns);
-  runWinograd(ctx, { px, pw, py, wK: k, wC: g.channels, flip: false, conv: forwardConv(g), K: k, scale: ps, shift: pt, slope });
+  runWinograd(ctx, { px, pw, py, wK: k, wC: g.channels, flip: false, conv: forwardConv(g), scale: ps, shift: pt, slope });
 };

@@ -13,5 +13,5 @@ export const winogradInputGrad: WasmKernel<'winogradInputGrad'> = (ctx, { dy, w,
   needFloat('winogradInputGrad', 'dx', dx, z.input);
   if (z.input === 0) return;
   const pdy = ctx.ptr(dy), pw = ctx.ptr(w), pdx = ctx.out(dx, z.input);
-  runWinograd(ctx, { px: pdy, pw, py: pdx, wK: k, wC: g.channels, flip: true, conv: inputGradConv(g, k), K: g.channels, scale: 0, shift: 0, slope: null });
+  runWinograd(ctx, { px: pdy, pw, py: pdx, wK: k, wC: g.channels, flip: true, conv: inputGradConv(g, k), scale: 0, shift: 0, slope: null });
 };

@@ -45,7 +45,7 @@ export const winogradWeightGrad: WasmKernel<'winogradWeightGrad'> = (ctx, { x, d
     const pV = base + block, pZ = pV + vBytes, pZt = pZ + zBytes;
     writeWinoBlock(ctx, base, conv, tiles);
     ctx.call('winoGradTransformPart', ctx.parts((XI * (C + K) * J) / 4), [px, pdy, base, K, pV, vs, pZ, zs]);
-    ctx.call('winoGradGemmPart', nparts, [pV, vs, pZ, zs, pZt, C, K, J, K, 1, pZt + ztBytes, stride]);
+    ctx.call('winoGradGemmPart', nparts, [pV, vs, pZ, zs, pZt, C, K, J, K, pZt + ztBytes, stride]);
     ctx.call('winoFilterGradPart', backParts, [pZt, K, C, pdw]);
     return;
   }
