@@ -2,15 +2,13 @@
 // fixed number of groups (a function of the shapes alone, so every thread count gives the same
 // bits), each group summed into its own partial, then the partials added in order.
 import type { WasmKernel } from '../context.ts';
-import { chunkGroups, GEOMETRY_BYTES, geometryBlock, needFloat, windowSizes } from './common.ts';
+import { chunkGroups, GEOMETRY_BYTES, geometryBlock } from './common.ts';
+import { checkConvWeightGrad } from './conv-checks.ts';
 import { align64, convTile } from './convForward.ts';
 
-export const convWeightGrad: WasmKernel<'convWeightGrad'> = (ctx, { x, dy, dw, g, k }) => {
-  const z = windowSizes(g);
-  if (!Number.isInteger(k) || k < 1) throw new Error(`wasm convWeightGrad: k must be a positive integer, got ${k}`);
-  needFloat('convWeightGrad', 'x', x, z.input);
-  needFloat('convWeightGrad', 'dy', dy, k * z.columns);
-  needFloat('convWeightGrad', 'dw', dw, k * z.rows);
+export const convWeightGrad: WasmKernel<'convWeightGrad'> = (ctx, args) => {
+  const { x, dy, dw, g, k } = args;
+  const z = checkConvWeightGrad('convWeightGrad', args);
   const N = g.batch, positions = z.columns / N;
   if (z.columns === 0) {
     ctx.fn('fill')(ctx.out(dw, k * z.rows), k * z.rows, 0, 0, 1);

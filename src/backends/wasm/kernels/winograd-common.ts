@@ -24,11 +24,11 @@ const MAX_CHUNK_COLUMNS = 512;
  *  OH × OW output, padding (may be negative) and dilation per axis. */
 export interface WinoConv { C: number; N: number; H: number; W: number; OH: number; OW: number; ph: number; pw: number; dh: number; dw: number }
 
-export function checkWinograd(kernel: string, g: WindowGeometry, k: number): void {
+/** Throws unless g is a window Winograd F(2×2, 3×3) takes (the rest: conv-checks.ts). */
+export function checkWinograd(kernel: string, g: WindowGeometry): void {
   if (!winogradEligible(g)) {
     throw new Error(`wasm ${kernel}: Winograd F(2×2, 3×3) needs a 2-D 3×3 window with stride 1, got window ${g.window.join('×')} stride ${g.stride.join('×')} input ${g.inSize.join('×')}`);
   }
-  if (!Number.isInteger(k) || k < 1) throw new Error(`wasm ${kernel}: k must be a positive integer, got ${k}`);
 }
 
 export function forwardConv(g: WindowGeometry): WinoConv {

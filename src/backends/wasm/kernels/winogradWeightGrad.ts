@@ -6,7 +6,8 @@
 // - in chunks (many columns: CNN-1, early layers at large batches): each chunk's transforms stay in
 //   cache; chunks are summed in fixed groups, each into its own partial, then the partials in order.
 import type { WasmKernel } from '../context.ts';
-import { chunkGroups, MAX_WEIGHT_GRAD_GROUPS, needFloat, windowSizes } from './common.ts';
+import { chunkGroups, MAX_WEIGHT_GRAD_GROUPS } from './common.ts';
+import { checkConvWeightGrad } from './conv-checks.ts';
 import { align64 } from './convForward.ts';
 import { checkWinograd, forwardConv, winoBlockBytes, winoTiles, writeWinoBlock, XI, xiStride } from './winograd-common.ts';
 
@@ -20,12 +21,10 @@ const WHOLE_BYTES = 16 * 1024 * 1024;
 /** The bytes the groups' partial sums may take (fewer groups than MAX_WEIGHT_GRAD_GROUPS if need be). */
 const MAX_PARTIAL_BYTES = 32 * 1024 * 1024;
 
-export const winogradWeightGrad: WasmKernel<'winogradWeightGrad'> = (ctx, { x, dy, dw, g, k: K }) => {
-  checkWinograd('winogradWeightGrad', g, K);
-  const z = windowSizes(g);
-  needFloat('winogradWeightGrad', 'x', x, z.input);
-  needFloat('winogradWeightGrad', 'dy', dy, K * z.columns);
-  needFloat('winogradWeightGrad', 'dw', dw, K * z.rows);
+export const winogradWeightGrad: WasmKernel<'winogradWeightGrad'> = (ctx, args) => {
+  const { x, dy, dw, g, k: K } = args;
+  checkWinograd('winogradWeightGrad', g);
+  const z = checkConvWeightGrad('winogradWeightGrad', args);
   const C = g.channels;
   if (z.columns === 0) {
     ctx.fn('fill')(ctx.out(dw, K * z.rows), K * z.rows, 0, 0, 1);
