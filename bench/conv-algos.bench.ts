@@ -12,6 +12,7 @@
 import type { DeviceBuffer } from '../src/backends/backend.ts';
 import { createWasmBackend, type WasmBackend } from '../src/backends/wasm/backend.ts';
 import type { WindowGeometry } from '../src/kernels.ts';
+import { CONV_PASS_KERNELS } from '../src/ops/conv-plan.ts';
 import { windowGeometry } from '../src/shape.ts';
 import { benchValues } from './conv-values.ts';
 import type { Row, Suite } from './run.ts';
@@ -54,10 +55,7 @@ function runner(be: WasmBackend, g: WindowGeometry, k: number, algo: Algo, pass:
     if (pass === 'weightGrad') return () => { be.run('im2col', { x: b.x, cols: b.cols, g }); gemm(b.y, b.cols, b.w, k, rows, cols, false, true); };
     return () => { gemm(b.w, b.y, b.cols, rows, cols, k, true, false); be.run('col2im', { cols: b.cols, dx: b.x, g }); };
   }
-  const names = algo === 'tiled'
-    ? { forward: 'convForward', weightGrad: 'convWeightGrad', inputGrad: 'convInputGrad' } as const
-    : algo === 'direct' ? { forward: 'convForward', weightGrad: 'directConvWeightGrad', inputGrad: 'convInputGrad' } as const
-      : { forward: 'winogradForward', weightGrad: 'winogradWeightGrad', inputGrad: 'winogradInputGrad' } as const;
+  const names = CONV_PASS_KERNELS[algo === 'tiled' ? 'column-free' : algo];
   if (pass === 'forward') return () => be.run(names.forward, { x: b.x, w: b.w, y: b.y, g, k, scale: null, shift: null, slope: null });
   if (pass === 'weightGrad') return () => be.run(names.weightGrad, { x: b.x, dy: b.y, dw: b.w, g, k });
   return () => be.run(names.inputGrad, { dy: b.y, w: b.w, dx: b.x, g, k });

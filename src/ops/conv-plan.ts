@@ -19,12 +19,22 @@ export type ConvAlgorithm = 'pointwise' | 'im2col' | 'column-free' | 'direct' | 
  *  fastest convolution at every size (Backend.prefersColumnFree, the webgl backend). */
 export interface ConvKernels { columnFree: boolean; winograd: boolean; direct?: boolean; preferColumnFree?: boolean }
 
+/** The kernels of each algorithm that keeps no column matrix, per pass (direct's input gradient
+ *  never runs: it is planned only where x needs none). */
+export const CONV_PASS_KERNELS = {
+  'column-free': { forward: 'convForward', weightGrad: 'convWeightGrad', inputGrad: 'convInputGrad' },
+  winograd: { forward: 'winogradForward', weightGrad: 'winogradWeightGrad', inputGrad: 'winogradInputGrad' },
+  direct: { forward: 'convForward', weightGrad: 'directConvWeightGrad', inputGrad: 'convInputGrad' },
+} as const;
+export type ColumnlessAlgorithm = keyof typeof CONV_PASS_KERNELS;
+
 export function convKernels(backend: Backend): ConvKernels {
-  const columnFree = backend.has('convForward') && backend.has('convWeightGrad') && backend.has('convInputGrad');
+  const hasAll = (algorithm: ColumnlessAlgorithm) => Object.values(CONV_PASS_KERNELS[algorithm]).every((name) => backend.has(name));
+  const columnFree = hasAll('column-free');
   return {
     columnFree,
-    winograd: backend.has('winogradForward') && backend.has('winogradWeightGrad') && backend.has('winogradInputGrad'),
-    direct: columnFree && backend.has('directConvWeightGrad'),
+    winograd: hasAll('winograd'),
+    direct: columnFree && hasAll('direct'),
     preferColumnFree: columnFree && backend.prefersColumnFree === true,
   };
 }
