@@ -82,7 +82,7 @@ export const CONV_COST = {
   filter: 1.075,
   /** ns per multiply–add of the direct weight gradient (directConvWeightGrad). */
   directWeightGrad: 0.0695,
-};
+} as const;
 
 /** F(2×2, 3×3) tiles covering `out` positions of one axis with dilation d (each residue class of
  *  d in tiles of 2). */
@@ -128,7 +128,8 @@ export function passFeatures(g: WindowGeometry, k: number, pass: ConvPass, way: 
   return [macs, macs / C, 0, 16 * J * C, 16 * J * k, filters, 0];
 }
 
-const CONSTANTS = (): number[] => [
+/** CONV_COST in passFeatures' order, formed once (CONV_COST is read-only). */
+const CONSTANTS: readonly number[] = [
   1 / CONV_COST.rate, CONV_COST.k0 / CONV_COST.rate, CONV_COST.copy, CONV_COST.transformIn, CONV_COST.transformOut,
   CONV_COST.filter, CONV_COST.directWeightGrad,
 ];
@@ -141,15 +142,16 @@ export interface PassCost { gemm: number; other: number }
 export function passCost(g: WindowGeometry, k: number, pass: ConvPass, way: PassWay): PassCost | null {
   const f = passFeatures(g, k, pass, way);
   if (!f) return null;
-  const c = CONSTANTS();
+  const c = CONSTANTS;
   const gemm = f[0] * c[0] + f[1] * c[1] + f[6] * c[6];
   return { gemm, other: f[2] * c[2] + f[3] * c[3] + f[4] * c[4] + f[5] * c[5] };
 }
 
-export interface ConvCosts { direct: number; winograd: number | null }
+/** gemm: by a GEMM over the columns (im2col or column-free); winograd: null where it does not apply. */
+export interface ConvCosts { gemm: number; winograd: number | null }
 
-/** Estimated single-thread ns of the passes that run, by direct GEMM and by Winograd (null where
- *  it does not apply). */
+/** Estimated single-thread ns of the passes that run, by a GEMM over the columns and by Winograd
+ *  (null where it does not apply). */
 export function convCosts(g: WindowGeometry, k: number, passes: ConvPasses): ConvCosts {
   const list: ConvPass[] = ['forward', ...(passes.weightGrad ? ['weightGrad' as const] : []), ...(passes.inputGrad ? ['inputGrad' as const] : [])];
   const total = (winograd: boolean): number | null => {
@@ -161,7 +163,7 @@ export function convCosts(g: WindowGeometry, k: number, passes: ConvPasses): Con
     }
     return ns;
   };
-  return { direct: total(false) ?? 0, winograd: total(true) };
+  return { gemm: total(false) ?? 0, winograd: total(true) };
 }
 
 export interface ConvPlan { algorithm: ConvAlgorithm; costs: ConvCosts | null }
@@ -202,7 +204,7 @@ export function planConv(g: WindowGeometry, k: number, kernels: ConvKernels, pas
   const family: ConvAlgorithm = kernels.columnFree && (kernels.preferColumnFree === true || columnFreePays(rows, cols, k)) ? 'column-free' : 'im2col';
   if (!winograd && !direct) return { algorithm: family, costs: null };
   const costs = convCosts(g, k, passes);
-  let best: { algorithm: ConvAlgorithm; ns: number } = { algorithm: family, ns: costs.direct };
+  let best: { algorithm: ConvAlgorithm; ns: number } = { algorithm: family, ns: costs.gemm };
   if (direct) {
     const fwd = passCost(g, k, 'forward', 'gemm')!, wgrad = passCost(g, k, 'weightGrad', 'direct')!;
     const ns = fwd.gemm + fwd.other + wgrad.gemm;
