@@ -4,6 +4,7 @@
 // computed once in f64. rho and eps arrive as f64 so 1 − rho and var + eps are exact. Threads
 // split the channels (assembly/parts.ts).
 import { partStart } from './parts';
+import { rectlin1, rectlin4 } from './simd-math';
 
 @inline function lane4(acc0: v128, acc1: v128): f64 {
   return f64x2.extract_lane(acc0, 0) + f64x2.extract_lane(acc0, 1) + f64x2.extract_lane(acc1, 0) + f64x2.extract_lane(acc1, 1);
@@ -45,18 +46,18 @@ function rowSqDev(x: usize, n: i32, mu: f64): f64 {
 
 /** y[j] = (x[j] − mu)·k + b over one row, then (act ≠ 0) Rectlin max(z, 0) + slope·min(z, 0). */
 function rowAffine(x: usize, y: usize, n: i32, mu: f32, k: f32, b: f32, act: i32, slope: f32): void {
-  const mv = f32x4.splat(mu), kv = f32x4.splat(k), bv = f32x4.splat(b), sv = f32x4.splat(slope), zero = f32x4.splat(0);
+  const mv = f32x4.splat(mu), kv = f32x4.splat(k), bv = f32x4.splat(b), sv = f32x4.splat(slope);
   let j = 0;
   for (; j + 4 <= n; j += 4) {
     const o = <usize>j << 2;
     let z = f32x4.add(f32x4.mul(f32x4.sub(v128.load(x + o), mv), kv), bv);
-    if (act != 0) z = f32x4.add(f32x4.max(z, zero), f32x4.mul(sv, f32x4.min(z, zero)));
+    if (act != 0) z = rectlin4(z, sv);
     v128.store(y + o, z);
   }
   for (; j < n; j++) {
     const o = <usize>j << 2;
     let z = (load<f32>(x + o) - mu) * k + b;
-    if (act != 0) z = max(z, <f32>0) + slope * min(z, <f32>0);
+    if (act != 0) z = rectlin1(z, slope);
     store<f32>(y + o, z);
   }
 }
