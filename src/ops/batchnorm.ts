@@ -112,9 +112,8 @@ export interface BatchNormRectlinOptions extends BatchNormOptions { slope?: numb
 export function batchNormRectlin(x: Tensor, gamma: Tensor, beta: Tensor, state: BatchNormState, opts: BatchNormRectlinOptions): Tensor {
   const op = 'batchNormRectlin';
   const slope = opts.slope ?? 0;
-  const backend = backendOf(op, x, gamma, beta, state.runMean, state.runVar);
-  const fused = opts.training && slope >= 0 && x.shape.length >= 2 &&
-    backend.has('batchNormRectlinTrain') && backend.has('batchNormRectlinGrad');
+  // Either path checks the arguments (batchNorm, or checked() here) once.
+  const fused = opts.training && slope >= 0 && x.backend.has('batchNormRectlinTrain') && x.backend.has('batchNormRectlinGrad');
   if (!fused) return rectlin(batchNorm(x, gamma, beta, state, opts), slope);
   return train(op, checked(op, x, gamma, beta, state, opts), x, gamma, beta, state, slope);
 }
