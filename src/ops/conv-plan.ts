@@ -46,10 +46,10 @@ export interface ConvPasses { weightGrad: boolean; inputGrad: boolean }
  *  im2col + GEMM path is as fast and simpler). */
 const COLUMN_FREE_MIN_BYTES = 4 * 2 ** 20;
 
-/** The column matrix rule alone (summary() uses it too): rows × cols is the column matrix
+/** The column matrix rule: rows × cols is the column matrix
  *  (C·T·R·S × P·N), k the output channels; the weight gradient's partial sums (up to 16 × K ×
  *  rows in the wasm backend) must stay well below the matrix. */
-export function columnFreePays(rows: number, cols: number, k: number): boolean {
+function columnFreePays(rows: number, cols: number, k: number): boolean {
   return rows * cols * 4 >= COLUMN_FREE_MIN_BYTES && 16 * k * rows <= (rows * cols) / 4;
 }
 
@@ -86,7 +86,7 @@ export const CONV_COST = {
 
 /** F(2×2, 3×3) tiles covering `out` positions of one axis with dilation d (each residue class of
  *  d in tiles of 2). */
-export function tilesAlong(out: number, d: number): number {
+function tilesAlong(out: number, d: number): number {
   let t = 0;
   for (let a = 0; a < Math.min(d, out); a++) t += Math.ceil((Math.floor((out - 1 - a) / d) + 1) / 2);
   return t;

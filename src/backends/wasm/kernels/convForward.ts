@@ -12,7 +12,7 @@ import { checkConvForward } from './conv-checks.ts';
 /** Bytes of im2col columns per tile: small enough to stay in a core's L2 (≥ 1 MiB on current x64
  *  and Arm cores) next to sgemm's packed blocks; 128 KiB–2 MiB measured on CNN-1 and ResNet-18,
  *  512 KiB best. */
-export const CONV_TILE_BYTES = 512 * 1024;
+const CONV_TILE_BYTES = 512 * 1024;
 /** Fewest columns per tile: narrower GEMMs waste the 8-wide register block's edge work. */
 const MIN_TILE_COLUMNS = 64;
 /** Tiles narrower than this repack W too often for their work: run whole if it fits... */

@@ -79,7 +79,7 @@ const roundUp = (v: number, to: number): number => Math.ceil(v / to) * to;
 
 /** Columns per chunk when each chunk's input is transformed in its own thread: B panels within
  *  V_CHUNK_BYTES, a multiple of 8 (whole panels). */
-export function forwardChunkColumns(C: number, columns: number): number {
+function forwardChunkColumns(C: number, columns: number): number {
   const fit = Math.floor(V_CHUNK_BYTES / (XI * 4 * C) / 8) * 8;
   return Math.min(MAX_CHUNK_COLUMNS, roundUp(columns, 8), Math.max(8, fit));
 }
@@ -95,7 +95,7 @@ function filtersPerPass(jc: number, K: number): number {
 export const xiStride = (bytes: number): number => Math.ceil(bytes / 4096) * 4096 + 64;
 
 /** Bytes of the transformed filters U: 16 × rows (whole panels of 4) × cols floats. */
-export const filterBytes = (rows: number, cols: number): number => align64(XI * roundUp(rows, 4) * cols * 4);
+const filterBytes = (rows: number, cols: number): number => align64(XI * roundUp(rows, 4) * cols * 4);
 
 export interface WinoRun {
   /** Input, filters (as stored: [wK, wC, 3, 3]) and output pointers; flip: the input gradient. */
