@@ -3,7 +3,7 @@
 // expm1 (simd-math.ts, accurate to a few float32 ulps); logistic's exp and tanh are scalar Mathf
 // calls. y (dx) may alias x (dy): every loop reads index i before it writes index i.
 import { PART_ALIGN, partStart } from './parts';
-import { expm1NonPositive } from './simd-math';
+import { expm1NonPositive, rectlin1, rectlin4 } from './simd-math';
 
 const ONE: v128 = f32x4.splat(1);
 const ZERO: v128 = f32x4.splat(0);
@@ -18,12 +18,12 @@ export function rectlin(x: usize, y: usize, n: i32, slope: f32, part: i32, npart
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
     const v = v128.load(x + o);
-    v128.store(y + o, f32x4.add(f32x4.max(v, ZERO), f32x4.mul(sv, f32x4.min(v, ZERO))));
+    v128.store(y + o, rectlin4(v, sv));
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;
     const v = load<f32>(x + o);
-    store<f32>(y + o, max(v, <f32>0) + slope * min(v, <f32>0));
+    store<f32>(y + o, rectlin1(v, slope));
   }
 }
 

@@ -4,6 +4,7 @@
 // computed once in f64. rho and eps arrive as f64 so 1 − rho and var + eps are exact. Threads
 // split the channels (assembly/parts.ts).
 import { partStart } from './parts';
+import { rectlin1, rectlin4 } from './simd-math';
 
 @inline function lane4(acc0: v128, acc1: v128): f64 {
   return f64x2.extract_lane(acc0, 0) + f64x2.extract_lane(acc0, 1) + f64x2.extract_lane(acc1, 0) + f64x2.extract_lane(acc1, 1);
@@ -45,18 +46,18 @@ function rowSqDev(x: usize, n: i32, mu: f64): f64 {
 
 /** y[j] = (x[j] − mu)·k + b over one row, then (act ≠ 0) Rectlin max(z, 0) + slope·min(z, 0). */
 function rowAffine(x: usize, y: usize, n: i32, mu: f32, k: f32, b: f32, act: i32, slope: f32): void {
-  const mv = f32x4.splat(mu), kv = f32x4.splat(k), bv = f32x4.splat(b), sv = f32x4.splat(slope), zero = f32x4.splat(0);
+  const mv = f32x4.splat(mu), kv = f32x4.splat(k), bv = f32x4.splat(b), sv = f32x4.splat(slope);
   let j = 0;
   for (; j + 4 <= n; j += 4) {
     const o = <usize>j << 2;
     let z = f32x4.add(f32x4.mul(f32x4.sub(v128.load(x + o), mv), kv), bv);
-    if (act != 0) z = f32x4.add(f32x4.max(z, zero), f32x4.mul(sv, f32x4.min(z, zero)));
+    if (act != 0) z = rectlin4(z, sv);
     v128.store(y + o, z);
   }
   for (; j < n; j++) {
     const o = <usize>j << 2;
     let z = (load<f32>(x + o) - mu) * k + b;
-    if (act != 0) z = max(z, <f32>0) + slope * min(z, <f32>0);
+    if (act != 0) z = rectlin1(z, slope);
     store<f32>(y + o, z);
   }
 }
@@ -74,19 +75,7 @@ export function batchNormTrain(
   x: usize, gamma: usize, beta: usize, y: usize, mean: usize, invStd: usize, runMean: usize, runVar: usize,
   channels: i32, inner: i32, rho: f64, eps: f64, part: i32, nparts: i32,
 ): void {
-  const rowBytes = <usize>inner << 2;
-  const c1 = partStart(channels, part + 1, nparts, 1);
-  for (let c = partStart(channels, part, nparts, 1); c < c1; c++) {
-    const xr = x + <usize>c * rowBytes;
-    const mu = rowSum(xr, inner) / <f64>inner;
-    const variance = rowSqDev(xr, inner, mu) / <f64>inner;
-    const inv = 1 / Math.sqrt(variance + eps);
-    rowAffine(xr, y + <usize>c * rowBytes, inner, <f32>mu, <f32>(inv * <f64>at(gamma, c)), at(beta, c), 0, 0);
-    put(mean, c, mu);
-    put(invStd, c, inv);
-    put(runMean, c, rho * <f64>at(runMean, c) + (1 - rho) * mu);
-    put(runVar, c, rho * <f64>at(runVar, c) + (1 - rho) * variance);
-  }
+  trainChannels(x, gamma, beta, y, mean, invStd, runMean, runVar, channels, inner, rho, eps, false, 0, part, nparts);
 }
 
 /** Inference mode: y = (x − runMean)/√(runVar + eps)·gamma + beta. */
@@ -110,12 +99,23 @@ export function batchNormGrad(
   gradChannels(x, dy, gamma, 0, mean, invStd, dx, dgamma, dbeta, channels, inner, false, 0, part, nparts);
 }
 
-/** batchNormTrain then Rectlin in one sweep of x: y = max(z, 0) + slope·min(z, 0) with
- *  z = (x − mean)·k + beta, k = gamma·invStd formed from the float32 invStd it stores, so that
- *  batchNormRectlinGrad rebuilds z bit for bit from x and never needs z or y. */
+/** batchNormTrain then Rectlin: y = max(z, 0) + slope·min(z, 0) with z = (x − mean)·k + beta,
+ *  k = gamma·invStd formed from the float32 invStd it stores, so that batchNormRectlinGrad rebuilds z
+ *  bit for bit from x and never needs z or y. The statistics still take their two passes over x;
+ *  the fusion saves Rectlin's own pass (a read and a write of y). */
 export function batchNormRectlinTrain(
   x: usize, gamma: usize, beta: usize, y: usize, mean: usize, invStd: usize, runMean: usize, runVar: usize,
   channels: i32, inner: i32, rho: f64, eps: f64, slope: f32, part: i32, nparts: i32,
+): void {
+  trainChannels(x, gamma, beta, y, mean, invStd, runMean, runVar, channels, inner, rho, eps, true, slope, part, nparts);
+}
+
+/** batchNormTrain's channels [part of nparts], then (act) Rectlin with k formed from the float32
+ *  invStd. Both exports pass `act` as a constant, so each inlined copy keeps only its own branch. */
+// @ts-ignore: decorator
+@inline function trainChannels(
+  x: usize, gamma: usize, beta: usize, y: usize, mean: usize, invStd: usize, runMean: usize, runVar: usize,
+  channels: i32, inner: i32, rho: f64, eps: f64, act: bool, slope: f32, part: i32, nparts: i32,
 ): void {
   const rowBytes = <usize>inner << 2;
   const c1 = partStart(channels, part + 1, nparts, 1);
@@ -123,10 +123,12 @@ export function batchNormRectlinTrain(
     const xr = x + <usize>c * rowBytes;
     const mu = rowSum(xr, inner) / <f64>inner;
     const variance = rowSqDev(xr, inner, mu) / <f64>inner;
-    const inv = <f32>(1 / Math.sqrt(variance + eps));
-    rowAffine(xr, y + <usize>c * rowBytes, inner, <f32>mu, <f32>(<f64>inv * <f64>at(gamma, c)), at(beta, c), 1, slope);
+    const inv = 1 / Math.sqrt(variance + eps);
+    // The fused kernel's k comes from invStd as stored (float32), as its gradient rebuilds it.
+    const kInv = act ? <f64><f32>inv : inv;
+    rowAffine(xr, y + <usize>c * rowBytes, inner, <f32>mu, <f32>(kInv * <f64>at(gamma, c)), at(beta, c), act ? 1 : 0, slope);
     put(mean, c, mu);
-    store<f32>(invStd + (<usize>c << 2), inv);
+    put(invStd, c, inv);
     put(runMean, c, rho * <f64>at(runMean, c) + (1 - rho) * mu);
     put(runVar, c, rho * <f64>at(runVar, c) + (1 - rho) * variance);
   }
@@ -143,8 +145,8 @@ export function batchNormRectlinTrain(
 /** The gradient of batchNormRectlinTrain: batchNormGrad of dz = dy·Rectlin'(z), in two sweeps of x
  *  and dy (the unfused pair takes five: Rectlin's gradient writes dz, batchNormGrad reads it twice). */
 export function batchNormRectlinGrad(
-  x: usize, dy: usize, gamma: usize, beta: usize, mean: usize, invStd: usize, dx: usize, dgamma: usize, dbeta: usize,
-  channels: i32, inner: i32, slope: f32, part: i32, nparts: i32,
+  x: usize, dy: usize, gamma: usize, mean: usize, invStd: usize, dx: usize, dgamma: usize, dbeta: usize,
+  channels: i32, inner: i32, beta: usize, slope: f32, part: i32, nparts: i32,
 ): void {
   gradChannels(x, dy, gamma, beta, mean, invStd, dx, dgamma, dbeta, channels, inner, true, slope, part, nparts);
 }

@@ -8,13 +8,9 @@
 // Geometry block `g`: the 20 i32 of assembly/im2col.ts. Taps run in the weights' order
 // q = ((c·T + t)·R + r)·S + s, so dw[k, q] is the weight gradient as stored.
 import { partStart } from './parts';
+import { madd } from './simd-math';
 import { gi } from './window-util';
 
-// @ts-ignore: decorator
-@inline function madd(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
-  return f32x4.add(c, f32x4.mul(a, b));
-}
 
 /** list[q] = the address of tap q's N-vector for output position p, or `zero` where the tap falls
  *  in the padding. */

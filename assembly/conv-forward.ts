@@ -10,6 +10,7 @@
 // Geometry block `g`: the 20 i32 of assembly/im2col.ts.
 import { sgemm } from './gemm';
 import { partStart } from './parts';
+import { rectlin1, rectlin4 } from './simd-math';
 import { copyF32, endValid, firstValid, gi } from './window-util';
 
 /** cols[q, (p − p0)·N + n] = im2col(x)[q, p·N + n] for positions p in [p0, p1); ld = (p1 − p0)·N. */
@@ -60,7 +61,7 @@ export function im2colTile(x: usize, cols: usize, g: usize, p0: i32, p1: i32): v
  *  affine is one multiply then one add (as batchNormInfer's folded form), Rectlin as the rectlin
  *  kernel: max(v, 0) + slope·min(v, 0). */
 function epilogue(y: usize, ldyBytes: usize, K: i32, n: i32, scale: usize, shift: usize, act: i32, slope: f32): void {
-  const zero = f32x4.splat(0), sv = f32x4.splat(slope);
+  const sv = f32x4.splat(slope);
   for (let k = 0; k < K; k++) {
     const row = y + <usize>k * ldyBytes;
     const a: f32 = scale != 0 ? load<f32>(scale + (<usize>k << 2)) : 1;
@@ -72,7 +73,7 @@ function epilogue(y: usize, ldyBytes: usize, K: i32, n: i32, scale: usize, shift
       let v = v128.load(row + o);
       if (scale != 0) v = f32x4.mul(v, av);
       if (shift != 0) v = f32x4.add(v, bv);
-      if (act != 0) v = f32x4.add(f32x4.max(v, zero), f32x4.mul(sv, f32x4.min(v, zero)));
+      if (act != 0) v = rectlin4(v, sv);
       v128.store(row + o, v);
     }
     for (; i < n; i++) {
@@ -80,7 +81,7 @@ function epilogue(y: usize, ldyBytes: usize, K: i32, n: i32, scale: usize, shift
       let v = load<f32>(row + o);
       if (scale != 0) v = v * a;
       if (shift != 0) v = v + b;
-      if (act != 0) v = max(v, <f32>0) + slope * min(v, <f32>0);
+      if (act != 0) v = rectlin1(v, slope);
       store<f32>(row + o, v);
     }
   }

@@ -4,12 +4,8 @@
 // becoming a wasm export. The relaxed build (ASC_FEATURE_RELAXED_SIMD) turns each mul+add into one
 // f32x4.relaxed_madd.
 import { MR, NR } from './gemm-pack';
+import { madd } from './simd-math';
 
-// @ts-ignore: decorator
-@inline export function madd(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
-  return f32x4.add(c, f32x4.mul(a, b));
-}
 
 /** One C row of the tile: c[0:8] = alpha·(x0, x1) + beta·c[0:8] (c not read when beta = 0). */
 // @ts-ignore: decorator

@@ -9,7 +9,7 @@
 // products in the same k order over the same k blocks with the same multiply–add (the product's
 // operands swap places, which no rounding sees), and each block is written back as the
 // micro-kernel does: alpha·sum, plus beta·C where the block's beta is not 0.
-import { madd } from './gemm-micro';
+import { madd } from './simd-math';
 
 /** The most columns this path takes (measured: bench/gemm.bench.ts's skinny rows). */
 export const SKINNY_N: i32 = 4;

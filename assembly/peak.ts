@@ -3,12 +3,7 @@
 // a mul and an add in the plain build, the mul off the accumulator's dependency chain; one
 // relaxed_madd in the relaxed build), enough accumulators to cover the units' latency, no loads or
 // stores in the loop. 8 FLOP per accumulator step.
-
-// @ts-ignore: decorator
-@inline function madd(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
-  return f32x4.add(c, f32x4.mul(a, b));
-}
+import { madd } from './simd-math';
 
 /** Runs `steps` steps of the 12 chains and stores their sum at out + part·16 (so nothing is dead
  *  code). Every part does the whole loop: parts measure the threads side by side. */

@@ -1,4 +1,4 @@
-// f32x4 elementary functions for the activation kernels. expm1 for x ≤ 0 (Explin's negative side):
+// f32x4 helpers the kernels share: multiply–add, Rectlin, and elementary functions for the activation kernels. expm1 for x ≤ 0 (Explin's negative side):
 // Cody & Waite range reduction x = k·ln2 + r with |r| ≤ ln2/2, a degree-7 Taylor polynomial for
 // eʳ − 1 (truncation below 4e-7 relative at |r| = ln2/2), then eˣ − 1 = 2ᵏ·(eʳ − 1) + (2ᵏ − 1), which
 // keeps full relative accuracy near 0 (k = 0 there) where eˣ − 1 would cancel. Measured against
@@ -38,4 +38,25 @@ const ROUND: v128 = f32x4.splat(12582912.0);
   // bits are k (two's complement) and the shift drops the rest.
   const two = i32x4.shl(i32x4.add(t, i32x4.splat(127)), 23);
   return f32x4.add(f32x4.mul(two, p), f32x4.sub(two, c(1.0)));
+}
+
+/** acc + a·b per lane: one relaxed_madd in the relaxed build (ASC_FEATURE_RELAXED_SIMD: fused or
+ *  not, as the engine picks), else a multiply then an add. */
+// @ts-ignore: decorator
+@inline export function madd(a: v128, b: v128, acc: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
+  return f32x4.add(acc, f32x4.mul(a, b));
+}
+
+/** Rectlin per lane, max(v, 0) + slope·min(v, 0), with sv = slope in every lane. */
+// @ts-ignore: decorator
+@inline export function rectlin4(v: v128, sv: v128): v128 {
+  const zero = f32x4.splat(0);
+  return f32x4.add(f32x4.max(v, zero), f32x4.mul(sv, f32x4.min(v, zero)));
+}
+
+/** rectlin4 on one value (the loops' tails): the same arithmetic. */
+// @ts-ignore: decorator
+@inline export function rectlin1(v: f32, slope: f32): f32 {
+  return max(v, <f32>0) + slope * min(v, <f32>0);
 }

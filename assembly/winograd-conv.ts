@@ -67,18 +67,18 @@ export function winoInputPart(x: usize, g: usize, V: usize, vs: usize, part: i32
 }
 
 /** Part of a Winograd convolution y = conv(x, g) (K filters, U from winoFilterPart): the grid of
- *  column chunks of JC (a multiple of 8) × filter chunks of KCK (a multiple of 4), nk of them per
- *  column chunk; part p takes chunks [partStart(p), partStart(p + 1)) in order q → (q / nk, q % nk).
+ *  column chunks of JC (a multiple of 8) × filter chunks of KCK (a multiple of 4), nk = ⌈K/KCK⌉ of
+ *  them per column chunk; part p takes chunks [partStart(p), partStart(p + 1)) in order q → (q / nk, q % nk).
  *  V = 0: each chunk's input is transformed into this thread's scratch (ξν matrices vs bytes apart);
  *  else V holds every column (winoInputPart, same vs). Filters run KCH (a multiple of 4) at a time,
  *  so M (ξν matrices ms bytes apart) stays in cache. Epilogue as convForward: act(scale[k]·y +
  *  shift[k]) (scale/shift 0 = absent, act 0 = none). */
 export function winoForwardPart(
-  x: usize, g: usize, U: usize, V: usize, vs: usize, ms: usize, y: usize, K: i32, JC: i32, nk: i32, KCK: i32, KCH: i32,
+  x: usize, g: usize, U: usize, V: usize, vs: usize, ms: usize, y: usize, K: i32, JC: i32, KCK: i32, KCH: i32,
   scale: usize, shift: usize, act: i32, slope: f32,
   work: usize, workStride: i32, part: i32, nparts: i32, thread: i32,
 ): void {
-  const C = gi(g, 0), J = columns(g), RP = (K + 3) >> 2;
+  const C = gi(g, 0), J = columns(g), RP = (K + 3) >> 2, nk = (K + KCK - 1) / KCK;
   const chunks = ((J + JC - 1) / JC) * nk;
   const q0 = partStart(chunks, part, nparts, 1), q1 = partStart(chunks, part + 1, nparts, 1);
   // Scratch per thread (src/backends/wasm/kernels/winograd-common.ts sizes it): M (XI × ms), then
@@ -141,11 +141,12 @@ export function winoGradTransformPart(x: usize, dy: usize, g: usize, K: i32, Vx:
 }
 
 /** Weight gradient, few columns, step 2: Zt(ξν)[k rows] = Z(ξν)·V(ξν)ᵀ over all J columns for a
- *  grid of ξν × filter chunks of KCK rows (nk per ξν). */
+ *  grid of ξν × filter chunks of KCK rows (nk = ⌈K/KCK⌉ per ξν). */
 export function winoGradGemmPart(
-  Vx: usize, vs: usize, Z: usize, zs: usize, Zt: usize, C: i32, K: i32, J: i32, KCK: i32, nk: i32,
+  Vx: usize, vs: usize, Z: usize, zs: usize, Zt: usize, C: i32, K: i32, J: i32, KCK: i32,
   work: usize, workStride: i32, part: i32, nparts: i32, thread: i32,
 ): void {
+  const nk = (K + KCK - 1) / KCK;
   const q0 = partStart(XI * nk, part, nparts, 1), q1 = partStart(XI * nk, part + 1, nparts, 1);
   const gemmWork = work + <usize>max(thread, 0) * <usize>workStride;
   for (let q = q0; q < q1; q++) {

@@ -20,6 +20,7 @@
 //   TW column origins ow0. Column j of the transformed matrices is (tile j / N, image j % N), tile
 //   t = th·TW + tw; a tile covers output rows oh0 + {0, dh} and columns ow0 + {0, dw} (the second
 //   may fall outside the output: then it is neither read (dy) nor written (y)).
+import { rectlin4 } from './simd-math';
 import { gi } from './window-util';
 
 /** Transformed-domain positions ξν per tile (4×4). */
@@ -168,7 +169,6 @@ export function winoInputTransform(x: usize, g: usize, dst: usize, xs: usize, jb
   const s02 = f32x4.add(f32x4.add(m0, m1), m2), s12 = f32x4.sub(f32x4.sub(m1, m2), m3);
   m0 = ld(src + ms * 3, lanes); m1 = ld(src + ms * 7, lanes); m2 = ld(src + ms * 11, lanes); m3 = ld(src + ms * 15, lanes);
   const s03 = f32x4.add(f32x4.add(m0, m1), m2), s13 = f32x4.sub(f32x4.sub(m1, m2), m3);
-  const zero = f32x4.splat(0);
   let y0 = f32x4.add(f32x4.add(s00, s01), s02), y1 = f32x4.sub(f32x4.sub(s01, s02), s03);
   let y2 = f32x4.add(f32x4.add(s10, s11), s12), y3 = f32x4.sub(f32x4.sub(s11, s12), s13);
   if (affine) {
@@ -176,10 +176,7 @@ export function winoInputTransform(x: usize, g: usize, dst: usize, xs: usize, jb
     y2 = f32x4.add(f32x4.mul(y2, av), bv); y3 = f32x4.add(f32x4.mul(y3, av), bv);
   }
   if (act) {
-    y0 = f32x4.add(f32x4.max(y0, zero), f32x4.mul(sv, f32x4.min(y0, zero)));
-    y1 = f32x4.add(f32x4.max(y1, zero), f32x4.mul(sv, f32x4.min(y1, zero)));
-    y2 = f32x4.add(f32x4.max(y2, zero), f32x4.mul(sv, f32x4.min(y2, zero)));
-    y3 = f32x4.add(f32x4.max(y3, zero), f32x4.mul(sv, f32x4.min(y3, zero)));
+    y0 = rectlin4(y0, sv); y1 = rectlin4(y1, sv); y2 = rectlin4(y2, sv); y3 = rectlin4(y3, sv);
   }
   st(y00, y0, lanes);
   if (colOk) st(y00 + colStep, y1, lanes);

@@ -12,7 +12,9 @@
 import type { DeviceBuffer } from '../src/backends/backend.ts';
 import { createWasmBackend, type WasmBackend } from '../src/backends/wasm/backend.ts';
 import type { WindowGeometry } from '../src/kernels.ts';
+import { CONV_PASS_KERNELS } from '../src/ops/conv-plan.ts';
 import { windowGeometry } from '../src/shape.ts';
+import { benchValues } from './conv-values.ts';
 import type { Row, Suite } from './run.ts';
 
 export interface LayerCase { name: string; x: [number, number, number, number]; k: number; pad: number; dilation: number; window?: number; stride?: number }
@@ -42,15 +44,10 @@ export const FIRST_LAYERS: LayerCase[] = [
   { name: 'resnet18 stem 3→64 7×7/2 64² N32', x: [3, 64, 64, 32], k: 64, pad: 3, dilation: 1, window: 7, stride: 2 },
 ];
 
-function values(n: number, seed: number): Float32Array {
-  const v = new Float32Array(n);
-  for (let i = 0; i < n; i++) v[i] = Math.sin(i * 12.9898 + seed) * 0.5;
-  return v;
-}
-
 /** A closure running one pass of one algorithm on pre-filled buffers. */
 function runner(be: WasmBackend, g: WindowGeometry, k: number, algo: Algo, pass: Pass, b: Record<string, DeviceBuffer>): () => void {
-  const rows = g.channels * 9, cols = g.outSize[1] * g.outSize[2] * g.batch;
+  // The GEMM depth is C·T·R·S: the few-channel first layers include ResNet's 7×7 stem.
+  const rows = g.channels * g.window[0] * g.window[1] * g.window[2], cols = g.outSize[1] * g.outSize[2] * g.batch;
   const gemm = (a: DeviceBuffer, bb: DeviceBuffer, c: DeviceBuffer, m: number, n: number, kk: number, transA: boolean, transB: boolean) =>
     be.run('gemm', { a, b: bb, c, m, n, k: kk, transA, transB, alpha: 1, beta: 0 });
   if (algo === 'im2col') {
@@ -58,10 +55,7 @@ function runner(be: WasmBackend, g: WindowGeometry, k: number, algo: Algo, pass:
     if (pass === 'weightGrad') return () => { be.run('im2col', { x: b.x, cols: b.cols, g }); gemm(b.y, b.cols, b.w, k, rows, cols, false, true); };
     return () => { gemm(b.w, b.y, b.cols, rows, cols, k, true, false); be.run('col2im', { cols: b.cols, dx: b.x, g }); };
   }
-  const names = algo === 'tiled'
-    ? { forward: 'convForward', weightGrad: 'convWeightGrad', inputGrad: 'convInputGrad' } as const
-    : algo === 'direct' ? { forward: 'convForward', weightGrad: 'directConvWeightGrad', inputGrad: 'convInputGrad' } as const
-      : { forward: 'winogradForward', weightGrad: 'winogradWeightGrad', inputGrad: 'winogradInputGrad' } as const;
+  const names = CONV_PASS_KERNELS[algo === 'tiled' ? 'column-free' : algo];
   if (pass === 'forward') return () => be.run(names.forward, { x: b.x, w: b.w, y: b.y, g, k, scale: null, shift: null, slope: null });
   if (pass === 'weightGrad') return () => be.run(names.weightGrad, { x: b.x, dy: b.y, dw: b.w, g, k });
   return () => be.run(names.inputGrad, { dy: b.y, w: b.w, dx: b.x, g, k });
@@ -83,7 +77,7 @@ export function timeLayer(
   const b: Record<string, DeviceBuffer> = {};
   for (const [name, n] of Object.entries(sizes)) {
     b[name] = be.alloc(n);
-    if (name !== 'cols') be.write(b[name], values(n, n));
+    if (name !== 'cols') be.write(b[name], benchValues(n, n));
   }
   const jobs: { pass: Pass; algo: Algo; run: () => void; times: number[]; cpu: number[] }[] = [];
   for (const pass of passes) {

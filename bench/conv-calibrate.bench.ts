@@ -79,10 +79,10 @@ export const calibrateSuite: Suite = {
       const g = windowGeometry('calibrate', c.x, [3, 3], { pad: c.pad, dilation: c.dilation }, false);
       const costs = convCosts(g, c.k, { weightGrad: true, inputGrad: true });
       const sum = (algo: LayerTiming['algo']) => samples.filter((s) => s.t.layer === c && s.t.algo === algo).reduce((a, s) => a + s.t.cpuMs, 0);
-      const direct = Math.min(sum('im2col'), sum('tiled')), wino = sum('winograd');
+      const gemm = Math.min(sum('im2col'), sum('tiled')), wino = sum('winograd');
       rows.push({
-        case: `${c.name} training: planner says ${costs.winograd !== null && costs.winograd < costs.direct ? 'winograd' : 'direct'}, measured winograd/direct`,
-        value: wino / direct, unit: '×',
+        case: `${c.name} training: planner says ${costs.winograd !== null && costs.winograd < costs.gemm ? 'winograd' : 'gemm'}, measured winograd/gemm`,
+        value: wino / gemm, unit: '×',
       });
     }
     return rows;

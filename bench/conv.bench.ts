@@ -8,6 +8,7 @@ import type { Backend } from '../src/backends/backend.ts';
 import { createWasmBackend } from '../src/backends/wasm/backend.ts';
 import { conv } from '../src/ops/index.ts';
 import { Tensor, tidy } from '../src/tensor.ts';
+import { benchValues as values } from './conv-values.ts';
 import type { Row, Suite } from './run.ts';
 
 interface ConvCase { name: string; x: number[]; w: number[]; pad: number; dilation: number }
@@ -17,12 +18,6 @@ const CASES: ConvCase[] = [
   { name: 'cnn1 conv2 32→64 3×3 d2 32×32 N128', x: [32, 32, 32, 128], w: [64, 32, 3, 3], pad: 2, dilation: 2 },
   { name: 'resnet18 conv 64→64 3×3 16×16 N32', x: [64, 16, 16, 32], w: [64, 64, 3, 3], pad: 1, dilation: 1 },
 ];
-
-function values(n: number): Float32Array {
-  const v = new Float32Array(n);
-  for (let i = 0; i < n; i++) v[i] = Math.sin(i * 12.9898) * 0.5;
-  return v;
-}
 
 async function measure(be: Backend, c: ConvCase): Promise<Row[]> {
   const size = (s: number[]) => s.reduce((a, b) => a * b, 1);

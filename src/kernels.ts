@@ -158,7 +158,8 @@ export interface KernelArgs<B> {
     x: B; dy: B; gamma: B; mean: B; invStd: B; dx: B; dgamma: B; dbeta: B; channels: number; inner: number;
   };
 
-  /** Optional: batchNormTrain followed by Rectlin with slope ≥ 0, in one sweep: y = max(z, 0) +
+  /** Optional: batchNormTrain followed by Rectlin with slope ≥ 0, in one kernel (the normalising
+   *  pass writes the activated output; the statistics still read x twice): y = max(z, 0) +
    *  slope·min(z, 0) with z = (x − mean)·k + beta and k = gamma·invStd formed from the float32 invStd
    *  it writes (so batchNormRectlinGrad can rebuild z from x exactly). Writes mean and invStd and
    *  updates the running stats as batchNormTrain. ops/batchnorm.ts falls back to the two kernels. */

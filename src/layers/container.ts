@@ -107,7 +107,8 @@ export abstract class Chain extends Container {
 
   /** Runs layers [from, to) on x.
    *  - Training: BatchNorm followed by Rectlin with slope ≥ 0 runs as one op (ops.batchNormRectlin:
-   *    one sweep forward and one backward instead of two and five).
+   *    forward, the normalisation writes the activated output, saving Rectlin's own read and write;
+   *    backward, two sweeps instead of five).
    *  - Training: Rectlin with slope ≥ 0 (alone or ending a compound) followed by max pooling runs
    *    as max pooling then Rectlin. The same values, and the same gradients — Rectlin is
    *    non-decreasing, so the window's maximum is the same cell, and max pooling never picks a

@@ -19,12 +19,22 @@ export type ConvAlgorithm = 'pointwise' | 'im2col' | 'column-free' | 'direct' | 
  *  are its fastest convolution (Backend.prefersColumnFree, the webgl backend). */
 export interface ConvKernels { columnFree: boolean; winograd: boolean; direct?: boolean; preferColumnFree?: Backend['prefersColumnFree'] }
 
+/** The kernels of each algorithm that keeps no column matrix, per pass (direct's input gradient
+ *  never runs: it is planned only where x needs none). */
+export const CONV_PASS_KERNELS = {
+  'column-free': { forward: 'convForward', weightGrad: 'convWeightGrad', inputGrad: 'convInputGrad' },
+  winograd: { forward: 'winogradForward', weightGrad: 'winogradWeightGrad', inputGrad: 'winogradInputGrad' },
+  direct: { forward: 'convForward', weightGrad: 'directConvWeightGrad', inputGrad: 'convInputGrad' },
+} as const;
+export type ColumnlessAlgorithm = keyof typeof CONV_PASS_KERNELS;
+
 export function convKernels(backend: Backend): ConvKernels {
-  const columnFree = backend.has('convForward') && backend.has('convWeightGrad') && backend.has('convInputGrad');
+  const hasAll = (algorithm: ColumnlessAlgorithm) => Object.values(CONV_PASS_KERNELS[algorithm]).every((name) => backend.has(name));
+  const columnFree = hasAll('column-free');
   return {
     columnFree,
-    winograd: backend.has('winogradForward') && backend.has('winogradWeightGrad') && backend.has('winogradInputGrad'),
-    direct: columnFree && backend.has('directConvWeightGrad'),
+    winograd: hasAll('winograd'),
+    direct: columnFree && hasAll('direct'),
     preferColumnFree: columnFree && backend.prefersColumnFree,
   };
 }
@@ -36,10 +46,10 @@ export interface ConvPasses { weightGrad: boolean; inputGrad: boolean }
  *  im2col + GEMM path is as fast and simpler). */
 const COLUMN_FREE_MIN_BYTES = 4 * 2 ** 20;
 
-/** The column matrix rule alone (summary() uses it too): rows × cols is the column matrix
+/** The column matrix rule: rows × cols is the column matrix
  *  (C·T·R·S × P·N), k the output channels; the weight gradient's partial sums (up to 16 × K ×
  *  rows in the wasm backend) must stay well below the matrix. */
-export function columnFreePays(rows: number, cols: number, k: number): boolean {
+function columnFreePays(rows: number, cols: number, k: number): boolean {
   return rows * cols * 4 >= COLUMN_FREE_MIN_BYTES && 16 * k * rows <= (rows * cols) / 4;
 }
 
@@ -72,11 +82,11 @@ export const CONV_COST = {
   filter: 1.075,
   /** ns per multiply–add of the direct weight gradient (directConvWeightGrad). */
   directWeightGrad: 0.0695,
-};
+} as const;
 
 /** F(2×2, 3×3) tiles covering `out` positions of one axis with dilation d (each residue class of
  *  d in tiles of 2). */
-export function tilesAlong(out: number, d: number): number {
+function tilesAlong(out: number, d: number): number {
   let t = 0;
   for (let a = 0; a < Math.min(d, out); a++) t += Math.ceil((Math.floor((out - 1 - a) / d) + 1) / 2);
   return t;
@@ -118,7 +128,8 @@ export function passFeatures(g: WindowGeometry, k: number, pass: ConvPass, way: 
   return [macs, macs / C, 0, 16 * J * C, 16 * J * k, filters, 0];
 }
 
-const CONSTANTS = (): number[] => [
+/** CONV_COST in passFeatures' order, formed once (CONV_COST is read-only). */
+const CONSTANTS: readonly number[] = [
   1 / CONV_COST.rate, CONV_COST.k0 / CONV_COST.rate, CONV_COST.copy, CONV_COST.transformIn, CONV_COST.transformOut,
   CONV_COST.filter, CONV_COST.directWeightGrad,
 ];
@@ -131,15 +142,16 @@ export interface PassCost { gemm: number; other: number }
 export function passCost(g: WindowGeometry, k: number, pass: ConvPass, way: PassWay): PassCost | null {
   const f = passFeatures(g, k, pass, way);
   if (!f) return null;
-  const c = CONSTANTS();
+  const c = CONSTANTS;
   const gemm = f[0] * c[0] + f[1] * c[1] + f[6] * c[6];
   return { gemm, other: f[2] * c[2] + f[3] * c[3] + f[4] * c[4] + f[5] * c[5] };
 }
 
-export interface ConvCosts { direct: number; winograd: number | null }
+/** gemm: by a GEMM over the columns (im2col or column-free); winograd: null where it does not apply. */
+export interface ConvCosts { gemm: number; winograd: number | null }
 
-/** Estimated single-thread ns of the passes that run, by direct GEMM and by Winograd (null where
- *  it does not apply). */
+/** Estimated single-thread ns of the passes that run, by a GEMM over the columns and by Winograd
+ *  (null where it does not apply). */
 export function convCosts(g: WindowGeometry, k: number, passes: ConvPasses): ConvCosts {
   const list: ConvPass[] = ['forward', ...(passes.weightGrad ? ['weightGrad' as const] : []), ...(passes.inputGrad ? ['inputGrad' as const] : [])];
   const total = (winograd: boolean): number | null => {
@@ -151,7 +163,7 @@ export function convCosts(g: WindowGeometry, k: number, passes: ConvPasses): Con
     }
     return ns;
   };
-  return { direct: total(false) ?? 0, winograd: total(true) };
+  return { gemm: total(false) ?? 0, winograd: total(true) };
 }
 
 export interface ConvPlan { algorithm: ConvAlgorithm; costs: ConvCosts | null }
@@ -193,7 +205,7 @@ export function planConv(g: WindowGeometry, k: number, kernels: ConvKernels, pas
   const family: ConvAlgorithm = kernels.columnFree && ((typeof prefer === 'function' ? prefer(g) : prefer === true) || columnFreePays(rows, cols, k)) ? 'column-free' : 'im2col';
   if (!winograd && !direct) return { algorithm: family, costs: null };
   const costs = convCosts(g, k, passes);
-  let best: { algorithm: ConvAlgorithm; ns: number } = { algorithm: family, ns: costs.direct };
+  let best: { algorithm: ConvAlgorithm; ns: number } = { algorithm: family, ns: costs.gemm };
   if (direct) {
     const fwd = passCost(g, k, 'forward', 'gemm')!, wgrad = passCost(g, k, 'weightGrad', 'direct')!;
     const ns = fwd.gemm + fwd.other + wgrad.gemm;

@@ -10,7 +10,7 @@ import type { DeviceBuffer } from '../backends/backend.ts';
 import type { WindowGeometry } from '../kernels.ts';
 import { shapeString, sizeOf, spatialOut, windowGeometry, type WindowOptions } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
-import { convKernels, planConv, withConvAlgorithm } from './conv-plan.ts';
+import { CONV_PASS_KERNELS, convKernels, planConv, withConvAlgorithm, type ColumnlessAlgorithm } from './conv-plan.ts';
 import { backendOf, expectRank } from './util.ts';
 
 export type ConvOptions = WindowOptions;
@@ -21,19 +21,14 @@ export function withColumnFreeConv<T>(fn: () => T): T {
   return withConvAlgorithm('column-free', fn);
 }
 
-const COLUMN_FREE_KERNELS = { forward: 'convForward', weightGrad: 'convWeightGrad', inputGrad: 'convInputGrad' } as const;
-const WINOGRAD_KERNELS = { forward: 'winogradForward', weightGrad: 'winogradWeightGrad', inputGrad: 'winogradInputGrad' } as const;
-/** The direct plan runs no input gradient (planned only where x needs none). */
-const DIRECT_KERNELS = { forward: 'convForward', weightGrad: 'directConvWeightGrad', inputGrad: 'convInputGrad' } as const;
-
 /** The convolution with no column matrix kept: the column-free kernels (the forward tiled, the
  *  backward recomputing each tile's columns in cache; training memory drops by the whole matrix,
  *  151 MB for CNN-1's second conv at batch 128) or the Winograd ones (conv-plan.ts chooses). */
 function convWithoutColumns(
   x: Tensor, w: Tensor, g: WindowGeometry, k: number, dims: number,
-  kernels: typeof COLUMN_FREE_KERNELS | typeof WINOGRAD_KERNELS | typeof DIRECT_KERNELS,
+  algorithm: ColumnlessAlgorithm,
 ): Tensor {
-  const backend = x.backend;
+  const backend = x.backend, kernels = CONV_PASS_KERNELS[algorithm];
   const y = Tensor.empty(backend, [k, ...spatialOut(g, dims), g.batch]);
   backend.run(kernels.forward, { x: x.buf, w: w.buf, y: y.buf, g, k, scale: null, shift: null, slope: null });
   if (!needsGrad(x, w)) return y;
@@ -71,9 +66,7 @@ export function conv(x: Tensor, w: Tensor, opts: ConvOptions = {}): Tensor {
   const rows = sizeOf(w.shape.slice(1)); // C·T·R·S
   const cols = sizeOf(g.outSize) * g.batch; // P·N
   const { algorithm } = planConv(g, k, convKernels(backend), { weightGrad: needsGrad(w), inputGrad: needsGrad(x) });
-  if (algorithm === 'winograd') return convWithoutColumns(x, w, g, k, dims, WINOGRAD_KERNELS);
-  if (algorithm === 'column-free') return convWithoutColumns(x, w, g, k, dims, COLUMN_FREE_KERNELS);
-  if (algorithm === 'direct') return convWithoutColumns(x, w, g, k, dims, DIRECT_KERNELS);
+  if (algorithm !== 'im2col' && algorithm !== 'pointwise') return convWithoutColumns(x, w, g, k, dims, algorithm);
   // A 1×1 window with stride 1 and no padding reads x exactly as its own column matrix.
   const pointwise = algorithm === 'pointwise';
   // y before the columns: in inference the columns are freed right after the GEMM, and a heap

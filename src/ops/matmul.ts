@@ -7,7 +7,7 @@ import { backendOf, expectRank } from './util.ts';
 export interface MatmulOptions { transA?: boolean; transB?: boolean }
 
 /** out = op(a)·op(b) into a new tensor (no tape). */
-export function gemmInto(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
+function gemmInto(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
   const backend = a.backend;
   const [m, k] = transA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
   const n = transB ? b.shape[0] : b.shape[1];

@@ -79,40 +79,39 @@ function gradOf(args: Args<'batchNormGrad'>, DY: ArrayLike<number>, kernel: stri
   }
 }
 
-/** batchNormTrain then Rectlin, z formed with k = gamma·f32(invStd) as the contract says. */
+/** Calls each(j, z) for every element j of x with z = (x − mean)·k + beta and k = gamma·invStd
+ *  formed from the float32 invStd, as the fused kernels' contract says. */
+type ZArgs = Pick<Args<'batchNormRectlinTrain'>, 'x' | 'gamma' | 'beta' | 'mean' | 'invStd' | 'channels' | 'inner'>;
+
+function eachZ(args: ZArgs, kernel: string, each: (j: number, z: number) => void): void {
+  const { channels, inner } = args;
+  const X = floats(args.x, channels * inner, `${kernel} x`);
+  const gamma = floats(args.gamma, channels, `${kernel} gamma`);
+  const beta = floats(args.beta, channels, `${kernel} beta`);
+  const mean = floats(args.mean, channels, `${kernel} mean`);
+  const invStd = floats(args.invStd, channels, `${kernel} invStd`);
+  for (let c = 0; c < channels; c++) {
+    const k = gamma[c] * invStd[c];
+    for (let j = c * inner; j < (c + 1) * inner; j++) each(j, (X[j] - mean[c]) * k + beta[c]);
+  }
+}
+
+/** batchNormTrain then Rectlin. */
 export function batchNormRectlinTrain(args: Args<'batchNormRectlinTrain'>): void {
   const { channels, inner, slope } = args;
   batchNormTrain(args);
-  const X = floats(args.x, channels * inner, 'batchNormRectlinTrain x'), Y = floats(args.y, channels * inner, 'batchNormRectlinTrain y');
-  const gamma = floats(args.gamma, channels, 'batchNormRectlinTrain gamma');
-  const beta = floats(args.beta, channels, 'batchNormRectlinTrain beta');
-  const mean = floats(args.mean, channels, 'batchNormRectlinTrain mean');
-  const invStd = floats(args.invStd, channels, 'batchNormRectlinTrain invStd');
-  for (let c = 0; c < channels; c++) {
-    const k = gamma[c] * invStd[c];
-    for (let j = c * inner; j < (c + 1) * inner; j++) {
-      const z = (X[j] - mean[c]) * k + beta[c];
-      Y[j] = Math.max(z, 0) + slope * Math.min(z, 0);
-    }
-  }
+  const Y = floats(args.y, channels * inner, 'batchNormRectlinTrain y');
+  eachZ(args, 'batchNormRectlinTrain', (j, z) => {
+    Y[j] = Math.max(z, 0) + slope * Math.min(z, 0);
+  });
 }
 
 /** batchNormGrad of dz = dy·Rectlin'(z) with z rebuilt from x. */
 export function batchNormRectlinGrad(args: Args<'batchNormRectlinGrad'>): void {
   const { channels, inner, slope } = args;
   const len = channels * inner;
-  const X = floats(args.x, len, 'batchNormRectlinGrad x'), DY = floats(args.dy, len, 'batchNormRectlinGrad dy');
-  const gamma = floats(args.gamma, channels, 'batchNormRectlinGrad gamma');
-  const beta = floats(args.beta, channels, 'batchNormRectlinGrad beta');
-  const mean = floats(args.mean, channels, 'batchNormRectlinGrad mean');
-  const invStd = floats(args.invStd, channels, 'batchNormRectlinGrad invStd');
+  const DY = floats(args.dy, len, 'batchNormRectlinGrad dy');
   const dz = new Float64Array(len);
-  for (let c = 0; c < channels; c++) {
-    const k = gamma[c] * invStd[c];
-    for (let j = c * inner; j < (c + 1) * inner; j++) {
-      const z = (X[j] - mean[c]) * k + beta[c];
-      dz[j] = DY[j] * ((z > 0 ? 1 : 0) + (z < 0 ? slope : 0));
-    }
-  }
+  eachZ(args, 'batchNormRectlinGrad', (j, z) => { dz[j] = DY[j] * ((z > 0 ? 1 : 0) + (z < 0 ? slope : 0)); });
   gradOf(args, dz, 'batchNormRectlinGrad');
 }

@@ -28,7 +28,7 @@ export function lpExponent(mode: PoolMode, p: number | undefined, kernel: string
 
 /** Gaussian tap weights exp(−d²/(2σ²)), d measured in input cells from the window centre (dilation
  *  included), indexed t·R·S + r·S + s. Unnormalised: each window divides by its valid cells' sum. */
-export function gaussianTapWeights(g: WindowGeometry, sigma: number | undefined, kernel: string): Float64Array {
+function gaussianTapWeights(g: WindowGeometry, sigma: number | undefined, kernel: string): Float64Array {
   if (typeof sigma !== 'number' || !Number.isFinite(sigma) || sigma <= 0) {
     throw new Error(`${kernel}: mode 'weighted' needs a finite sigma > 0, got ${String(sigma)}`);
   }

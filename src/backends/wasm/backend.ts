@@ -17,7 +17,7 @@ import { CONTROL_BYTES, MAX_PARTS, ThreadPool } from './threads.ts';
 export const MIN_PART_NS = 25_000;
 /** At most this many parts per thread: threads take parts as they finish, so a thread slowed by
  *  another process leaves more of the call to the others. */
-export const PARTS_PER_THREAD = 4;
+const PARTS_PER_THREAD = 4;
 
 const NAME = 'wasm';
 

@@ -26,7 +26,7 @@ const ERROR_OFFSET = 512, ERROR_CHARS = 512;
 /** A split call whose parts stop completing for this long fails instead of hanging (ms). */
 const STALL_MS = 120_000;
 /** How long workers and the caller spin before sleeping, in microseconds. */
-export const DEFAULT_SPIN_MICROS = 200;
+const DEFAULT_SPIN_MICROS = 200;
 
 type WasmFunction = (...args: number[]) => number;
 

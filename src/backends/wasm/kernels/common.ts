@@ -48,4 +48,16 @@ export function geometryBlock(ctx: WasmContext, g: WindowGeometry, extraBytes = 
   return at;
 }
 
+/** Weight gradients sum their chunks in fixed groups (a function of the shapes alone, so every
+ *  thread count gives the same bits), each into its own partial, then the partials in order. At
+ *  most this many groups: more spread the work more evenly over threads, each costs a partial's
+ *  scratch and one more pass in the final sum. */
+export const MAX_WEIGHT_GRAD_GROUPS = 16;
+
+/** `chunks` in at most `most` groups of perGroup consecutive chunks (the last may be short). */
+export function chunkGroups(chunks: number, most = MAX_WEIGHT_GRAD_GROUPS): { perGroup: number; groups: number } {
+  const perGroup = Math.ceil(chunks / Math.min(chunks, most));
+  return { perGroup, groups: Math.ceil(chunks / perGroup) };
+}
+
 export const POOL_MODES = { max: 0, avg: 1, l2: 2, lp: 3, weighted: 4 } as const;

@@ -6,12 +6,13 @@
 //   GEMM and every tile would repack all of W, so im2col runs once over all positions, then one
 //   GEMM split over the output channels, then the epilogue (im2col, sgemmPart, convEpiloguePart).
 import type { WasmContext, WasmKernel } from '../context.ts';
-import { GEOMETRY_BYTES, geometryBlock, needFloat, windowSizes } from './common.ts';
+import { GEOMETRY_BYTES, geometryBlock, windowSizes } from './common.ts';
+import { checkConvForward } from './conv-checks.ts';
 
 /** Bytes of im2col columns per tile: small enough to stay in a core's L2 (≥ 1 MiB on current x64
  *  and Arm cores) next to sgemm's packed blocks; 128 KiB–2 MiB measured on CNN-1 and ResNet-18,
  *  512 KiB best. */
-export const CONV_TILE_BYTES = 512 * 1024;
+const CONV_TILE_BYTES = 512 * 1024;
 /** Fewest columns per tile: narrower GEMMs waste the 8-wide register block's edge work. */
 const MIN_TILE_COLUMNS = 64;
 /** Tiles narrower than this repack W too often for their work: run whole if it fits... */
@@ -32,14 +33,7 @@ export function convTile(g: Args['g']): number {
 }
 
 export const convForward: WasmKernel<'convForward'> = (ctx, args) => {
-  const { x, w, y, g, k, scale, shift } = args;
-  const z = windowSizes(g);
-  if (!Number.isInteger(k) || k < 1) throw new Error(`wasm convForward: k must be a positive integer, got ${k}`);
-  needFloat('convForward', 'x', x, z.input);
-  needFloat('convForward', 'w', w, k * z.rows);
-  needFloat('convForward', 'y', y, k * z.columns);
-  if (scale) needFloat('convForward', 'scale', scale, k);
-  if (shift) needFloat('convForward', 'shift', shift, k);
+  const z = checkConvForward('convForward', args), g = args.g;
   if (z.columns === 0) return;
   const N = g.batch, positions = z.columns / N;
   const tile = convTile(g);

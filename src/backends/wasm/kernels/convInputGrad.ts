@@ -2,15 +2,13 @@
 // range of input channels, so no two threads add into the same cells of dx, and each cell takes
 // its tiles' contributions in tile order whatever the thread count.
 import type { WasmKernel } from '../context.ts';
-import { GEOMETRY_BYTES, geometryBlock, needFloat, windowSizes } from './common.ts';
+import { GEOMETRY_BYTES, geometryBlock } from './common.ts';
+import { checkConvInputGrad } from './conv-checks.ts';
 import { align64, convTile } from './convForward.ts';
 
-export const convInputGrad: WasmKernel<'convInputGrad'> = (ctx, { dy, w, dx, g, k }) => {
-  const z = windowSizes(g);
-  if (!Number.isInteger(k) || k < 1) throw new Error(`wasm convInputGrad: k must be a positive integer, got ${k}`);
-  needFloat('convInputGrad', 'dy', dy, k * z.columns);
-  needFloat('convInputGrad', 'w', w, k * z.rows);
-  needFloat('convInputGrad', 'dx', dx, z.input);
+export const convInputGrad: WasmKernel<'convInputGrad'> = (ctx, args) => {
+  const { dy, w, dx, g, k } = args;
+  const z = checkConvInputGrad('convInputGrad', args);
   if (z.input === 0) return;
   if (z.columns === 0) {
     ctx.fn('fill')(ctx.out(dx, z.input), z.input, 0, 0, 1);

@@ -2,27 +2,20 @@
 // fixed number of groups (a function of the shapes alone, so every thread count gives the same
 // bits), each group summed into its own partial, then the partials added in order.
 import type { WasmKernel } from '../context.ts';
-import { GEOMETRY_BYTES, geometryBlock, needFloat, windowSizes } from './common.ts';
+import { chunkGroups, GEOMETRY_BYTES, geometryBlock } from './common.ts';
+import { checkConvWeightGrad } from './conv-checks.ts';
 import { align64, convTile } from './convForward.ts';
 
-/** Partial weight gradients (groups of tiles) at most: more groups spread the work more evenly
- *  over threads, each costs K·rows floats of scratch and one more pass in the final sum. */
-export const MAX_WEIGHT_GRAD_GROUPS = 16;
-
-export const convWeightGrad: WasmKernel<'convWeightGrad'> = (ctx, { x, dy, dw, g, k }) => {
-  const z = windowSizes(g);
-  if (!Number.isInteger(k) || k < 1) throw new Error(`wasm convWeightGrad: k must be a positive integer, got ${k}`);
-  needFloat('convWeightGrad', 'x', x, z.input);
-  needFloat('convWeightGrad', 'dy', dy, k * z.columns);
-  needFloat('convWeightGrad', 'dw', dw, k * z.rows);
+export const convWeightGrad: WasmKernel<'convWeightGrad'> = (ctx, args) => {
+  const { x, dy, dw, g, k } = args;
+  const z = checkConvWeightGrad('convWeightGrad', args);
   const N = g.batch, positions = z.columns / N;
   if (z.columns === 0) {
     ctx.fn('fill')(ctx.out(dw, k * z.rows), k * z.rows, 0, 0, 1);
     return;
   }
   const tile = convTile(g), tiles = Math.ceil(positions / tile);
-  const perGroup = Math.ceil(tiles / Math.min(tiles, MAX_WEIGHT_GRAD_GROUPS));
-  const groups = Math.ceil(tiles / perGroup);
+  const { perGroup, groups } = chunkGroups(tiles);
   const partialBytes = align64(groups * k * z.rows * 4);
   const stride = align64(z.rows * tile * N * 4) + ctx.fn('sgemmScratchBytes')(k, z.rows, tile * N);
   const nparts = Math.min(groups, ctx.parts((k * z.rows * z.columns) / 20));

@@ -4,18 +4,12 @@
 import type { WindowGeometry } from '../../../kernels.ts';
 import { directEligible } from '../../../shape.ts';
 import type { WasmContext, WasmKernel } from '../context.ts';
-import { GEOMETRY_BYTES, geometryBlock, needFloat, windowSizes } from './common.ts';
+import { chunkGroups, GEOMETRY_BYTES, geometryBlock } from './common.ts';
+import { checkConvWeightGrad } from './conv-checks.ts';
 import { align64 } from './convForward.ts';
 
 /** Bytes of dy a weight-gradient chunk of positions keeps in cache (K × positions × N floats). */
 const CHUNK_BYTES = 256 * 1024;
-/** Groups of chunks at most (their partial sums are K × taps floats each). */
-const MAX_GROUPS = 16;
-
-function check(kernel: string, g: WindowGeometry, k: number): void {
-  if (!directEligible(g)) throw new Error(`wasm ${kernel}: needs a batch divisible by 4, got ${g.batch}`);
-  if (!Number.isInteger(k) || k < 1) throw new Error(`wasm ${kernel}: k must be a positive integer, got ${k}`);
-}
 
 /** Geometry block, then the zero N-vector, then `extra` bytes; returns their offsets. */
 function layout(ctx: WasmContext, g: WindowGeometry, extra: number): { gb: number; zero: number; rest: number } {
@@ -26,12 +20,10 @@ function layout(ctx: WasmContext, g: WindowGeometry, extra: number): { gb: numbe
   return { gb, zero, rest: zero + zeroBytes };
 }
 
-export const directConvWeightGrad: WasmKernel<'directConvWeightGrad'> = (ctx, { x, dy, dw, g, k }) => {
-  check('directConvWeightGrad', g, k);
-  const z = windowSizes(g), taps = z.rows;
-  needFloat('directConvWeightGrad', 'x', x, z.input);
-  needFloat('directConvWeightGrad', 'dy', dy, k * z.columns);
-  needFloat('directConvWeightGrad', 'dw', dw, k * taps);
+export const directConvWeightGrad: WasmKernel<'directConvWeightGrad'> = (ctx, args) => {
+  const { x, dy, dw, g, k } = args;
+  if (!directEligible(g)) throw new Error(`wasm directConvWeightGrad: needs a batch divisible by 4, got ${g.batch}`);
+  const z = checkConvWeightGrad('directConvWeightGrad', args), taps = z.rows;
   if (z.columns === 0) {
     ctx.fn('fill')(ctx.out(dw, k * taps), k * taps, 0, 0, 1);
     return;
@@ -40,7 +32,7 @@ export const directConvWeightGrad: WasmKernel<'directConvWeightGrad'> = (ctx, { 
   const positions = z.columns / g.batch;
   const PC = Math.min(positions, Math.max(1, Math.floor(CHUNK_BYTES / (k * g.batch * 4))));
   const chunks = Math.ceil(positions / PC);
-  const perGroup = Math.ceil(chunks / Math.min(chunks, MAX_GROUPS)), groups = Math.ceil(chunks / perGroup);
+  const { perGroup, groups } = chunkGroups(chunks);
   const partialBytes = align64(groups * k * taps * 4), stride = align64(PC * taps * 4);
   const nparts = Math.min(groups, ctx.parts((k * taps * z.columns) / 20));
   const { gb, zero, rest } = layout(ctx, g, partialBytes + stride * ctx.slots(nparts));

@@ -24,11 +24,11 @@ const MAX_CHUNK_COLUMNS = 512;
  *  OH × OW output, padding (may be negative) and dilation per axis. */
 export interface WinoConv { C: number; N: number; H: number; W: number; OH: number; OW: number; ph: number; pw: number; dh: number; dw: number }
 
-export function checkWinograd(kernel: string, g: WindowGeometry, k: number): void {
+/** Throws unless g is a window Winograd F(2×2, 3×3) takes (the rest: conv-checks.ts). */
+export function checkWinograd(kernel: string, g: WindowGeometry): void {
   if (!winogradEligible(g)) {
     throw new Error(`wasm ${kernel}: Winograd F(2×2, 3×3) needs a 2-D 3×3 window with stride 1, got window ${g.window.join('×')} stride ${g.stride.join('×')} input ${g.inSize.join('×')}`);
   }
-  if (!Number.isInteger(k) || k < 1) throw new Error(`wasm ${kernel}: k must be a positive integer, got ${k}`);
 }
 
 export function forwardConv(g: WindowGeometry): WinoConv {
@@ -50,7 +50,7 @@ export function inputGradConv(g: WindowGeometry, k: number): WinoConv {
 
 /** Tile origins along one output axis: each residue class of the dilation d in tiles of two
  *  outputs d apart (a dilated convolution is a Winograd one over interleaved grids), sorted. */
-export function tileOrigins(out: number, d: number): number[] {
+function tileOrigins(out: number, d: number): number[] {
   const o: number[] = [];
   for (let a = 0; a < Math.min(d, out); a++) {
     const count = Math.floor((out - 1 - a) / d) + 1;
@@ -59,18 +59,19 @@ export function tileOrigins(out: number, d: number): number[] {
   return o.sort((p, q) => p - q);
 }
 
-export interface WinoTiles { TH: number; TW: number; columns: number }
+/** A convolution's tile origins down (rows) and across (cols), and its tiles × images. */
+export interface WinoTiles { rows: number[]; cols: number[]; columns: number }
 
 export function winoTiles(c: WinoConv): WinoTiles {
-  const TH = tileOrigins(c.OH, c.dh).length, TW = tileOrigins(c.OW, c.dw).length;
-  return { TH, TW, columns: TH * TW * c.N };
+  const rows = tileOrigins(c.OH, c.dh), cols = tileOrigins(c.OW, c.dw);
+  return { rows, cols, columns: rows.length * cols.length * c.N };
 }
 
-export const winoBlockBytes = (t: WinoTiles): number => align64((12 + t.TH + t.TW) * 4);
+export const winoBlockBytes = (t: WinoTiles): number => align64((12 + t.rows.length + t.cols.length) * 4);
 
 /** Writes the geometry block of assembly/winograd-transform.ts at byte offset `at`. */
-export function writeWinoBlock(ctx: WasmContext, at: number, c: WinoConv): void {
-  const rows = tileOrigins(c.OH, c.dh), cols = tileOrigins(c.OW, c.dw);
+export function writeWinoBlock(ctx: WasmContext, at: number, c: WinoConv, t: WinoTiles): void {
+  const { rows, cols } = t;
   ctx.i32().set([c.C, c.N, c.H, c.W, c.OH, c.OW, c.ph, c.pw, c.dh, c.dw, rows.length, cols.length, ...rows, ...cols], at >>> 2);
 }
 
@@ -78,7 +79,7 @@ const roundUp = (v: number, to: number): number => Math.ceil(v / to) * to;
 
 /** Columns per chunk when each chunk's input is transformed in its own thread: B panels within
  *  V_CHUNK_BYTES, a multiple of 8 (whole panels). */
-export function forwardChunkColumns(C: number, columns: number): number {
+function forwardChunkColumns(C: number, columns: number): number {
   const fit = Math.floor(V_CHUNK_BYTES / (XI * 4 * C) / 8) * 8;
   return Math.min(MAX_CHUNK_COLUMNS, roundUp(columns, 8), Math.max(8, fit));
 }
@@ -94,20 +95,20 @@ function filtersPerPass(jc: number, K: number): number {
 export const xiStride = (bytes: number): number => Math.ceil(bytes / 4096) * 4096 + 64;
 
 /** Bytes of the transformed filters U: 16 × rows (whole panels of 4) × cols floats. */
-export const filterBytes = (rows: number, cols: number): number => align64(XI * roundUp(rows, 4) * cols * 4);
+const filterBytes = (rows: number, cols: number): number => align64(XI * roundUp(rows, 4) * cols * 4);
 
 export interface WinoRun {
   /** Input, filters (as stored: [wK, wC, 3, 3]) and output pointers; flip: the input gradient. */
   px: number; pw: number; py: number; wK: number; wC: number; flip: boolean;
   conv: WinoConv;
-  /** Filters of this convolution (output channels). */
-  K: number;
   scale: number; shift: number; slope: number | null;
 }
 
 /** y = act(scale·conv(x, w) + shift) by Winograd F(2×2, 3×3), every output written. */
 export function runWinograd(ctx: WasmContext, r: WinoRun): void {
-  const { conv: c, K } = r;
+  const c = r.conv;
+  // Filters of this convolution (its output channels): the input gradient's are the stored inputs.
+  const K = r.flip ? r.wC : r.wK;
   const tiles = winoTiles(c), J = tiles.columns;
   const JC = forwardChunkColumns(c.C, J);
   const tiled = Math.ceil(J / JC) >= MIN_CHUNKS;
@@ -126,10 +127,10 @@ export function runWinograd(ctx: WasmContext, r: WinoRun): void {
   const block = winoBlockBytes(tiles);
   const base = ctx.scratch(block + uBytes + vBytes + stride * ctx.slots(nparts) + 64);
   const pU = base + block, pV = tiled ? 0 : pU + uBytes, work = pU + uBytes + vBytes;
-  writeWinoBlock(ctx, base, c);
+  writeWinoBlock(ctx, base, c, tiles);
   ctx.call('winoFilterPart', ctx.parts((r.wK * r.wC * 16) / 2), [r.pw, r.wK, r.wC, r.flip ? 1 : 0, pU]);
   if (!tiled) ctx.call('winoInputPart', ctx.parts((XI * c.C * J) / 4), [r.px, base, pV, vs]);
   ctx.call('winoForwardPart', nparts, [
-    r.px, base, pU, pV, vs, ms, r.py, K, JC, nk, KCK, KCH, r.scale, r.shift, r.slope === null ? 0 : 1, r.slope ?? 0, work, stride,
+    r.px, base, pU, pV, vs, ms, r.py, K, JC, KCK, KCH, r.scale, r.shift, r.slope === null ? 0 : 1, r.slope ?? 0, work, stride,
   ]);
 }

@@ -1,18 +1,14 @@
 // winogradForward glue: convForward by Winograd F(2×2, 3×3) (winograd-common.ts runs it).
 import type { WasmKernel } from '../context.ts';
-import { needFloat, windowSizes } from './common.ts';
+import { checkConvForward } from './conv-checks.ts';
 import { checkWinograd, forwardConv, runWinograd } from './winograd-common.ts';
 
-export const winogradForward: WasmKernel<'winogradForward'> = (ctx, { x, w, y, g, k, scale, shift, slope }) => {
-  checkWinograd('winogradForward', g, k);
-  const z = windowSizes(g);
-  needFloat('winogradForward', 'x', x, z.input);
-  needFloat('winogradForward', 'w', w, k * z.rows);
-  needFloat('winogradForward', 'y', y, k * z.columns);
-  if (scale) needFloat('winogradForward', 'scale', scale, k);
-  if (shift) needFloat('winogradForward', 'shift', shift, k);
+export const winogradForward: WasmKernel<'winogradForward'> = (ctx, args) => {
+  const { x, w, y, g, k, scale, shift, slope } = args;
+  checkWinograd('winogradForward', g);
+  const z = checkConvForward('winogradForward', args);
   if (z.columns === 0) return;
   const px = ctx.ptr(x), pw = ctx.ptr(w), ps = scale ? ctx.ptr(scale) : 0, pt = shift ? ctx.ptr(shift) : 0;
   const py = ctx.out(y, k * z.columns);
-  runWinograd(ctx, { px, pw, py, wK: k, wC: g.channels, flip: false, conv: forwardConv(g), K: k, scale: ps, shift: pt, slope });
+  runWinograd(ctx, { px, pw, py, wK: k, wC: g.channels, flip: false, conv: forwardConv(g), scale: ps, shift: pt, slope });
 };

@@ -2,16 +2,14 @@
 // transposed (winograd-common.ts inputGradConv); every cell of dx is some tile's output, so dx is
 // overwritten whole.
 import type { WasmKernel } from '../context.ts';
-import { needFloat, windowSizes } from './common.ts';
+import { checkConvInputGrad } from './conv-checks.ts';
 import { checkWinograd, inputGradConv, runWinograd } from './winograd-common.ts';
 
-export const winogradInputGrad: WasmKernel<'winogradInputGrad'> = (ctx, { dy, w, dx, g, k }) => {
-  checkWinograd('winogradInputGrad', g, k);
-  const z = windowSizes(g);
-  needFloat('winogradInputGrad', 'dy', dy, k * z.columns);
-  needFloat('winogradInputGrad', 'w', w, k * z.rows);
-  needFloat('winogradInputGrad', 'dx', dx, z.input);
+export const winogradInputGrad: WasmKernel<'winogradInputGrad'> = (ctx, args) => {
+  const { dy, w, dx, g, k } = args;
+  checkWinograd('winogradInputGrad', g);
+  const z = checkConvInputGrad('winogradInputGrad', args);
   if (z.input === 0) return;
   const pdy = ctx.ptr(dy), pw = ctx.ptr(w), pdx = ctx.out(dx, z.input);
-  runWinograd(ctx, { px: pdy, pw, py: pdx, wK: k, wC: g.channels, flip: true, conv: inputGradConv(g, k), K: g.channels, scale: 0, shift: 0, slope: null });
+  runWinograd(ctx, { px: pdy, pw, py: pdx, wK: k, wC: g.channels, flip: true, conv: inputGradConv(g, k), scale: 0, shift: 0, slope: null });
 };

@@ -1,12 +1,13 @@
 // winogradWeightGrad glue: dw = Gᵀ·[Σ over tiles and images of Z ⊙ V]·G with Z = A·dy·Aᵀ and
 // V = Bᵀ·x·B (assembly/winograd-conv.ts). Two ways, chosen by the shapes alone, since they sum in
 // different orders (each is bit-identical for any thread count):
-// - one pass (the transforms of every column fit in WHOLE_BYTES: ResNet's later stages): transform
-//   every column, then one sgemm per ξν and filter chunk over all columns;
+// - whole (the transforms of every column fit in WHOLE_BYTES: ResNet's later stages): transform
+//   every column first, then one sgemm per ξν and filter chunk over all columns;
 // - in chunks (many columns: CNN-1, early layers at large batches): each chunk's transforms stay in
 //   cache; chunks are summed in fixed groups, each into its own partial, then the partials in order.
 import type { WasmKernel } from '../context.ts';
-import { needFloat, windowSizes } from './common.ts';
+import { chunkGroups, MAX_WEIGHT_GRAD_GROUPS } from './common.ts';
+import { checkConvWeightGrad } from './conv-checks.ts';
 import { align64 } from './convForward.ts';
 import { checkWinograd, forwardConv, winoBlockBytes, winoTiles, writeWinoBlock, XI, xiStride } from './winograd-common.ts';
 
@@ -15,18 +16,15 @@ import { checkWinograd, forwardConv, winoBlockBytes, winoTiles, writeWinoBlock, 
  *  stored once per call): 2 MiB measured best on CNN-1's and CNN-2's layers (0.5–4 MiB tried),
  *  though it leaves a core's L2 for the L3. */
 const CHUNK_BYTES = 2 * 1024 * 1024;
-/** The one-pass way when every column's V and Z fit in this. */
+/** The whole way when every column's V and Z fit in this. */
 const WHOLE_BYTES = 16 * 1024 * 1024;
-/** Groups of chunks at most (as convWeightGrad), and the bytes their partial sums may take. */
-const MAX_GROUPS = 16;
+/** The bytes the groups' partial sums may take (fewer groups than MAX_WEIGHT_GRAD_GROUPS if need be). */
 const MAX_PARTIAL_BYTES = 32 * 1024 * 1024;
 
-export const winogradWeightGrad: WasmKernel<'winogradWeightGrad'> = (ctx, { x, dy, dw, g, k: K }) => {
-  checkWinograd('winogradWeightGrad', g, K);
-  const z = windowSizes(g);
-  needFloat('winogradWeightGrad', 'x', x, z.input);
-  needFloat('winogradWeightGrad', 'dy', dy, K * z.columns);
-  needFloat('winogradWeightGrad', 'dw', dw, K * z.rows);
+export const winogradWeightGrad: WasmKernel<'winogradWeightGrad'> = (ctx, args) => {
+  const { x, dy, dw, g, k: K } = args;
+  checkWinograd('winogradWeightGrad', g);
+  const z = checkConvWeightGrad('winogradWeightGrad', args);
   const C = g.channels;
   if (z.columns === 0) {
     ctx.fn('fill')(ctx.out(dw, K * z.rows), K * z.rows, 0, 0, 1);
@@ -44,24 +42,23 @@ export const winogradWeightGrad: WasmKernel<'winogradWeightGrad'> = (ctx, { x, d
     const nparts = Math.min(XI, ctx.parts(macs / 20));
     const base = ctx.scratch(block + vBytes + zBytes + ztBytes + stride * ctx.slots(nparts) + 64);
     const pV = base + block, pZ = pV + vBytes, pZt = pZ + zBytes;
-    writeWinoBlock(ctx, base, conv);
+    writeWinoBlock(ctx, base, conv, tiles);
     ctx.call('winoGradTransformPart', ctx.parts((XI * (C + K) * J) / 4), [px, pdy, base, K, pV, vs, pZ, zs]);
-    ctx.call('winoGradGemmPart', nparts, [pV, vs, pZ, zs, pZt, C, K, J, K, 1, pZt + ztBytes, stride]);
+    ctx.call('winoGradGemmPart', nparts, [pV, vs, pZ, zs, pZt, C, K, J, K, pZt + ztBytes, stride]);
     ctx.call('winoFilterGradPart', backParts, [pZt, K, C, pdw]);
     return;
   }
   const JC = Math.min(512, Math.max(8, Math.floor(CHUNK_BYTES / (XI * 4 * (C + K)) / 8) * 8));
   const chunks = Math.ceil(J / JC);
-  const maxGroups = Math.max(1, Math.min(MAX_GROUPS, Math.floor(MAX_PARTIAL_BYTES / (XI * K * C * 4))));
-  const perGroup = Math.ceil(chunks / Math.min(chunks, maxGroups));
-  const groups = Math.ceil(chunks / perGroup);
+  const partialsFit = Math.max(1, Math.floor(MAX_PARTIAL_BYTES / (XI * K * C * 4)));
+  const { perGroup, groups } = chunkGroups(chunks, Math.min(MAX_WEIGHT_GRAD_GROUPS, partialsFit));
   const partialBytes = align64(groups * XI * K * C * 4);
   const vs = xiStride(C * JC * 4), zs = xiStride(K * JC * 4);
   const stride = XI * (vs + zs) + ctx.fn('sgemmScratchBytes')(K, C, JC);
   const nparts = Math.min(groups, ctx.parts(macs / 20));
   const base = ctx.scratch(block + partialBytes + ztBytes + stride * ctx.slots(nparts) + 64);
   const partials = base + block, pZt = partials + partialBytes;
-  writeWinoBlock(ctx, base, conv);
+  writeWinoBlock(ctx, base, conv, tiles);
   ctx.call('winoWeightGradPart', nparts, [px, pdy, base, partials, K, JC, perGroup, vs, zs, pZt + ztBytes, stride]);
   ctx.call('gemmSumChunks', ctx.parts((XI * K * C * groups) / 2), [XI * K, C, groups, partials, pZt, C, 1, 0]);
   ctx.call('winoFilterGradPart', backParts, [pZt, K, C, pdw]);
