@@ -7,11 +7,7 @@ import { join } from 'node:path';
 import { encode as encodePng, type ImageData as PngImageData } from 'fast-png';
 import jpeg from 'jpeg-js';
 import type { Batch, DataIterator } from '../src/data/iterator.ts';
-
-// Decoded-image caches of these suites go to a temporary folder, never the user's cache directory.
-const cacheDir = mkdtempSync(join(tmpdir(), 'argon-test-cache-'));
-process.env.ARGON_CACHE_DIR = cacheDir;
-process.on('exit', () => rmSync(cacheDir, { recursive: true, force: true }));
+import './temp-cache-dir.ts';
 
 export async function throwsWith(fn: () => unknown, ...parts: string[]): Promise<void> {
   try {
