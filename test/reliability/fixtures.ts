@@ -1,10 +1,7 @@
 // Shared by the test/reliability suites: a small trained-looking model, hand-edited model files with
-// a valid checksum, error assertions, and the `argon` command run as a child process.
-import * as assert from 'uvu/assert';
+// a valid checksum, and the `argon` command run as a child process (error assertions and temporary
+// folders: ../data-fixtures.ts).
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { decodeModelFile } from '../../src/io/model-file.ts';
 import { Affine, Conv, DataTransform, Dropout, Pooling, type Layer } from '../../src/layers/index.ts';
 import { Logistic, Normalizer, Rectlin } from '../../src/nn/activations.ts';
@@ -56,27 +53,6 @@ function crc32Of(b: Uint8Array): number {
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
   }
   return (c ^ 0xffffffff) >>> 0;
-}
-
-/** Awaits fn and asserts it throws with every part in its message. Returns the message. */
-export async function rejects(fn: () => unknown, ...parts: (string | RegExp)[]): Promise<string> {
-  let msg: string | null = null;
-  try {
-    await fn();
-  } catch (e) {
-    msg = e instanceof Error ? e.message : String(e);
-  }
-  if (msg === null) assert.unreachable(`expected an error mentioning ${parts.join(', ')}`);
-  for (const p of parts) {
-    const ok = typeof p === 'string' ? msg!.includes(p) : p.test(msg!);
-    assert.ok(ok, `message "${msg}" should mention ${String(p)}`);
-  }
-  return msg!;
-}
-
-export function tempDir(tag: string): { dir: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), `argon-rel-${tag}-`));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 const bin = new URL('../../bin/argon.mjs', import.meta.url).pathname;

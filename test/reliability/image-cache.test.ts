@@ -10,7 +10,7 @@ import { encode } from 'fast-png';
 import { userCacheDir } from '../../src/data/cache-dir.ts';
 import { ImageFolder } from '../../src/data/image-folder.ts';
 import { ImageManifest } from '../../src/data/image-manifest.ts';
-import { tempDir } from './fixtures.ts';
+import { tempDir } from '../data-fixtures.ts';
 
 const { dir, cleanup } = tempDir('cache');
 const data = join(dir, 'data'), cacheDir = join(dir, 'cache');

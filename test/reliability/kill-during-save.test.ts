@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeModelFile } from '../../src/io/model-file.ts';
-import { tempDir } from './fixtures.ts';
+import { tempDir } from '../data-fixtures.ts';
 
 const child = new URL('./children/save-loop.mjs', import.meta.url).pathname;
 const { dir, cleanup } = tempDir('kill');
