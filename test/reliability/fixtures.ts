@@ -2,7 +2,7 @@
 // a valid checksum, and the `argon` command run as a child process (error assertions and temporary
 // folders: ../data-fixtures.ts).
 import { execFile } from 'node:child_process';
-import { decodeModelFile } from '../../src/io/model-file.ts';
+import { crc32, decodeModelFile } from '../../src/io/model-file.ts';
 import { Affine, Conv, DataTransform, Dropout, Pooling, type Layer } from '../../src/layers/index.ts';
 import { Logistic, Normalizer, Rectlin } from '../../src/nn/activations.ts';
 import { Kaiming, Xavier } from '../../src/nn/initializers.ts';
@@ -42,17 +42,8 @@ export function reencode(bytes: Uint8Array, header: object | string): Uint8Array
   dv.setUint32(8, json.length, true);
   out.set(json, 16);
   out.set(payload, padded);
-  dv.setUint32(12, crc32Of(out.subarray(16)), true);
+  dv.setUint32(12, crc32(out.subarray(16)), true);
   return out;
-}
-
-function crc32Of(b: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < b.length; i++) {
-    c ^= b[i];
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  }
-  return (c ^ 0xffffffff) >>> 0;
 }
 
 const bin = new URL('../../bin/argon.mjs', import.meta.url).pathname;
