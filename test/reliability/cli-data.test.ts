@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeCliData } from './cli-data-fixture.ts';
 import { tempDir } from '../data-fixtures.ts';
-import { argon } from './fixtures.ts';
+import { argon } from '../cli-process.ts';
 
 const { dir, cleanup } = tempDir('clidata');
 const { data, train, csv, rows } = makeCliData(dir);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { decodeModelFile } from '../../src/io/model-file.ts';
 import { makeCliData, QUICK } from './cli-data-fixture.ts';
 import { tempDir } from '../data-fixtures.ts';
-import { binPath } from './fixtures.ts';
+import { binPath } from '../cli-process.ts';
 
 const { dir, cleanup } = tempDir('signals');
 const { train } = makeCliData(dir);

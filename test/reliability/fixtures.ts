@@ -1,7 +1,6 @@
-// Shared by the test/reliability suites: a small trained-looking model, hand-edited model files with
-// a valid checksum, and the `argon` command run as a child process (error assertions and temporary
-// folders: ../data-fixtures.ts).
-import { execFile } from 'node:child_process';
+// Shared by the test/reliability suites: a small trained-looking model and hand-edited model files
+// with a valid checksum (error assertions and temporary folders: ../data-fixtures.ts; the `argon`
+// command as a child process: ../cli-process.ts).
 import { crc32, decodeModelFile } from '../../src/io/model-file.ts';
 import { Affine, Conv, DataTransform, Dropout, Pooling, type Layer } from '../../src/layers/index.ts';
 import { Logistic, Normalizer, Rectlin } from '../../src/nn/activations.ts';
@@ -45,21 +44,3 @@ export function reencode(bytes: Uint8Array, header: object | string): Uint8Array
   dv.setUint32(12, crc32(out.subarray(16)), true);
   return out;
 }
-
-const bin = new URL('../../bin/argon.mjs', import.meta.url).pathname;
-
-export interface CliResult { code: number; out: string; err: string }
-
-/** Runs `argon …` in a child process (the built bundle, as a user runs it). */
-export function argon(args: string[], opts: { env?: Record<string, string>; cwd?: string; timeout?: number } = {}): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], {
-      timeout: opts.timeout ?? 240_000, cwd: opts.cwd, env: { ...process.env, ...opts.env }, maxBuffer: 64 << 20,
-    }, (error, stdout, stderr) => {
-      const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : 1) : 0;
-      resolve({ code, out: stdout, err: stderr });
-    });
-  });
-}
-
-export const binPath = bin;
