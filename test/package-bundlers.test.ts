@@ -105,7 +105,9 @@ if (missing) {
     p.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname); });
     try {
       await p.goto(server.url + page);
-      await p.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, null, { timeout: 60_000 });
+      // A hang guard, not a timing check: the page loads wasm and trains a step, which on a busy CI
+      // machine took longer than 60 s.
+      await p.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, null, { timeout: 180_000 });
       const r = await p.evaluate(() => (window as unknown as { result: Promise<{ ok?: StepResult; error?: string }> }).result);
       if (!r.ok) throw new Error(`the page failed: ${r.error}\n${errors.join('\n')}`);
       assert.equal(errors, [], 'no page errors');
