@@ -20,6 +20,7 @@ import * as esbuild from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { buildBundles } from '../scripts/build-bundles.mjs';
 import { chromiumMissing, collectErrors, launch, REPO, serve } from './browser/harness.ts';
+import { expectClose } from './helpers.ts';
 
 const run = promisify(execFile);
 
@@ -63,13 +64,8 @@ async function expectedInNode(): Promise<StepResult> {
   return JSON.parse(stdout) as StepResult;
 }
 
-function close(actual: number[], expected: number[], what: string): void {
-  assert.is(actual.length, expected.length, `${what}: length`);
-  actual.forEach((a, i) => {
-    const b = expected[i];
-    assert.ok(Math.abs(a - b) <= 1e-5 + 1e-4 * Math.abs(b), `${what}[${i}]: ${a} in the browser, ${b} in Node (rtol 1e-4, atol 1e-5)`);
-  });
-}
+/** The browser's values (actual) against Node's (expected). */
+const close = (actual: number[], expected: number[], what: string) => expectClose(actual, expected, { rtol: 1e-4, atol: 1e-5 }, `${what}, the browser vs Node`);
 
 function checkResult(r: StepResult, want: StepResult, variant: string): void {
   assert.is(r.variant, variant, 'wasm build');

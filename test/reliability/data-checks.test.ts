@@ -6,22 +6,22 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { encode } from 'fast-png';
 import { ArrayIterator } from '../../src/data/array-iterator.ts';
 import { crc32 } from '../../src/io/model-file.ts';
 import { ImageManifest } from '../../src/data/image-manifest.ts';
 import { Model } from '../../src/model/model.ts';
 import { Accuracy } from '../../src/nn/metrics.ts';
 import { expectClose, F64, randomArray } from '../helpers.ts';
-import { tempDir, throwsWith } from '../data-fixtures.ts';
+import { png, tempDir, throwsWith } from '../data-fixtures.ts';
 import { smallNet } from './fixtures.ts';
 
 const { dir, cleanup } = tempDir('data');
 const data = join(dir, 'data');
 mkdirSync(join(data, 'img'), { recursive: true });
-const png = (v: number) => encode({ width: 8, height: 8, channels: 3, depth: 8, data: new Uint8Array(192).fill(v) });
-for (let i = 0; i < 6; i++) writeFileSync(join(data, 'img', `${i}.png`), png(20 * i));
-writeFileSync(join(dir, 'outside.png'), png(99));
+/** An 8×8 RGB PNG, every sample v. */
+const flat = (v: number) => png(8, 8, 3, () => v);
+for (let i = 0; i < 6; i++) writeFileSync(join(data, 'img', `${i}.png`), flat(20 * i));
+writeFileSync(join(dir, 'outside.png'), flat(99));
 const csv = (name: string, rows: string[]) => {
   const p = join(data, name);
   writeFileSync(p, `path,label\n${rows.join('\n')}\n`);
