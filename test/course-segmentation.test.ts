@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { decode } from 'fast-png';
 import { backward } from '../src/autograd/index.ts';
 import { createRefBackend } from '../src/backends/ref/backend.ts';
-import { main } from '../src/cli/main.ts';
 import { MASK_PALETTE, stripPixels } from '../src/cli/segment-strip.ts';
 import { FOREGROUND_THRESHOLD, SegmentationIterator, pixelLabels } from '../src/data/segmentation.ts';
 import { buildLayers, Sequential } from '../src/layers/index.ts';
@@ -22,6 +21,7 @@ import { Adam } from '../src/nn/optimizers/index.ts';
 import { PixelConfusion } from '../src/nn/segmentation-metrics.ts';
 import { Random } from '../src/random.ts';
 import { Tensor, tidy } from '../src/tensor.ts';
+import { runMain } from './cli-capture.ts';
 import { expectClose, randomArray } from './helpers.ts';
 
 test('pixelLabels: class + 1 above the threshold, 0 at or below it', () => {
@@ -138,20 +138,6 @@ test('an fcn learns a synthetic per-pixel task end to end (ref float64)', () => 
 
 const FASHION = '/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz';
 
-/** Runs the CLI, capturing console.log / console.error; returns the exit code and the lines. */
-async function cli(argv: string[]): Promise<{ code: number; lines: string[]; errors: string[] }> {
-  const lines: string[] = [], errors: string[] = [];
-  const { log, error } = console;
-  console.log = (...a: unknown[]) => { lines.push(a.join(' ')); };
-  console.error = (...a: unknown[]) => { errors.push(a.join(' ')); };
-  try {
-    return { code: await main(argv), lines, errors };
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
-}
-
 test('argon train --task segmentation: the report lines, metrics.json, the PNG strip, history and --resume', async () => {
   if (!existsSync(FASHION)) { console.log('  (skipped: apt-get install dataset-fashion-mnist)'); return; }
   const dir = await mkdtemp(join(tmpdir(), 'argon-seg-'));
@@ -163,7 +149,7 @@ test('argon train --task segmentation: the report lines, metrics.json, the PNG s
 });
 
 async function segmentationRuns(out: string): Promise<void> {
-  const first = await cli(['train', '--task', 'segmentation', '--model', 'fcn', '--data', 'fashion-mnist', '--epochs', '1', '--limit', '1000', '--seed', '1', '--out', out, '--quiet']);
+  const first = await runMain(['train', '--task', 'segmentation', '--model', 'fcn', '--data', 'fashion-mnist', '--epochs', '1', '--limit', '1000', '--seed', '1', '--out', out, '--quiet']);
   assert.is(first.code, 0, [...first.lines, ...first.errors].join('\n'));
   assert.match(first.lines.join('\n'), /\npixel accuracy: 0\.\d{4}\nmean IoU: 0\.\d{4}$/);
   const metrics = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8')) as { pixelAccuracy: number; iou: unknown[]; epochCosts: number[] };
@@ -173,7 +159,7 @@ async function segmentationRuns(out: string): Promise<void> {
   assert.equal([png.width, png.height], [10 * (84 + 4) + 4, 3 * (84 + 4) + 4]);
   assert.ok(existsSync(join(out, 'model.argon')));
   // The run is a Model.fit run: history.json has the test metrics, and --resume continues it.
-  const resumed = await cli(['train', '--resume', out, '--epochs', '2', '--quiet']); // run.json says it is a segmentation run
+  const resumed = await runMain(['train', '--resume', out, '--epochs', '2', '--quiet']); // run.json says it is a segmentation run
   assert.is(resumed.code, 0, [...resumed.lines, ...resumed.errors].join('\n'));
   const history = JSON.parse(await readFile(join(out, 'history.json'), 'utf8')) as { epoch: number[]; metrics: Record<string, number[]> };
   assert.equal(history.epoch, [0, 1]);
@@ -182,10 +168,10 @@ async function segmentationRuns(out: string): Promise<void> {
   assert.is(after.epochCosts[0], metrics.epochCosts[0], 'the first epoch is kept');
   assert.ok(after.epochCosts[1] < after.epochCosts[0], `cost per pixel ${after.epochCosts.join(' → ')}`);
   assert.is(after.pixelAccuracy, history.metrics.PixelAccuracy[1]);
-  const again = await cli(['train', '--task', 'segmentation', '--resume', out, '--epochs', '2']);
+  const again = await runMain(['train', '--task', 'segmentation', '--resume', out, '--epochs', '2']);
   assert.is(again.code, 2);
   assert.match(again.errors[0], /already has 2 epoch\(s\)/);
-  const wrong = await cli(['train', '--task', 'segmentation', '--data', 'mnist']);
+  const wrong = await runMain(['train', '--task', 'segmentation', '--data', 'mnist']);
   assert.is(wrong.code, 2);
   assert.match(wrong.errors[0], /--task segmentation uses --data fashion-mnist/);
 }

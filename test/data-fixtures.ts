@@ -1,5 +1,5 @@
-// Shared by the test/data-*.test.ts suites: error assertions, batch collection, and small images
-// encoded on the fly into a temporary folder.
+// Shared by the suites (first the test/data-*.test.ts ones): error assertions, batch collection,
+// temporary folders, and small images encoded on the fly into them.
 import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,21 +7,29 @@ import { join } from 'node:path';
 import { encode as encodePng, type ImageData as PngImageData } from 'fast-png';
 import jpeg from 'jpeg-js';
 import type { Batch, DataIterator } from '../src/data/iterator.ts';
+import './temp-cache-dir.ts';
 
-// Decoded-image caches of these suites go to a temporary folder, never the user's cache directory.
-const cacheDir = mkdtempSync(join(tmpdir(), 'argon-test-cache-'));
-process.env.ARGON_CACHE_DIR = cacheDir;
-process.on('exit', () => rmSync(cacheDir, { recursive: true, force: true }));
-
-export async function throwsWith(fn: () => unknown, ...parts: string[]): Promise<void> {
+/** Awaits fn and returns what it threw; fails the test when it throws nothing. */
+export async function thrown(fn: () => unknown, expected = 'an error'): Promise<unknown> {
   try {
     await fn();
   } catch (e) {
-    const msg = (e as Error).message;
-    for (const p of parts) assert.ok(msg.includes(p), `message "${msg}" should mention "${p}"`);
-    return;
+    return e;
   }
-  assert.unreachable(`expected an error mentioning ${parts.join(', ')}`);
+  assert.unreachable(`expected ${expected}, none was thrown`);
+  return undefined; // not reached: unreachable() throws (its type says void)
+}
+
+/** Awaits fn and asserts it throws an error whose message includes every string part and matches
+ *  every RegExp part. Returns the message, for further checks. */
+export async function throwsWith(fn: () => unknown, ...parts: (string | RegExp)[]): Promise<string> {
+  const e = await thrown(fn, `an error mentioning ${parts.join(', ')}`);
+  const msg = e instanceof Error ? e.message : String(e);
+  for (const p of parts) {
+    const ok = typeof p === 'string' ? msg.includes(p) : p.test(msg);
+    assert.ok(ok, `message "${msg}" should mention ${typeof p === 'string' ? `"${p}"` : String(p)}`);
+  }
+  return msg;
 }
 
 export async function collect(it: DataIterator): Promise<Batch[]> {

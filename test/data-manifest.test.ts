@@ -2,7 +2,7 @@
 // subtraction, seeded augmentation; and the real faces when ../shared/data/faces is present.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ImageManifest, parseManifest } from '../src/data/image-manifest.ts';
 import { parseCsv } from '../src/data/csv.ts';
@@ -70,26 +70,21 @@ test('bad options and data: empty CSV, labels ≥ nclass, batch larger than the 
   await throwsWith(() => new ImageManifest(csv, { inputShape: shape, batchSize: 0 }), 'batchSize', 'got 0');
 });
 
-test('cache: in the cache directory, never beside the CSV; a second load decodes nothing; a changed CSV rebuilds', async () => {
+// Where caches live, what invalidates them and that a hit decodes nothing: reliability/image-cache.test.ts.
+// Here, what is particular to a manifest with a split column.
+test('cache: one file per CSV, shape and split, holding only that split; a hit reports its progress in one step', async () => {
   const cacheDir = join(dir, 'cache');
   const opts = { inputShape: shape, batchSize: 2, split: 'train', cacheDir };
-  const beside = readdirSync(dir).sort();
   const a = await ImageManifest.open(csv, opts);
   assert.is(a.fromCache, false);
-  assert.is(a.decoded, 4);
+  assert.is(a.decoded, 4, 'the 4 training images only');
   assert.ok(a.cachePath !== null && a.cachePath.startsWith(join(cacheDir, 'images')) && a.cachePath.endsWith('-all.csv-3x6x6-train.bin'), `${a.cachePath}`);
-  assert.equal(readdirSync(dir).sort(), [...beside, 'cache'].sort(), 'nothing written beside the CSV');
   const progress: number[] = [];
   const b = await ImageManifest.open(csv, { ...opts, onProgress: (d, t) => progress.push(d, t) });
   assert.is(b.fromCache, true);
-  assert.is(b.decoded, 0);
   assert.equal(progress, [4, 4]);
-  assert.equal(b.images.pixels, a.images.pixels);
   assert.equal(b.images.labels, a.images.labels);
-  writeFileSync(csv, readFileSync(csv, 'utf8').replace('img/4.png,2', 'img/4.png,0'));
-  const c = await ImageManifest.open(csv, { ...opts, nclass: 3 });
-  assert.is(c.fromCache, false, 'another CSV content must not hit the cache');
-  writeFileSync(csv, readFileSync(csv, 'utf8').replace('img/4.png,0', 'img/4.png,2'));
+  assert.equal(Array.from(b.images.labels), [0, 1, 1, 2]);
 });
 
 test('mean subtraction: image and channel means from training, reused for test', async () => {

@@ -13,19 +13,10 @@ import { MeanAbsoluteError, MeanIoU, MetricList, PixelAccuracy } from '../src/nn
 import { Constant, Kaiming, Xavier } from '../src/nn/initializers.ts';
 import { Accuracy, type Metric } from '../src/nn/metrics.ts';
 import { Adam, GradientDescentMomentum } from '../src/nn/optimizers/index.ts';
+import { throwsWith } from './data-fixtures.ts';
 import { expectClose, randomArray } from './helpers.ts';
 
 const IGNORE = 255, P = 36;
-
-async function rejects(f: () => Promise<unknown>, pattern: RegExp): Promise<void> {
-  try {
-    await f();
-  } catch (e) {
-    assert.match((e as Error).message, pattern);
-    return;
-  }
-  assert.unreachable(`expected an error matching ${pattern}`);
-}
 
 /** 1×6×6 images of values 0–255; pixel class = value / 86 (0, 1, 2); every 5th pixel unlabelled. */
 function classMaps(n: number, seed: number): { X: Float32Array; maps: Uint8Array } {
@@ -144,9 +135,9 @@ test('targets and metrics that do not fit the model are refused before training,
   const fit = (data: Parameters<Model['fit']>[0], metric: Metric = pixelMetric()) =>
     model.fit(data, { cost: pixelCost(), optimizer: new Adam(), epochs: 1, valid: data, metric });
   const wrongMap = new LabelMapIterator(new Float32Array(2 * P), new Uint8Array(2 * P), { lshape: [1, 6, 6], nclass: 4, batchSize: 2 });
-  await rejects(() => fit(wrongMap), /last layer gives \[3, 6, 6\] per sample, but the data's targets are \[4, 6, 6\]/);
-  await rejects(() => fit(mapData(16, 1, false), new Accuracy()), /Accuracy: scores one class vector per sample/);
-  await rejects(() => fit(new TargetArrayIterator(new Float32Array(2 * P), new Float32Array(2), { lshape: [1, 6, 6], tshape: [1], batchSize: 2 })),
+  await throwsWith(() => fit(wrongMap), /last layer gives \[3, 6, 6\] per sample, but the data's targets are \[4, 6, 6\]/);
+  await throwsWith(() => fit(mapData(16, 1, false), new Accuracy()), /Accuracy: scores one class vector per sample/);
+  await throwsWith(() => fit(new TargetArrayIterator(new Float32Array(2 * P), new Float32Array(2), { lshape: [1, 6, 6], tshape: [1], batchSize: 2 })),
     /targets are \[1\] per sample/);
   model.dispose();
 });

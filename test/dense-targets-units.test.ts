@@ -7,23 +7,17 @@ import * as assert from 'uvu/assert';
 import { backward, gradCheck } from '../src/autograd/index.ts';
 import { createRefBackend } from '../src/backends/ref/backend.ts';
 import { LabelMapIterator, TargetArrayIterator } from '../src/data/target-iterators.ts';
-import type { Batch, DataIterator } from '../src/data/iterator.ts';
 import { PixelwiseSoftmax } from '../src/nn/activations.ts';
 import { costFromConfig, GeneralizedCost, L1, MeanSquared, PixelwiseCrossEntropy } from '../src/nn/costs.ts';
 import { MeanAbsoluteError, MeanIoU, MetricList, PixelAccuracy } from '../src/nn/dense-metrics.ts';
 import { Accuracy, metricFromConfig } from '../src/nn/metrics.ts';
 import * as ops from '../src/ops/index.ts';
 import { Tensor } from '../src/tensor.ts';
+import { collect } from './data-fixtures.ts';
 import { expectClose, F64, randomArray } from './helpers.ts';
 
 const be = createRefBackend('float64');
 const tensor = (v: ArrayLike<number>, shape: number[], requiresGrad = false) => Tensor.fromArray(be, v, shape, { requiresGrad });
-
-async function collect(it: DataIterator): Promise<Batch[]> {
-  const out: Batch[] = [];
-  for await (const b of it.batches()) out.push(b);
-  return out;
-}
 
 test('L1: per sample the mean over units of |y − t|, gradient sign(y − t) / units, config round trip', () => {
   // y, t [2 units, 3 samples]; no y = t (the kink), so central differences apply.

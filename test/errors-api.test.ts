@@ -29,7 +29,15 @@ test('Model: layers and options', async () => {
   await throwsWith(() => construct(Model, []), 'Model: the layer list is empty');
   await throwsWith(() => construct(Model, [new Affine(2)], { sed: 1 }), "Model: unknown option 'sed' (did you mean 'seed'?)");
   await throwsWith(() => construct(Model, [new Affine(2)], { backend: 3 }), "Model: option 'backend' must be 'cpu', 'gpu' or 'auto', got 3");
-  new Model([[new Affine(4)], new Affine(2)]); // nested lists are flattened, as Sequential does
+  // Nested lists are flattened, as Sequential does: the same two layers, no container between them.
+  const first = new Affine(4), second = new Affine(2);
+  const nested = new Model([[first], second]);
+  assert.is(nested.root.children().length, 2);
+  assert.ok(nested.root.children()[0] === first && nested.root.children()[1] === second, 'the given layers, in order');
+  await nested.build([3]);
+  assert.equal(nested.params().map((p) => p.value.shape), [[4, 3], [2, 4]]);
+  assert.equal(nested.outputShape, [2]);
+  nested.dispose();
 });
 
 test('fit: every option is checked before training, and none is read from undefined', async () => {

@@ -7,7 +7,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { backward, noGrad } from '../src/autograd/index.ts';
-import { Activation, Affine, BatchNorm, Conv, Pooling, Sequential, buildLayers, type Layer } from '../src/layers/index.ts';
+import { Activation, Affine, BatchNorm, Conv, Pooling, Sequential, buildLayers, type Layer, type RunContext } from '../src/layers/index.ts';
 import { Explin, Rectlin } from '../src/nn/activations.ts';
 import { Constant, Gaussian } from '../src/nn/initializers.ts';
 import type { Backend } from '../src/backends/backend.ts';
@@ -26,6 +26,16 @@ function kernelsRun<T>(backend: Backend, fn: () => T): { result: T; names: strin
   } finally {
     backend.run = run;
   }
+}
+
+/** The reference the fused paths are compared with: each primitive's forward in turn (a Conv
+ *  compound's children; a Sequential's children, each Conv among them taken apart the same way). */
+function forwardLayerByLayer(layer: Conv | Sequential, x: Tensor, ctx: RunContext): Tensor {
+  const primitives = (l: Layer): Layer[] => (l instanceof Conv ? l.children() : [l]);
+  const layers = layer instanceof Conv ? primitives(layer) : layer.children().flatMap(primitives);
+  let y = x;
+  for (const l of layers) y = l.forward(y, ctx);
+  return y;
 }
 
 const cases: [string, () => Conv][] = [
@@ -62,8 +72,7 @@ for (const [label, make] of cases) {
       const ctx = { training: false, random: new Random(1) };
       const [fused, chain] = noGrad(() => tidy(() => {
         const x = Tensor.fromArray(backend, data, [...inShape, batch]);
-        let y = x;
-        for (const l of conv.children()) y = l.forward(y, ctx);
+        const y = forwardLayerByLayer(conv, x, ctx);
         const { result, names } = kernelsRun(backend, () => conv.forward(x, ctx).toArray());
         // The fused kernel: convForward, or winogradForward where the planner takes Winograd.
         const fusedKernel = names[0] === 'convForward' || names[0] === 'winogradForward';
@@ -110,8 +119,7 @@ test('training runs Rectlin (slope ≥ 0) → max pooling as pooling → Rectlin
         const x = Tensor.fromArray(backend, data, [2, 7, 6, 3]);
         let y = x;
         if (layerByLayer) {
-          const flat = (l: Layer): Layer[] => (l instanceof Conv ? l.children() : [l]);
-          for (const l of root.children().flatMap(flat)) y = l.forward(y, ctx);
+          y = forwardLayerByLayer(root, x, ctx);
         } else {
           const { result, names } = kernelsRun(backend, () => root.forward(x, ctx));
           y = result;
@@ -151,8 +159,7 @@ test('training: BatchNorm then Rectlin as one op = the two layers one by one (va
         const x = Tensor.fromArray(backend, randomArray(2 * 6 * 5 * 3, 13, -2, 2), [2, 6, 5, 3]);
         let y = x;
         if (layerByLayer) {
-          const flat = (l: Layer): Layer[] => (l instanceof Conv ? l.children() : [l]);
-          for (const l of root.children().flatMap(flat)) y = l.forward(y, ctx);
+          y = forwardLayerByLayer(root, x, ctx);
         } else {
           const { result, names } = kernelsRun(backend, () => root.forward(x, ctx));
           y = result;

@@ -19,6 +19,7 @@ import { CrossEntropyMulti, GeneralizedCost } from '../src/nn/costs.ts';
 import { GradientDescentMomentum } from '../src/nn/optimizers/index.ts';
 import { Tensor } from '../src/tensor.ts';
 import { collect, png, tempDir, throwsWith, write } from './data-fixtures.ts';
+import { expectClose } from './helpers.ts';
 
 const F = 2 * 3 * 3;
 const X = Float32Array.from({ length: 5 * F }, (_, i) => ((i * 29) % 17) / 17);
@@ -31,10 +32,7 @@ async function trained(): Promise<Model> {
   return m;
 }
 
-const close = (a: ArrayLike<number>, b: ArrayLike<number>, what: string) => {
-  assert.is(a.length, b.length, what);
-  for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) <= 1e-6 + 1e-5 * Math.abs(b[i]), `${what}[${i}]: ${a[i]} vs ${b[i]}`);
-};
+const close = (a: ArrayLike<number>, b: ArrayLike<number>, what: string) => expectClose(a, b, { rtol: 1e-5, atol: 1e-6 }, what);
 
 test('predict: one sample → one vector; rows, a Tensor or an iterator → one vector per sample, all equal to getOutputs', async () => {
   const m = await trained();

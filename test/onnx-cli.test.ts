@@ -1,31 +1,18 @@
 // `argon export` and `argon import` as a user runs them (bin/argon.mjs → build/cli.mjs).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { Model } from '../src/model/model.ts';
 import { models } from '../src/models/index.ts';
+import { argon } from './cli-process.ts';
 import { F32, expectClose, randomArray } from './helpers.ts';
 
-const run = promisify(execFile);
-const bin = new URL('../bin/argon.mjs', import.meta.url).pathname;
 const fixture = new URL('./fixtures/onnx/resnet_bn.onnx', import.meta.url).pathname;
 const dir = await mkdtemp(join(tmpdir(), 'argon-onnx-cli-'));
-
-async function argon(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { timeout: 60_000 });
-    return { code: 0, out: stdout, err: stderr };
-  } catch (e) {
-    const x = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: x.code ?? 1, out: x.stdout ?? '', err: x.stderr ?? '' };
-  }
-}
 
 test('argon export writes an ONNX file that ONNX Runtime runs like the model', async () => {
   const shape = [3, 32, 32];
@@ -35,7 +22,7 @@ test('argon export writes an ONNX file that ONNX Runtime runs like the model', a
   const rows = Float32Array.from(randomArray(2 * 3072, 5, 0, 255));
   const ours = await model.getOutputs(rows);
   const out = join(dir, 'cnn1.onnx');
-  const r = await argon('export', '--model', join(dir, 'trained'), '--onnx', out);
+  const r = await argon(['export', '--model', join(dir, 'trained'), '--onnx', out]);
   assert.is(r.code, 0, r.err);
   assert.match(r.out, /wrote .*cnn1\.onnx: [\d,]+ bytes, ONNX opset 13/);
   assert.match(r.out, /input {2}'input' {2}float32 \[N, 3, 32, 32\] \(NCHW/);
@@ -43,27 +30,27 @@ test('argon export writes an ONNX file that ONNX Runtime runs like the model', a
   const y = (await session.run({ input: new ort.Tensor('float32', rows, [2, ...shape]) })).output.data as Float32Array;
   expectClose(y, ours, F32, 'argon export → ONNX Runtime');
   model.dispose();
-  const missing = await argon('export', '--model', join(dir, 'trained'));
+  const missing = await argon(['export', '--model', join(dir, 'trained')]);
   assert.is(missing.code, 2);
   assert.match(missing.err, /--onnx is required/);
 });
 
 test('argon import writes a model folder that summary reads; bad files are clear errors', async () => {
   const out = join(dir, 'imported');
-  const r = await argon('import', fixture, '--out', out);
+  const r = await argon(['import', fixture, '--out', out]);
   assert.is(r.code, 0, r.err);
   assert.match(r.out, /imported .*resnet_bn\.onnx \(pytorch 1\.13\.0, opset 13\)/);
   assert.match(r.out, /input \[3, 16, 16\] → output \[3\], 5,147 parameters/);
   assert.ok(existsSync(join(out, 'model.argon')));
   const note = JSON.parse(await readFile(join(out, 'import.json'), 'utf8')) as { structure: string; parameters: number };
   assert.equal([note.structure, note.parameters], ['nested', 5147]);
-  const s = await argon('summary', '--file', out);
+  const s = await argon(['summary', '--file', out]);
   assert.is(s.code, 0, s.err);
   assert.match(s.out, /\/layer2\/Add +MergeSum/);
   assert.match(s.out, /parameters: 5,147\n/);
 
   await writeFile(join(dir, 'junk.onnx'), 'not a model');
-  const junk = await argon('import', join(dir, 'junk.onnx'), '--out', join(dir, 'junk'));
+  const junk = await argon(['import', join(dir, 'junk.onnx'), '--out', join(dir, 'junk')]);
   assert.is(junk.code, 1);
   assert.match(junk.err, /junk\.onnx: not a valid ONNX model/);
   assert.not.match(junk.err, /    at /, 'no stack trace');

@@ -12,10 +12,10 @@ import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { main } from '../src/cli/main.ts';
 import { ImageManifest } from '../src/data/image-manifest.ts';
 import { Model } from '../src/model/model.ts';
 import { cnn1 } from '../src/models/index.ts';
+import { runMain } from './cli-capture.ts';
 import { expectClose } from './helpers.ts';
 import { missingPython, python } from './python-tools.ts';
 
@@ -61,18 +61,6 @@ async function ddp(args: string[]): Promise<string> {
     '--master_addr', '127.0.0.1', '--master_port', String(await freePort()), 'tools/onnx/train_ddp.py', ...args]);
 }
 
-async function cli(argv: string[]): Promise<string[]> {
-  const lines: string[] = [];
-  const log = console.log;
-  console.log = (...a: unknown[]) => { lines.push(a.join(' ')); };
-  try {
-    assert.is(await main(argv), 0, lines.join('\n'));
-  } finally {
-    console.log = log;
-  }
-  return lines;
-}
-
 test('train_ddp.py: 2 processes agree, learn, and come back to Argon with the same outputs', async () => {
   const why = await missingPython(['torch', 'onnx', 'PIL'], 'apt-get install python3-torch python3-onnx python3-pil');
   if (why) { console.log(`  (skipped: ${why})`); return; }
@@ -116,15 +104,17 @@ async function trainAndReturn(dir: string, train: string, held: string): Promise
   assert.ok(log.probe_after < log.probe_before, `probe loss ${log.probe_before} → ${log.probe_after}`);
   assert.ok(log.epochs[3].loss < log.epochs[0].loss, `epoch losses ${log.epochs.map((e) => e.loss).join(', ')}`);
 
-  await cli(['import', join(out, 'model.onnx'), '--out', join(out, 'argon')]);
+  const imported = await runMain(['import', join(out, 'model.onnx'), '--out', join(out, 'argon')]);
+  assert.is(imported.code, 0, [...imported.lines, ...imported.errors].join('\n'));
   const back = await Model.load(join(out, 'argon', 'model.argon'));
   assert.equal(log.check, { input: [8, ...SHAPE], output: [8, 2] });
   const x = floats(await readFile(join(out, 'check-input.f32')));
   const expected = floats(await readFile(join(out, 'check-output.f32')));
   expectClose(await back.getOutputs(x), expected, { rtol: 0, atol: 1e-4 }, "Argon's outputs for the re-imported model vs PyTorch's");
   back.dispose();
-  const evaluated = await cli(['eval', '--model', join(out, 'argon'), '--data', held, '--batch-size', '16']);
-  assert.ok(evaluated.includes(`accuracy: ${log.test_accuracy.toFixed(4)}`), `${evaluated.join('\n')}\nPyTorch: ${log.test_accuracy}`);
+  const evaluated = await runMain(['eval', '--model', join(out, 'argon'), '--data', held, '--batch-size', '16']);
+  assert.is(evaluated.code, 0, [...evaluated.lines, ...evaluated.errors].join('\n'));
+  assert.ok(evaluated.lines.includes(`accuracy: ${log.test_accuracy.toFixed(4)}`), `${evaluated.lines.join('\n')}\nPyTorch: ${log.test_accuracy}`);
 
   await ddp([...common, '--epochs', '5', '--resume']);
   const resumed = JSON.parse(await readFile(join(out, 'train_log.json'), 'utf8')) as TrainLog;

@@ -20,6 +20,7 @@ import * as esbuild from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { buildBundles } from '../scripts/build-bundles.mjs';
 import { chromiumMissing, collectErrors, launch, REPO, serve } from './browser/harness.ts';
+import { expectClose } from './helpers.ts';
 
 const run = promisify(execFile);
 
@@ -63,13 +64,8 @@ async function expectedInNode(): Promise<StepResult> {
   return JSON.parse(stdout) as StepResult;
 }
 
-function close(actual: number[], expected: number[], what: string): void {
-  assert.is(actual.length, expected.length, `${what}: length`);
-  actual.forEach((a, i) => {
-    const b = expected[i];
-    assert.ok(Math.abs(a - b) <= 1e-5 + 1e-4 * Math.abs(b), `${what}[${i}]: ${a} in the browser, ${b} in Node (rtol 1e-4, atol 1e-5)`);
-  });
-}
+/** The browser's values (actual) against Node's (expected). */
+const close = (actual: number[], expected: number[], what: string) => expectClose(actual, expected, { rtol: 1e-4, atol: 1e-5 }, `${what}, the browser vs Node`);
 
 function checkResult(r: StepResult, want: StepResult, variant: string): void {
   assert.is(r.variant, variant, 'wasm build');
@@ -105,7 +101,9 @@ if (missing) {
     p.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname); });
     try {
       await p.goto(server.url + page);
-      await p.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, null, { timeout: 60_000 });
+      // A hang guard, not a timing check: the page loads wasm and trains a step, which on a busy CI
+      // machine took longer than 60 s.
+      await p.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, null, { timeout: 180_000 });
       const r = await p.evaluate(() => (window as unknown as { result: Promise<{ ok?: StepResult; error?: string }> }).result);
       if (!r.ok) throw new Error(`the page failed: ${r.error}\n${errors.join('\n')}`);
       assert.equal(errors, [], 'no page errors');

@@ -1,6 +1,6 @@
 // Explin's f32x4 expm1 (assembly/simd-math.ts) against float64 Math.expm1: a dense sweep of
 // [−100, 3], values near 0 down to the smallest normals (where eˣ − 1 must not cancel), −0, the
-// underflow end, NaN, and a length that leaves a scalar tail; every result within a few float32
+// underflow end, NaN, and a length that leaves a scalar tail; every result within 1.2 float32
 // ulps of the exact one.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -18,7 +18,9 @@ function explin(values: number[], alpha: number): Float32Array {
   return out;
 }
 
-test('explin: within 4 float32 ulps of float64 over [−100, 3] and near 0', () => {
+// The README's "within 1.2 float32 ulps" is this bound; measured worst: 1.159 (the same in the plain
+// and relaxed-SIMD builds: expm1 uses no fused multiply-add). An ulp here is |exact|·2⁻²³.
+test('explin: within 1.2 float32 ulps of float64 over [−100, 3] and near 0', () => {
   const values: number[] = [];
   for (let i = 0; i <= 20000; i++) values.push(Math.fround(-100 + (103 * i) / 20000));
   for (let e = -37; e <= 0; e++) for (const m of [1, 1.7, 3.3, 7.9]) values.push(Math.fround(-m * 10 ** e), Math.fround(m * 10 ** e));
@@ -33,8 +35,11 @@ test('explin: within 4 float32 ulps of float64 over [−100, 3] and near 0', () 
     const err = Math.abs(got[i] - want) / ulp;
     if (err > worst) { worst = err; at = i; }
   });
-  assert.ok(worst <= 4, `worst ${worst.toFixed(2)} ulps at x = ${values[at]}: got ${got[at]}, want ${alpha * Math.expm1(values[at])}`);
-  assert.ok(Object.is(explin([-0], 1)[0], -0) || explin([-0], 1)[0] === 0);
+  assert.ok(worst <= 1.2, `worst ${worst.toFixed(2)} ulps at x = ${values[at]}: got ${got[at]}, want ${alpha * Math.expm1(values[at])}`);
+  // ±0 in the SIMD lanes and in the scalar tail give exactly zero, of either sign (the kernel gives
+  // +0 for −0; the sweep above cannot tell a zero from the smallest denormal).
+  const zeros = explin([-0, 0, -0, 0, -0], 1);
+  zeros.forEach((v, i) => assert.ok(v === 0, `explin(${i % 2 ? '0' : '-0'}) = ${v}, want 0`));
   assert.ok(Number.isNaN(explin([NaN, 1, 2, 3, NaN], 1)[0]));
   assert.ok(Number.isNaN(explin([NaN, 1, 2, 3, NaN], 1)[4]));
 });

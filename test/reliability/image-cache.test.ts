@@ -6,18 +6,18 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { encode } from 'fast-png';
 import { userCacheDir } from '../../src/data/cache-dir.ts';
 import { ImageFolder } from '../../src/data/image-folder.ts';
 import { ImageManifest } from '../../src/data/image-manifest.ts';
-import { tempDir } from './fixtures.ts';
+import { png, tempDir } from '../data-fixtures.ts';
 
 const { dir, cleanup } = tempDir('cache');
 const data = join(dir, 'data'), cacheDir = join(dir, 'cache');
 mkdirSync(join(data, 'a'), { recursive: true });
 mkdirSync(join(data, 'b'));
-const png = (v: number) => encode({ width: 8, height: 8, channels: 3, depth: 8, data: new Uint8Array(192).fill(v) });
-for (let i = 0; i < 4; i++) writeFileSync(join(data, i < 2 ? 'a' : 'b', `${i}.png`), png(30 * i));
+/** An 8×8 RGB PNG, every sample v. */
+const flat = (v: number) => png(8, 8, 3, () => v);
+for (let i = 0; i < 4; i++) writeFileSync(join(data, i < 2 ? 'a' : 'b', `${i}.png`), flat(30 * i));
 const csv = join(data, 'train.csv');
 writeFileSync(csv, 'path,label\na/0.png,0\na/1.png,0\nb/2.png,1\nb/3.png,1\n');
 const listing = () => readdirSync(data).sort();
@@ -72,7 +72,7 @@ test('a changed image (size or mtime) or manifest rebuilds the cache', async () 
   assert.is(touched.fromCache, false, 'a newer image is decoded again');
   assert.is(touched.decoded, 4);
   assert.is((await open()).fromCache, true);
-  writeFileSync(img, png(200));
+  writeFileSync(img, flat(200));
   const changed = await open();
   assert.is(changed.fromCache, false);
   assert.is(changed.images.pixels[3 * 192], 200);

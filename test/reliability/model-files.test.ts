@@ -12,7 +12,8 @@ import { Model } from '../../src/model/model.ts';
 import { CrossEntropyBinary, GeneralizedCost } from '../../src/nn/costs.ts';
 import { Constant, Kaiming, Xavier } from '../../src/nn/initializers.ts';
 import { GradientDescentMomentum } from '../../src/nn/optimizers/index.ts';
-import { editHeader, reencode, rejects, smallNet, tempDir, type Header } from './fixtures.ts';
+import { tempDir, throwsWith } from '../data-fixtures.ts';
+import { editHeader, reencode, smallNet, type Header } from './fixtures.ts';
 
 const { dir, cleanup } = tempDir('files');
 const trained = new Model(smallNet(), { seed: 3 });
@@ -31,21 +32,21 @@ const topo = (h: Header) => h.topology as Topo;
 const layer = (h: Header, type: string) => topo(h).layers.find((l) => l.type === type)!;
 
 test('a Conv with 3×10⁷ filters in a small file is refused before anything is allocated', async () => {
-  await rejects(() => loadEdited((h) => { layer(h, 'Conv').fshape = [3, 3, 30_000_000]; }), 'crafted.argon', 'Convolution_0');
+  await throwsWith(() => loadEdited((h) => { layer(h, 'Conv').fshape = [3, 3, 30_000_000]; }), 'crafted.argon', 'Convolution_0');
   // 3×10⁶ filters fit the activation limit; the file's tensor table is what refuses them.
-  const msg = await rejects(() => loadEdited((h) => { layer(h, 'Conv').fshape = [3, 3, 3_000_000]; }),
+  const msg = await throwsWith(() => loadEdited((h) => { layer(h, 'Conv').fshape = [3, 3, 3_000_000]; }),
     'crafted.argon', 'Convolution_0', '81,000,000 parameter values', 'holds 108');
   assert.match(msg, /Convolution_0\.W/, msg);
 });
 
 test('inputShape [3, 100000, 100000] and Affine nout 2e9 exceed the activation limit, named', async () => {
-  const big = await rejects(() => loadEdited((h) => { h.inputShape = [3, 100000, 100000]; }), 'crafted.argon', 'inputShape');
+  const big = await throwsWith(() => loadEdited((h) => { h.inputShape = [3, 100000, 100000]; }), 'crafted.argon', 'inputShape');
   assert.match(big, /maxActivationValues/);
-  const wide = await rejects(() => loadEdited((h) => { layer(h, 'Affine').nout = 2e9; }), 'crafted.argon', 'Linear_0');
+  const wide = await throwsWith(() => loadEdited((h) => { layer(h, 'Affine').nout = 2e9; }), 'crafted.argon', 'Linear_0');
   assert.match(wide, /2,000,000,000/);
   // The limit is stated and can be raised: then the file's own tensors are what refuses it.
   writeFileSync(FILE, editHeader(base, (h) => { layer(h, 'Affine').nout = 2e9; }));
-  await rejects(() => Model.load(FILE, { maxActivationValues: 4e9 }), 'crafted.argon', 'Linear_0', 'parameter values');
+  await throwsWith(() => Model.load(FILE, { maxActivationValues: 4e9 }), 'crafted.argon', 'Linear_0', 'parameter values');
 });
 
 test('malformed header fields name the file and the field', async () => {
@@ -67,7 +68,7 @@ test('malformed header fields name the file and the field', async () => {
     ['missing tensor', (h) => { h.tensors.pop(); }, ['Linear_0', '128', 'holds 0']],
   ];
   for (const [what, edit, parts] of cases) {
-    const msg = await rejects(() => loadEdited(edit), 'crafted.argon', ...parts);
+    const msg = await throwsWith(() => loadEdited(edit), 'crafted.argon', ...parts);
     assert.not.match(msg, /is not a function|Cannot read prop|Invalid typed array/, `${what}: ${msg}`);
   }
 });
@@ -76,7 +77,7 @@ test('a malformed dataState is named when training resumes from the file', async
   const m = await loadEdited((h) => { h.dataState = { epoch: 1, rng: 'zzz' }; });
   const X = new Float32Array(4 * 192).fill(100), y = Int32Array.from([0, 1, 0, 1]);
   const data = new ArrayIterator(X, y, { nclass: 2, lshape: [3, 8, 8], batchSize: 2, shuffle: true, seed: 1 });
-  await rejects(() => m.fit(data, { cost: new GeneralizedCost({ costfunc: new CrossEntropyBinary() }), optimizer: new GradientDescentMomentum(0.01), epochs: 1 }),
+  await throwsWith(() => m.fit(data, { cost: new GeneralizedCost({ costfunc: new CrossEntropyBinary() }), optimizer: new GradientDescentMomentum(0.01), epochs: 1 }),
     'dataState', '"zzz"');
   m.dispose();
 });
@@ -87,7 +88,7 @@ test('a topology nested thousands of levels deep is refused without a stack over
   const deep = '{"type":"Sequential","name":"s","layers":['.repeat(n) + '{"type":"Pooling","name":"p","fshape":1}' + ']}'.repeat(n);
   const { header } = decodeModelFile<Header>(base);
   writeFileSync(FILE, reencode(base, JSON.stringify({ ...header, topology: 'DEEP' }).replace('"DEEP"', deep)));
-  const msg = await rejects(() => Model.load(FILE), 'crafted.argon', 'topology', 'deep');
+  const msg = await throwsWith(() => Model.load(FILE), 'crafted.argon', 'topology', 'deep');
   assert.not.match(msg, /call stack/);
 });
 
@@ -114,14 +115,14 @@ test('loaded parameters are never drawn at random, and the RNG state is the file
 test('directories, FIFOs and devices are refused before reading, naming the path', async () => {
   const sub = join(dir, 'folder.argon');
   mkdirSync(sub);
-  await rejects(() => Model.load(sub), 'folder.argon', 'a directory');
-  await rejects(() => Model.load('/dev/zero'), '/dev/zero', 'not a regular file');
+  await throwsWith(() => Model.load(sub), 'folder.argon', 'a directory');
+  await throwsWith(() => Model.load('/dev/zero'), '/dev/zero', 'not a regular file');
   const fifo = join(dir, 'pipe.argon');
   execFileSync('mkfifo', [fifo]);
-  await rejects(() => Model.load(fifo), 'pipe.argon', 'not a regular file');
+  await throwsWith(() => Model.load(fifo), 'pipe.argon', 'not a regular file');
   // predict reads images the same way.
-  await rejects(() => trained.predict('/dev/zero'), '/dev/zero', 'not a regular file');
-  await rejects(() => trained.predict(fifo), 'pipe.argon', 'not a regular file');
+  await throwsWith(() => trained.predict('/dev/zero'), '/dev/zero', 'not a regular file');
+  await throwsWith(() => trained.predict(fifo), 'pipe.argon', 'not a regular file');
 });
 
 test.after(() => { trained.dispose(); cleanup(); });

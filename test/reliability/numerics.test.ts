@@ -12,7 +12,8 @@ import { Logistic, Normalizer, Rectlin } from '../../src/nn/activations.ts';
 import { CrossEntropyBinary, GeneralizedCost } from '../../src/nn/costs.ts';
 import { GradientDescentMomentum } from '../../src/nn/optimizers/index.ts';
 import { randomArray } from '../helpers.ts';
-import { rejects, smallNet } from './fixtures.ts';
+import { throwsWith } from '../data-fixtures.ts';
+import { smallNet } from './fixtures.ts';
 
 const cost = () => new GeneralizedCost({ costfunc: new CrossEntropyBinary() });
 const sgd = (lr = 0.01) => new GradientDescentMomentum(lr, { momentumCoef: 0.9 });
@@ -45,11 +46,11 @@ function batch(X: Float32Array, y: Int32Array, from: number, n: number): Batch {
 test('NaN or Inf in the data: the error names the sample index and the file', async () => {
   const { X, y } = rows(8);
   X[5 * F + 17] = NaN;
-  await rejects(() => new ArrayIterator(X, y, { nclass: 2, lshape: [3, 8, 8], batchSize: 4, source: 'pixels.bin' }),
+  await throwsWith(() => new ArrayIterator(X, y, { nclass: 2, lshape: [3, 8, 8], batchSize: 4, source: 'pixels.bin' }),
     'pixels.bin', 'sample 5', 'NaN', 'value 17');
   X[5 * F + 17] = 0;
   X[2 * F] = -Infinity;
-  await rejects(() => new ArrayIterator(X, y, { nclass: 2, lshape: [3, 8, 8], batchSize: 4 }), 'sample 2', '-Infinity');
+  await throwsWith(() => new ArrayIterator(X, y, { nclass: 2, lshape: [3, 8, 8], batchSize: 4 }), 'sample 2', '-Infinity');
 });
 
 test('NaN in rows given to predict or getOutputs is an error, not a plausible output', async () => {
@@ -57,8 +58,8 @@ test('NaN in rows given to predict or getOutputs is an error, not a plausible ou
   await model.build([3, 8, 8]);
   const { X } = rows(4);
   X[3 * F + 9] = NaN;
-  await rejects(() => model.getOutputs(X), 'getOutputs', 'sample 3', 'NaN');
-  await rejects(() => model.predict(X.subarray(3 * F, 4 * F)), 'predict', 'NaN', 'value 9');
+  await throwsWith(() => model.getOutputs(X), 'getOutputs', 'sample 3', 'NaN');
+  await throwsWith(() => model.predict(X.subarray(3 * F, 4 * F)), 'predict', 'NaN', 'value 9');
   model.dispose();
 });
 
@@ -69,7 +70,7 @@ test('a NaN in a batch of a custom loader stops training at that batch, before t
   const { X, y } = rows(48);
   const list = [batch(X, y, 0, 16), batch(X, y, 16, 16), batch(X, y, 32, 16)];
   list[1].x[7 * 16 + 4] = NaN; // batch 1, sample 4 of the batch
-  const msg = await rejects(() => model.fit(batchesOf(list), { cost: cost(), optimizer: sgd(), epochs: 1 }),
+  const msg = await throwsWith(() => model.fit(batchesOf(list), { cost: cost(), optimizer: sgd(), epochs: 1 }),
     'epoch 0', 'batch 1', 'sample 4', 'NaN');
   assert.not.match(msg, /batch 2/);
   assert.not.match(msg, /learning rate/, 'bad data is not blamed on the learning rate');
@@ -85,7 +86,7 @@ test('an update that makes the weights non-finite stops training naming that bat
   const model = new Model([new Affine(2, { activation: new Logistic({ shortcut: true }) })], { seed: 1 });
   const { X, y } = rows(64);
   const data = new ArrayIterator(X, y, { nclass: 2, lshape: [3, 8, 8], batchSize: 16 });
-  const msg = await rejects(() => model.fit(data, { cost: cost(), optimizer: sgd(1e38), epochs: 1 }),
+  const msg = await throwsWith(() => model.fit(data, { cost: cost(), optimizer: sgd(1e38), epochs: 1 }),
     'epoch 0, batch 0', 'not finite', 'learning rate');
   assert.not.match(msg, /batch 1/);
   model.dispose();

@@ -13,7 +13,8 @@ import { Model } from '../../src/model/model.ts';
 import { CrossEntropyBinary, GeneralizedCost } from '../../src/nn/costs.ts';
 import { GradientDescentMomentum } from '../../src/nn/optimizers/index.ts';
 import { randomArray } from '../helpers.ts';
-import { smallNet, tempDir } from './fixtures.ts';
+import { tempDir } from '../data-fixtures.ts';
+import { smallNet } from './fixtures.ts';
 
 const cost = () => new GeneralizedCost({ costfunc: new CrossEntropyBinary() });
 const sgd = () => new GradientDescentMomentum(0.01, { momentumCoef: 0.9, wdecay: 0.0005 });

@@ -9,7 +9,8 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { decodeModelFile } from '../../src/io/model-file.ts';
 import { makeCliData, QUICK } from './cli-data-fixture.ts';
-import { argon, binPath, tempDir } from './fixtures.ts';
+import { tempDir } from '../data-fixtures.ts';
+import { argon, binPath } from '../cli-process.ts';
 
 const { dir, cleanup } = tempDir('runs');
 const { train } = makeCliData(dir);
