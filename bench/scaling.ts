@@ -36,7 +36,7 @@ async function measure(mode: Row['mode'], px: number, batch: number): Promise<Ro
   be.resetPeak();
   const liveBefore = be.memory().bytesInUse;
   const runner = argonRunner(be, 'resnet18', batch, [3, px, px], 2);
-  const s = summarize(runner.root, { inputShape: [3, px, px], batchSize: batch });
+  const s = summarize(runner.root, { inputShape: [3, px, px], batchSize: batch, scratchBytes: be.convScratchBytes.bind(be) });
   const m = s.memory;
   const estimate = mode === 'training' ? m.total : m.parameters + m.state + m.input + m.activations;
   const heavy = batch * px * px >= 32 * 128 * 128;

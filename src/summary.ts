@@ -16,10 +16,15 @@
 //                                   argmax (one per output), dropout masks (one per input)
 //                      + 2 · max out_l ) )   the backward peak: the largest output gradient, held with the
 //                                   gradient it is turned into
+//          + max scratch_l          the largest scratch, in bytes, one convolution call takes (all threads:
+//                                   the wasm backend's Winograd kernels keep their transformed filters and
+//                                   transforms there, 18 MiB for a 512 × 512 layer; Backend.convScratchBytes)
 //
 // with B the batch size. Backend overheads (allocator slack, wasm memory growth) are not included.
 import { walkLayers } from './layers/build.ts';
-import { planConv, type ConvAlgorithm, type ConvKernels } from './ops/conv-plan.ts';
+import type { Backend } from './backends/backend.ts';
+import { convScratchBytes } from './backends/wasm/kernels/conv-scratch.ts';
+import { CONV_PASS_KERNELS, planConv, type ConvAlgorithm, type ConvKernels } from './ops/conv-plan.ts';
 import type { Layer, LayerInfo } from './layers/layer.ts';
 import { sameShape, shapeString, sizeOf } from './shape.ts';
 import { bottleneckAdvice, stackedConvAdvice } from './summary-advice.ts';
@@ -37,6 +42,9 @@ export interface SummaryOptions {
    *  Winograd, direct weight gradient); the webgl backend has only the column-free kernels, and
    *  prefers them at every size. */
   kernels?: ConvKernels;
+  /** Scratch bytes of one convolution kernel call (Backend.convScratchBytes). Default: the wasm
+   *  backend's on one thread. */
+  scratchBytes?: Backend['convScratchBytes'];
 }
 
 export interface SummaryRow extends LayerInfo {
@@ -56,6 +64,7 @@ export interface MemoryEstimate {
   activations: number;
   workspace: number;
   backwardPeak: number;
+  scratch: number;
   total: number;
 }
 
@@ -122,6 +131,20 @@ function keptWorkspace(r: SummaryRow, batchSize: number): number {
   return r.workspace * batchSize;
 }
 
+/** The largest scratch one call of a training step's convolution kernels takes (the passes a
+ *  layer runs by its planned algorithm; no input gradient for the first layer with parameters). */
+function largestScratch(rows: SummaryRow[], batchSize: number, firstParams: number, bytes: NonNullable<SummaryOptions['scratchBytes']>): number {
+  let most = 0;
+  rows.forEach((r, i) => {
+    const algorithm = r.algorithm?.train;
+    if (!r.conv || !(algorithm === 'winograd' || algorithm === 'column-free' || algorithm === 'direct')) return;
+    const g = { ...r.conv.geometry, batch: batchSize }, kernels = CONV_PASS_KERNELS[algorithm];
+    const passes = i === firstParams ? [kernels.forward, kernels.weightGrad] : Object.values(kernels);
+    for (const kernel of passes) most = Math.max(most, bytes(kernel, g, r.conv.k));
+  });
+  return most;
+}
+
 /** Rows, totals and the memory estimate for a configured layer tree (the Model's root). */
 export function summarize(root: Layer, opts: SummaryOptions): Summary {
   const { inputShape, batchSize } = opts;
@@ -153,10 +176,11 @@ export function summarize(root: Layer, opts: SummaryOptions): Summary {
     activations: perSample(infos.reduce((s, r) => s + outputValues(r), 0)),
     workspace: rows.reduce((s, r) => s + FLOAT_BYTES * keptWorkspace(r, batchSize), 0),
     backwardPeak: perSample(2 * maxOut),
+    scratch: largestScratch(rows, batchSize, firstParams, opts.scratchBytes ?? ((kernel, g, k) => convScratchBytes(kernel, g, k, 1))),
     total: 0,
   };
   memory.total = memory.parameters + memory.state + memory.gradients + memory.optimizer + memory.input +
-    memory.activations + memory.workspace + memory.backwardPeak;
+    memory.activations + memory.workspace + memory.backwardPeak + memory.scratch;
   const summary = { inputShape: [...inputShape], batchSize, rows, params, trainableParams, states, macs, memory };
   return { ...summary, advice: adviceRules.flatMap((rule) => rule(summary)) };
 }

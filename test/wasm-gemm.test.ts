@@ -4,6 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DeviceBuffer } from '../src/backends/backend.ts';
 import { createWasmBackend, type WasmBackend } from '../src/backends/wasm/backend.ts';
+import { sgemmScratchBytes } from '../src/backends/wasm/kernels/gemm.ts';
 import { relaxedSimdSupported } from '../src/backends/wasm/module.ts';
 import { F32, randomArray } from './helpers.ts';
 
@@ -87,6 +88,14 @@ test('plain SIMD build is the one loaded with relaxed: false', () => {
 
 test('gemm matches a float64 triple loop (all transposes, alpha, beta, edge tiles)', () => {
   checkAll(plain, SHAPES, 'simd');
+});
+
+test('sgemmScratchBytes in TS (for estimates) equals the wasm export', () => {
+  for (const m of [1, 4, 5, 127, 128, 129, 1000]) {
+    for (const n of [1, 8, 9, 511, 512, 513, 3000]) {
+      for (const k of [1, 383, 384, 385, 5000]) assert.is(sgemmScratchBytes(m, n, k), plain.fn('sgemmScratchBytes')(m, n, k), `${m}×${n}×${k}`);
+    }
+  }
 });
 
 test('beta = 0 over a NaN-filled C leaves no NaN', () => {

@@ -29,6 +29,9 @@ export interface MemoryStats {
   buffers: number;
   /** Bytes the backend reserved from its host (wasm memory size, for example). */
   reservedBytes: number;
+  /** The largest scratch one kernel call asked for since the backend was created (or resetPeak),
+   *  where kernels share a scratch region outside bytesInUse (the wasm backend). */
+  scratchBytes?: number;
 }
 
 export interface Backend {
@@ -39,6 +42,9 @@ export interface Backend {
    *  geometry, or a test of the geometry (the webgl backend's implicit GEMM, which needs a batch
    *  that is a multiple of 4). Absent or false: they pay only where the column matrix is large. */
   readonly prefersColumnFree?: boolean | ((g: WindowGeometry) => boolean);
+  /** Bytes of scratch one call of a convolution kernel takes here (every thread's share
+   *  included), for memory estimates; absent, or 0 for a kernel, where it is small. */
+  convScratchBytes?(kernel: KernelName, g: WindowGeometry, k: number): number;
   /** A new buffer of `size` elements, zero-filled. */
   alloc(size: number, kind?: BufferKind): DeviceBuffer;
   /** Releases a buffer; using it afterwards is an error. Disposing twice is harmless. */

@@ -198,7 +198,9 @@ export class Model {
     }
     // A built model knows whether its backend runs large convolutions without column matrices.
     const kernels = this.backendInstance ? convKernels(this.backendInstance) : undefined;
-    const s = summarize(this.root, { inputShape: opts.inputShape, batchSize: opts.batchSize, kernels });
+    const be = this.backendInstance;
+    const scratchBytes = be?.convScratchBytes ? be.convScratchBytes.bind(be) : undefined;
+    const s = summarize(this.root, { inputShape: opts.inputShape, batchSize: opts.batchSize, kernels, scratchBytes });
     if (opts.print !== false) console.log(formatSummary(s));
     return s;
   }

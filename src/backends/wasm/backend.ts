@@ -2,10 +2,11 @@
 // from the wasm kernel table, each a small TS glue over one AssemblyScript export. With threads > 1
 // the memory is shared and big kernel calls are split across a ThreadPool (threads.ts); a split
 // never changes a result bit (assembly/parts.ts).
-import type { KernelArgs, KernelName } from '../../kernels.ts';
+import type { KernelArgs, KernelName, WindowGeometry } from '../../kernels.ts';
 import { checkAllocSize, DeviceBuffer, type Backend, type BufferKind, type MemoryStats } from '../backend.ts';
 import type { WasmContext, WasmFn, WasmKernel } from './context.ts';
 import { defaultThreads, threadsUnavailableReason } from './environment.ts';
+import { convScratchBytes } from './kernels/conv-scratch.ts';
 import { wasmKernels } from './kernels/index.ts';
 import { WasmHeap } from './memory.ts';
 import { loadWasm, MAX_PAGES, type LoadedModule, type RelaxedOption, type WasmVariant } from './module.ts';
@@ -163,6 +164,11 @@ export class WasmBackend implements Backend {
 
   memory(): MemoryStats {
     return this.heap.stats();
+  }
+
+  /** A split call reserves a slot per thread (WasmContext.slots), so count them all. */
+  convScratchBytes(kernel: KernelName, g: WindowGeometry, k: number): number {
+    return convScratchBytes(kernel, g, k, this.threads);
   }
 
   resetPeak(): void {

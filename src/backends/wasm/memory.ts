@@ -25,6 +25,8 @@ export interface HeapStats {
   peakBytes: number;
   buffers: number;
   reservedBytes: number;
+  /** The largest scratch request since creation or resetPeak. */
+  scratchBytes: number;
 }
 
 export class WasmHeap {
@@ -39,6 +41,7 @@ export class WasmHeap {
   private peak = 0;
   private scratchPtr = 0;
   private scratchSize = 0;
+  private scratchPeak = 0;
 
   /** maxBytes: the memory's declared maximum (a shared memory's), named in out-of-memory errors. */
   constructor(readonly memory: WebAssembly.Memory, heapBase: number, private readonly maxBytes: number | null = null) {
@@ -68,6 +71,7 @@ export class WasmHeap {
   /** A 64-byte aligned region of at least `bytes` bytes, not zeroed, reused by every caller: valid
    *  until the next scratch call that asks for more. Not counted in bytesInUse. */
   scratch(bytes: number): number {
+    this.scratchPeak = Math.max(this.scratchPeak, bytes);
     if (bytes > this.scratchSize) {
       if (this.scratchSize > 0) this.put(this.scratchPtr, this.scratchSize);
       this.scratchSize = sizeClass(bytes);
@@ -77,11 +81,15 @@ export class WasmHeap {
   }
 
   stats(): HeapStats {
-    return { bytesInUse: this.inUse, peakBytes: this.peak, buffers: this.live.size, reservedBytes: this.memory.buffer.byteLength };
+    return {
+      bytesInUse: this.inUse, peakBytes: this.peak, buffers: this.live.size, reservedBytes: this.memory.buffer.byteLength,
+      scratchBytes: this.scratchPeak,
+    };
   }
 
   resetPeak(): void {
     this.peak = this.inUse;
+    this.scratchPeak = 0;
   }
 
   private take(size: number): number {

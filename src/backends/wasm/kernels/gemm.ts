@@ -28,6 +28,17 @@ function splitK(ctx: WasmContext, { m, n, k, pa, pb, pc, transA, transB, alpha, 
   ctx.call('gemmSumChunks', ctx.parts((m * n * chunks) / 2), [m, n, chunks, partials, pc, n, alpha, beta]);
 }
 
+// sgemm's blocking (assembly/gemm.ts, gemm-pack.ts), for sgemmScratchBytes.
+const MR = 4, NR = 8, KC = 384, MC = 128, NC = 512;
+const up = (v: number, to: number): number => Math.ceil(v / to) * to;
+const align64 = (v: number): number => (v + 63) & ~63;
+
+/** The wasm export of the same name, in TS for estimates made without a module (summary()): the
+ *  packed A block, the packed B block and the staging tile. test/wasm-gemm.test.ts holds the two equal. */
+export function sgemmScratchBytes(m: number, n: number, k: number): number {
+  return align64(up(Math.min(m, MC), MR) * Math.min(k, KC) * 4) + align64(up(Math.min(n, NC), NR) * Math.min(k, KC) * 4) + MR * NR * 4;
+}
+
 function needDim(what: string, v: number): void {
   if (!Number.isInteger(v) || v < 0) throw new Error(`wasm gemm: ${what} must be a non-negative integer, got ${v}`);
 }

@@ -104,11 +104,13 @@ export interface WinoRun {
   scale: number; shift: number; slope: number | null;
 }
 
-/** y = act(scale·conv(x, w) + shift) by Winograd F(2×2, 3×3), every output written. */
-export function runWinograd(ctx: WasmContext, r: WinoRun): void {
-  const c = r.conv;
-  // Filters of this convolution (its output channels): the input gradient's are the stored inputs.
-  const K = r.flip ? r.wC : r.wK;
+/** How runWinograd cuts a convolution with K filters: a function of the shapes alone. */
+interface WinoRunLayout {
+  tiles: WinoTiles; JC: number; tiled: boolean; nj: number; KCK: number; nk: number; KCH: number;
+  uBytes: number; vs: number; ms: number; vBytes: number; stride: number; block: number;
+}
+
+function winoRunLayout(c: WinoConv, K: number): WinoRunLayout {
   const tiles = winoTiles(c), J = tiles.columns;
   const JC = forwardChunkColumns(c.C, J);
   const tiled = Math.ceil(J / JC) >= MIN_CHUNKS;
@@ -117,15 +119,34 @@ export function runWinograd(ctx: WasmContext, r: WinoRun): void {
   const KCK = tiled ? roundUp(K, 4) : roundUp(Math.ceil(K / Math.max(1, Math.ceil(MIN_CHUNKS / nj))), 4);
   const nk = Math.ceil(K / KCK);
   const KCH = Math.min(KCK, filtersPerPass(JC, K));
-  const uBytes = filterBytes(K, c.C);
   // B panels: of every column when shared, else of one chunk per thread; M: one pass of KCH filters.
   const vs = xiStride(c.C * roundUp(tiled ? JC : J, 8) * 4), ms = xiStride(roundUp(KCH, 4) * roundUp(JC, 8) * 4);
-  const vBytes = tiled ? 0 : XI * vs;
-  const stride = align64(XI * ms + (tiled ? XI * vs : 0));
+  return {
+    tiles, JC, tiled, nj, KCK, nk, KCH, uBytes: filterBytes(K, c.C), vs, ms, vBytes: tiled ? 0 : XI * vs,
+    stride: align64(XI * ms + (tiled ? XI * vs : 0)), block: winoBlockBytes(tiles),
+  };
+}
+
+/** Scratch bytes of one runWinograd call with `slots` per-thread slots: the transformed filters U,
+ *  the shared B panels (few columns) and each thread's products M and own B panels. */
+const winoRunScratch = (l: WinoRunLayout, slots: number): number => l.block + l.uBytes + l.vBytes + l.stride * slots + 64;
+
+/** Scratch bytes of a winogradForward (inputGrad false) or winogradInputGrad call with `slots`
+ *  thread slots, for memory estimates. */
+export function winogradScratchBytes(g: WindowGeometry, k: number, inputGrad: boolean, slots: number): number {
+  return winoRunScratch(winoRunLayout(inputGrad ? inputGradConv(g, k) : forwardConv(g), inputGrad ? g.channels : k), slots);
+}
+
+/** y = act(scale·conv(x, w) + shift) by Winograd F(2×2, 3×3), every output written. */
+export function runWinograd(ctx: WasmContext, r: WinoRun): void {
+  const c = r.conv;
+  // Filters of this convolution (its output channels): the input gradient's are the stored inputs.
+  const K = r.flip ? r.wC : r.wK;
+  const l = winoRunLayout(c, K);
+  const { tiles, JC, tiled, KCK, KCH, uBytes, vs, ms, vBytes, stride, block } = l, J = tiles.columns;
   // About 20 multiply–adds per ns on one thread, as the gemm glue assumes.
-  const nparts = Math.min(nj * nk, ctx.parts((XI * K * c.C * J) / 20));
-  const block = winoBlockBytes(tiles);
-  const base = ctx.scratch(block + uBytes + vBytes + stride * ctx.slots(nparts) + 64);
+  const nparts = Math.min(l.nj * l.nk, ctx.parts((XI * K * c.C * J) / 20));
+  const base = ctx.scratch(winoRunScratch(l, ctx.slots(nparts)));
   const pU = base + block, pV = tiled ? 0 : pU + uBytes, work = pU + uBytes + vBytes;
   writeWinoBlock(ctx, base, c, tiles);
   ctx.call('winoFilterPart', ctx.parts((r.wK * r.wC * 16) / 2), [r.pw, r.wK, r.wC, r.flip ? 1 : 0, pU]);

@@ -5,10 +5,12 @@
 //   every column first, then one sgemm per ξν and filter chunk over all columns;
 // - in chunks (many columns: CNN-1, early layers at large batches): each chunk's transforms stay in
 //   cache; chunks are summed in fixed groups, each into its own partial, then the partials in order.
+import type { WindowGeometry } from '../../../kernels.ts';
 import type { WasmKernel } from '../context.ts';
 import { chunkGroups, MAX_WEIGHT_GRAD_GROUPS } from './common.ts';
 import { checkConvWeightGrad } from './conv-checks.ts';
 import { align64 } from './convForward.ts';
+import { sgemmScratchBytes } from './gemm.ts';
 import { checkWinograd, forwardConv, winoBlockBytes, winoTiles, writeWinoBlock, XI, xiStride } from './winograd-common.ts';
 
 /** Bytes of one chunk's V and Z (16 × (C + K) × columns floats). The chunk's columns are the
@@ -20,6 +22,34 @@ const CHUNK_BYTES = 2 * 1024 * 1024;
 const WHOLE_BYTES = 16 * 1024 * 1024;
 /** The bytes the groups' partial sums may take (fewer groups than MAX_WEIGHT_GRAD_GROUPS if need be). */
 const MAX_PARTIAL_BYTES = 32 * 1024 * 1024;
+
+/** How a weight gradient with K filters runs (a function of the shapes alone): whole, or in
+ *  chunks of JC columns summed in groups; the scratch before the per-thread slots (`shared`) and
+ *  each slot's bytes (`stride`). */
+interface WeightGradLayout { whole: boolean; JC: number; perGroup: number; groups: number; vs: number; zs: number; shared: number; stride: number }
+
+function weightGradLayout(C: number, K: number, J: number, block: number): WeightGradLayout {
+  const ztBytes = align64(XI * K * C * 4);
+  if (XI * (C + K) * J * 4 <= WHOLE_BYTES) {
+    const vs = xiStride(C * J * 4), zs = xiStride(K * J * 4);
+    return { whole: true, JC: J, perGroup: 1, groups: 1, vs, zs, shared: block + XI * (vs + zs) + ztBytes, stride: sgemmScratchBytes(K, C, J) };
+  }
+  const JC = Math.min(512, Math.max(8, Math.floor(CHUNK_BYTES / (XI * 4 * (C + K)) / 8) * 8));
+  const partialsFit = Math.max(1, Math.floor(MAX_PARTIAL_BYTES / (XI * K * C * 4)));
+  const { perGroup, groups } = chunkGroups(Math.ceil(J / JC), Math.min(MAX_WEIGHT_GRAD_GROUPS, partialsFit));
+  const vs = xiStride(C * JC * 4), zs = xiStride(K * JC * 4);
+  return {
+    whole: false, JC, perGroup, groups, vs, zs,
+    shared: block + align64(groups * XI * K * C * 4) + ztBytes, stride: XI * (vs + zs) + sgemmScratchBytes(K, C, JC),
+  };
+}
+
+/** Scratch bytes of one winogradWeightGrad call with `slots` thread slots, for memory estimates. */
+export function winogradWeightGradScratchBytes(g: WindowGeometry, k: number, slots: number): number {
+  const tiles = winoTiles(forwardConv(g));
+  const l = weightGradLayout(g.channels, k, tiles.columns, winoBlockBytes(tiles));
+  return l.shared + l.stride * slots + 64;
+}
 
 export const winogradWeightGrad: WasmKernel<'winogradWeightGrad'> = (ctx, args) => {
   const { x, dy, dw, g, k: K } = args;
@@ -33,33 +63,22 @@ export const winogradWeightGrad: WasmKernel<'winogradWeightGrad'> = (ctx, args) 
   const conv = forwardConv(g), tiles = winoTiles(conv), J = tiles.columns;
   const px = ctx.ptr(x), pdy = ctx.ptr(dy), pdw = ctx.out(dw, K * z.rows);
   const block = winoBlockBytes(tiles);
-  const ztBytes = align64(XI * K * C * 4);
+  const l = weightGradLayout(C, K, J, block);
+  const { vs, zs, stride } = l;
   const macs = XI * K * C * J;
   const backParts = ctx.parts((K * C * 16) / 2);
-  if (XI * (C + K) * J * 4 <= WHOLE_BYTES) {
-    const vs = xiStride(C * J * 4), zs = xiStride(K * J * 4), vBytes = XI * vs, zBytes = XI * zs;
-    const stride = ctx.fn('sgemmScratchBytes')(K, C, J);
-    const nparts = Math.min(XI, ctx.parts(macs / 20));
-    const base = ctx.scratch(block + vBytes + zBytes + ztBytes + stride * ctx.slots(nparts) + 64);
-    const pV = base + block, pZ = pV + vBytes, pZt = pZ + zBytes;
-    writeWinoBlock(ctx, base, conv, tiles);
-    ctx.call('winoGradTransformPart', ctx.parts((XI * (C + K) * J) / 4), [px, pdy, base, K, pV, vs, pZ, zs]);
-    ctx.call('winoGradGemmPart', nparts, [pV, vs, pZ, zs, pZt, C, K, J, K, pZt + ztBytes, stride]);
-    ctx.call('winoFilterGradPart', backParts, [pZt, K, C, pdw]);
-    return;
-  }
-  const JC = Math.min(512, Math.max(8, Math.floor(CHUNK_BYTES / (XI * 4 * (C + K)) / 8) * 8));
-  const chunks = Math.ceil(J / JC);
-  const partialsFit = Math.max(1, Math.floor(MAX_PARTIAL_BYTES / (XI * K * C * 4)));
-  const { perGroup, groups } = chunkGroups(chunks, Math.min(MAX_WEIGHT_GRAD_GROUPS, partialsFit));
-  const partialBytes = align64(groups * XI * K * C * 4);
-  const vs = xiStride(C * JC * 4), zs = xiStride(K * JC * 4);
-  const stride = XI * (vs + zs) + ctx.fn('sgemmScratchBytes')(K, C, JC);
-  const nparts = Math.min(groups, ctx.parts(macs / 20));
-  const base = ctx.scratch(block + partialBytes + ztBytes + stride * ctx.slots(nparts) + 64);
-  const partials = base + block, pZt = partials + partialBytes;
+  const nparts = l.whole ? Math.min(XI, ctx.parts(macs / 20)) : Math.min(l.groups, ctx.parts(macs / 20));
+  const base = ctx.scratch(l.shared + stride * ctx.slots(nparts) + 64);
   writeWinoBlock(ctx, base, conv, tiles);
-  ctx.call('winoWeightGradPart', nparts, [px, pdy, base, partials, K, JC, perGroup, vs, zs, pZt + ztBytes, stride]);
-  ctx.call('gemmSumChunks', ctx.parts((XI * K * C * groups) / 2), [XI * K, C, groups, partials, pZt, C, 1, 0]);
+  const pZt = base + l.shared - align64(XI * K * C * 4), work = base + l.shared;
+  if (l.whole) {
+    const pV = base + block, pZ = pV + XI * vs;
+    ctx.call('winoGradTransformPart', ctx.parts((XI * (C + K) * J) / 4), [px, pdy, base, K, pV, vs, pZ, zs]);
+    ctx.call('winoGradGemmPart', nparts, [pV, vs, pZ, zs, pZt, C, K, J, K, work, stride]);
+  } else {
+    const partials = base + block;
+    ctx.call('winoWeightGradPart', nparts, [px, pdy, base, partials, K, l.JC, l.perGroup, vs, zs, work, stride]);
+    ctx.call('gemmSumChunks', ctx.parts((XI * K * C * l.groups) / 2), [XI * K, C, l.groups, partials, pZt, C, 1, 0]);
+  }
   ctx.call('winoFilterGradPart', backParts, [pZt, K, C, pdw]);
 };
