@@ -54,7 +54,7 @@ function trainStep(model: Model, batch: Batch, opts: FitOptions, params: Param[]
     const { loss, y } = opts.cost.loss(pre, final, t);
     const value = opts.cost.mean(loss, batch.n);
     if (!Number.isFinite(value)) throw guard.costNotFinite(value, epoch, index);
-    guard.observe(y, batch.targets, batch.n, epoch, index);
+    guard.observe(y, final?.type ?? null, batch.targets, batch.n, value, epoch, index);
     backward(loss);
     opts.optimizer.optimize(params, batch.n, epoch);
     for (const p of params) { p.value.grad?.dispose(); p.value.grad = null; }
@@ -66,7 +66,6 @@ function trainStep(model: Model, batch: Batch, opts: FitOptions, params: Param[]
 export async function fitModel(model: Model, data: DataIterator, opts: FitOptions): Promise<History> {
   const { epochs } = opts;
   if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`fit: epochs must be a positive integer, got ${epochs}`);
-  const evalEvery = opts.evalEvery ?? 1;
   await prepareFor(model, data);
   if (opts.valid) await prepareFor(model, opts.valid);
   checkMetric(opts.metric, model.outputShape);
@@ -80,10 +79,22 @@ export async function fitModel(model: Model, data: DataIterator, opts: FitOption
   }
   model.optimizer = opts.optimizer;
   if (data.classNames && !model.classNames) model.classNames = [...data.classNames];
-  const params = model.params();
   const guard = new TrainingGuard(opts.cost, opts.onWarning ?? ((m) => console.warn(`warning: ${m}`)));
   const runner = new CallbackRunner(opts.callbacks ?? [], { history: model.history ?? undefined });
   model.history = runner.history;
+  try {
+    await trainEpochs(model, data, opts, runner, guard);
+  } finally {
+    guard.dispose();
+  }
+  return runner.trainEnd();
+}
+
+/** The epochs of fit from the model's epoch count to opts.epochs (or a callback's stop). */
+async function trainEpochs(model: Model, data: DataIterator, opts: FitOptions, runner: CallbackRunner, guard: TrainingGuard): Promise<void> {
+  const { epochs } = opts;
+  const evalEvery = opts.evalEvery ?? 1;
+  const params = model.params();
   let stopped = false;
   await runner.trainBegin({
     epochs, initialEpoch: model.epoch, nbatches: data.nbatches, batchSize: data.batchSize, ndata: data.ndata,
@@ -110,7 +121,6 @@ export async function fitModel(model: Model, data: DataIterator, opts: FitOption
     model.dataState = data.getState?.() ?? null;
     await runner.epochEnd(epoch, logs);
   }
-  return runner.trainEnd();
 }
 
 export async function evaluateModel(model: Model, data: DataIterator, opts: { cost?: GeneralizedCost; metric?: Metric }): Promise<EvalResult> {
