@@ -12,7 +12,7 @@ import type { GeneralizedCost } from '../nn/costs.ts';
 import type { Metric } from '../nn/metrics.ts';
 import type { Optimizer } from '../nn/optimizers/optimizer.ts';
 import { importOnnx, modelToOnnx, type OnnxImportOptions } from '../onnx/index.ts';
-import { checkRowsFinite, firstNonFinite } from '../finite.ts';
+import { checkBatchFinite, checkRowsFinite } from '../finite.ts';
 import { Random } from '../random.ts';
 import { sameShape, shapeString, sizeOf } from '../shape.ts';
 import { formatSummary, summarize, type Summary } from '../summary.ts';
@@ -156,8 +156,7 @@ export class Model {
     const out = new Float32Array(data.ndata * nout);
     let row = 0;
     for await (const batch of (data.plain?.() ?? data).batches()) {
-      const bad = firstNonFinite(batch.x);
-      if (bad >= 0) throw new Error(`getOutputs: sample ${row + (bad % batch.n)} holds ${batch.x[bad]}; inputs must be finite numbers`);
+      checkBatchFinite('getOutputs: the data', batch.x, batch.n, { rowOffset: row, inputShape: this.inputShape });
       batchToRows(this.infer(batch.x, batch.n), batch.n, nout, out, row);
       row += batch.n;
     }

@@ -13,8 +13,7 @@
 import type { Backend, DeviceBuffer } from '../backends/backend.ts';
 import type { Param } from '../layers/index.ts';
 import type { GeneralizedCost } from '../nn/costs.ts';
-import { firstNonFinite } from '../finite.ts';
-import { shapeString } from '../shape.ts';
+import { checkBatchFinite, firstNonFinite } from '../finite.ts';
 import type { Tensor } from '../tensor.ts';
 
 /** Probabilities below this are clipped by the cross-entropy costs (ops/cost.ts LOG_FLOOR). */
@@ -42,10 +41,7 @@ export class TrainingGuard {
 
   /** A batch [..., n] (batch innermost) with a NaN or infinite input stops training here. */
   checkBatch(x: Float32Array, n: number, inputShape: readonly number[], epoch: number, batch: number): void {
-    const i = firstNonFinite(x);
-    if (i < 0) return;
-    throw new Error(`training stopped: epoch ${epoch}, batch ${batch} holds ${x[i]} in sample ${i % n} of the batch ` +
-      `(input value ${Math.floor(i / n)} of ${shapeString(inputShape)}); the data must be finite numbers — the weights were not changed`);
+    checkBatchFinite(`training stopped before the update (the weights were not changed): epoch ${epoch}, batch ${batch}`, x, n, { inputShape });
   }
 
   /** The cost of a batch with finite inputs and weights is non-finite: its forward pass overflowed. */

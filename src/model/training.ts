@@ -10,7 +10,7 @@ import type { Metric } from '../nn/metrics.ts';
 import type { Optimizer } from '../nn/optimizers/optimizer.ts';
 import { Tensor, tidy } from '../tensor.ts';
 import type { Model } from './model.ts';
-import { firstNonFinite } from '../finite.ts';
+import { checkBatchFinite } from '../finite.ts';
 import { TrainingGuard } from './numerics-guard.ts';
 import { yieldSometimes } from './yield.ts';
 import { checkMetric, checkTargets, targetTensor } from './targets.ts';
@@ -131,9 +131,7 @@ export async function evaluateModel(model: Model, data: DataIterator, opts: { co
   let total = 0, count = 0;
   let index = 0;
   for await (const batch of source.batches()) {
-    const bad = firstNonFinite(batch.x);
-    if (bad >= 0) throw new Error(`evaluate: batch ${index} holds ${batch.x[bad]} in sample ${bad % batch.n} of the batch; inputs must be finite numbers`);
-    index++;
+    checkBatchFinite(`evaluate: batch ${index++}`, batch.x, batch.n, { inputShape: model.inputShape });
     const { y, loss } = noGrad(() => tidy(() => {
       const { x, t } = batchTensors(model, batch);
       const { pre, final } = model.root.forwardPre(x, { training: false, random: model.random });

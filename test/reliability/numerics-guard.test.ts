@@ -2,6 +2,7 @@
 // clip out; whenever "most samples at the clip" is possible it still looks (numerics-guard.ts).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { checkBatchFinite } from '../../src/finite.ts';
 import { TrainingGuard } from '../../src/model/numerics-guard.ts';
 import { CrossEntropyBinary, CrossEntropyMulti, GeneralizedCost, type CostFunction } from '../../src/nn/costs.ts';
 import type { Tensor } from '../../src/tensor.ts';
@@ -66,6 +67,16 @@ test('a batch ruled out by its cost breaks a run of stuck batches', () => {
   assert.equal(warnings, []);
   g.observe(stuck.tensor, 'Softmax', [1, 1, 0, 0], 2, 50, 0, 9);
   assert.is(warnings.length, 1);
+});
+
+test('checkBatchFinite names the sample (within the batch, or as a row of the data) and the value', () => {
+  const x = new Float32Array(6 * 3); // [2, 3] per sample, 3 samples, batch innermost
+  x[4 * 3 + 1] = Infinity;
+  assert.throws(() => checkBatchFinite('evaluate: batch 2', x, 3, { inputShape: [2, 3] }),
+    (e: Error) => e.message === 'evaluate: batch 2 holds Infinity in sample 1 of the batch (input value 4 of [2, 3]); inputs must be finite numbers');
+  assert.throws(() => checkBatchFinite('getOutputs: the data', x, 3, { rowOffset: 30 }),
+    (e: Error) => e.message === 'getOutputs: the data holds Infinity in sample 31 (input value 4); inputs must be finite numbers');
+  checkBatchFinite('fine', new Float32Array(4), 2);
 });
 
 test.run();
