@@ -17,7 +17,7 @@ import { onInterrupt } from './process-guard.ts';
 import { acquireRunLock, type RunLock } from './run-lock.ts';
 
 const FILES = ['history.json', 'curves.svg', 'model.argon'] as const;
-/** Temporary names of this module, Model.save (`<file>.tmp-<pid>-<time>`) and historyPlot. */
+/** Temporary names of this module and of writeFileAtomic (io/atomic-write.ts: Model.save, historyPlot). */
 const TEMP = /^(model\.argon|history\.json|curves\.svg|run\.json)\.tmp-[\w-]+$/;
 
 export class RunFolder {

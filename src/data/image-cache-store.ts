@@ -6,6 +6,7 @@
 // for the caller). Writes go through a temporary file and a rename.
 import type { ImageEntry } from './image-decode-all.ts';
 import { CACHE_HEADER_BYTES, checkCacheHeader, decodeCache, encodeCache, sha256Hex, type CacheHeader, type CachedImages } from './image-cache.ts';
+import { tempWriterPid, writeFileAtomic } from '../io/atomic-write.ts';
 import { processAlive } from '../io/process-alive.ts';
 import { errorCode, errorText, nodeFs, nodePath } from './node-lazy.ts';
 
@@ -96,15 +97,12 @@ async function readFully(file: { read(b: Uint8Array, o: number, l: number, p: nu
 export async function writeCache(plan: CachePlan, cache: CachedImages): Promise<{ bytes: number } | { error: string }> {
   const [fs, path] = await Promise.all([nodeFs(), nodePath()]);
   const bytes = await encodeCache(cache, plan.keyHex);
-  const tmp = `${plan.path}.${process.pid}-${Date.now()}.tmp`;
   try {
     await fs.mkdir(path.dirname(plan.path), { recursive: true });
     await removeDeadTemps(path.dirname(plan.path));
-    await fs.writeFile(tmp, bytes);
-    await fs.rename(tmp, plan.path);
+    await writeFileAtomic(plan.path, bytes);
     return { bytes: bytes.length };
   } catch (e) {
-    await fs.rm(tmp, { force: true }).catch(() => undefined);
     return { error: errorText(e) };
   }
 }
@@ -113,7 +111,7 @@ export async function writeCache(plan: CachePlan, cache: CachedImages): Promise<
 async function removeDeadTemps(dir: string): Promise<void> {
   const fs = await nodeFs();
   for (const name of await fs.readdir(dir)) {
-    const m = /\.(\d+)-\d+\.tmp$/.exec(name);
-    if (m && !processAlive(Number(m[1]))) await fs.rm(`${dir}/${name}`, { force: true }).catch(() => undefined);
+    const pid = tempWriterPid(name);
+    if (pid !== null && !processAlive(pid)) await fs.rm(`${dir}/${name}`, { force: true }).catch(() => undefined);
   }
 }

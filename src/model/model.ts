@@ -24,7 +24,8 @@ import { batchToRows, checkRows, rowsToBatch } from './inputs.ts';
 import { argmax, isBatch, predictBatch, predictOne, type PredictBatch, type PredictSample } from './predict.ts';
 import { evaluateModel, fitModel, prepareFor, type EvalResult, type FitOptions } from './training.ts';
 import { buildFromFile, type LoadOptions, type PendingState } from './load-check.ts';
-import { decodeModel, encodeModel, readFileBytes, writeFileAtomic } from './persist.ts';
+import { decodeModel, encodeModel, readFileBytes } from './persist.ts';
+import { writeFileAtomic } from '../io/atomic-write.ts';
 import type { NamedValues } from './state-file.ts';
 
 export interface ModelOptions {
@@ -274,7 +275,7 @@ export class Model {
   /** Node: writes the model file atomically (temporary file, then rename). */
   async save(path: string): Promise<void> {
     checkPath('Model.save', path);
-    await writeFileAtomic(path, this.toBytes());
+    await writeFileAtomic(path, this.toBytes(), 'Model.save (in a browser: model.toBytes())');
   }
 
   /** Node: reads a model file and builds the model for its recorded input shape. */
