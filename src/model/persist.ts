@@ -92,10 +92,6 @@ export function decodeModel(bytes: Uint8Array, source = 'model file'): DecodedMo
     return o;
   }) : null;
   const history = header.history ? field('history', () => History.fromJSON(header.history!)) : null;
-  const names = header.classNames;
-  if (names != null && !(Array.isArray(names) && names.every((n) => typeof n === 'string'))) {
-    throw new Error(`${source}: classNames must be a list of strings, got ${JSON.stringify(names).slice(0, 80)}`);
-  }
   return { header, root, tensors, optimizer, history };
 }
 
