@@ -252,7 +252,7 @@ export class Model {
     m.history = d.history;
     m.dataState = d.header.dataState ?? null;
     m.classNames = d.header.classNames ?? null;
-    m.pending = { tensors: d.tensors, source: opts.source, rng: d.header.rng, maxActivationValues: opts.maxActivationValues };
+    m.pending = { tensors: d.tensors, source: opts.source, maxActivationValues: opts.maxActivationValues };
     m.pendingShape = d.header.inputShape;
     return m;
   }
