@@ -82,6 +82,11 @@ export class ArrayIterator implements DataIterator {
     const owner = opts.source === undefined ? OWNER : `${OWNER}(${opts.source})`;
     checkShape(opts.lshape, 'lshape', owner);
     checkPositiveInt(opts.nclass, 'nclass', owner);
+    // The options are checked in full before the samples are converted and scanned.
+    checkClassNames(opts.classNames, owner);
+    if (opts.classNames !== undefined && opts.classNames.length !== opts.nclass) {
+      throw new Error(`${owner}: classNames has ${opts.classNames.length} names for nclass ${opts.nclass}`);
+    }
     const F = opts.lshape.reduce((a, b) => a * b, 1);
     const X = flatRows(samples, F), y = labelArray(labels);
     const N = y.length;
@@ -95,10 +100,6 @@ export class ArrayIterator implements DataIterator {
     checkBatchSize(opts.batchSize, N, owner, !(opts.shuffle ?? false));
     checkLabels(y, opts.nclass, owner);
     if (X instanceof Float32Array) checkRowsFinite(owner, X, F);
-    checkClassNames(opts.classNames, owner);
-    if (opts.classNames !== undefined && opts.classNames.length !== opts.nclass) {
-      throw new Error(`${owner}: classNames has ${opts.classNames.length} names for nclass ${opts.nclass}`);
-    }
     this.classNames = opts.classNames === undefined ? undefined : [...opts.classNames];
     this.X = X;
     this.y = y;
