@@ -124,6 +124,21 @@ export class EpochRng {
   }
 }
 
+/** The seeding and checkpoint members of an iterator that shuffles with an EpochRng, delegated to
+ *  it (the subclass creates `rng` in its constructor, after checking its options). */
+export abstract class EpochRngIterator {
+  protected abstract readonly rng: EpochRng;
+
+  /** Epochs started so far. */
+  get epoch(): number { return this.rng.epoch; }
+  /** Whether the iterator has its own seed. */
+  get seeded(): boolean { return this.rng.seeded; }
+  /** Restarts the shuffling sequence from `seed` (epoch counter back to 0). */
+  reseed(seed: number): void { this.rng.reseed(seed); }
+  getState(): IteratorState { return this.rng.getState(); }
+  setState(state: IteratorState): void { this.rng.setState(state); }
+}
+
 /** Targets [nclass, n] one-hot: targets[c·n + j] = 1 where c is sample j's label. */
 export function oneHot(labels: Int32Array, nclass: number): Float32Array {
   const n = labels.length;
