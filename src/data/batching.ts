@@ -149,17 +149,21 @@ export function oneHot(labels: Int32Array, nclass: number): Float32Array {
 
 /**
  * Copies samples order[start..start+n) of the row-major data (sample s, feature i at s·F + i) into
- * x[i·n + j], and their labels. Reads each sample contiguously, writes with stride n.
+ * x[i·n + j] (Argon's layout, batch innermost). Reads each sample contiguously, writes with stride n.
  */
-export function gatherRows(data: Float32Array | Uint8Array, labelsAll: Int32Array, F: number,
-  order: Uint32Array, start: number, n: number): { x: Float32Array; labels: Int32Array } {
+export function gatherInputs(data: Float32Array | Uint8Array, F: number, order: Uint32Array, start: number, n: number): Float32Array {
   const x = new Float32Array(F * n);
-  const labels = new Int32Array(n);
   for (let j = 0; j < n; j++) {
-    const s = order[start + j];
-    labels[j] = labelsAll[s];
-    const base = s * F;
+    const base = order[start + j] * F;
     for (let i = 0, o = j; i < F; i++, o += n) x[o] = data[base + i];
   }
-  return { x, labels };
+  return x;
+}
+
+/** gatherInputs, and the labels of the same samples. */
+export function gatherRows(data: Float32Array | Uint8Array, labelsAll: Int32Array, F: number,
+  order: Uint32Array, start: number, n: number): { x: Float32Array; labels: Int32Array } {
+  const labels = new Int32Array(n);
+  for (let j = 0; j < n; j++) labels[j] = labelsAll[order[start + j]];
+  return { x: gatherInputs(data, F, order, start, n), labels };
 }

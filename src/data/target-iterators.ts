@@ -8,7 +8,7 @@
 // Both take row-major samples (N × prod(lshape), pixel values 0–255 for images) and shuffle with a
 // seeded per-epoch order whose state a checkpoint saves (batching.ts EpochRng), as ArrayIterator.
 import type { Batch, DataIterator } from './iterator.ts';
-import { checkBatchSize, checkPositiveInt, checkShape, EpochRng, EpochRngIterator } from './batching.ts';
+import { checkBatchSize, checkPositiveInt, checkShape, EpochRng, EpochRngIterator, gatherInputs } from './batching.ts';
 import { checkArg, checkOptions, type FieldSpecs } from '../check.ts';
 
 interface RowOptions {
@@ -85,15 +85,9 @@ abstract class RowIterator extends EpochRngIterator implements DataIterator {
   }
 
   private *epochBatches(order: Uint32Array): Generator<Batch> {
-    const F = this.features;
     for (let start = 0; start < this.ndata; start += this.batchSize) {
       const n = Math.min(this.batchSize, this.ndata - start);
-      const x = new Float32Array(F * n);
-      for (let j = 0; j < n; j++) {
-        const base = order[start + j] * F;
-        for (let i = 0, o = j; i < F; i++, o += n) x[o] = this.X[base + i];
-      }
-      yield { x, n, ...this.gatherTargets(order, start, n) };
+      yield { x: gatherInputs(this.X, this.features, order, start, n), n, ...this.gatherTargets(order, start, n) };
     }
   }
 }
