@@ -21,16 +21,8 @@ import { Normalizer, Rectlin } from '../../src/nn/activations.ts';
 import { Constant, Kaiming, Xavier } from '../../src/nn/initializers.ts';
 import { Adam } from '../../src/nn/optimizers/index.ts';
 import { Schedule } from '../../src/nn/schedules.ts';
+import { flag, num } from '../flags.ts';
 
-const args = process.argv.slice(2);
-const flag = (name: string): string | undefined => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : undefined; };
-const num = (name: string, fallback: number): number => {
-  const v = flag(name);
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name}: expected a positive number, got '${v}'`);
-  return n;
-};
 const settings = {
   epochs: num('epochs', 10),
   batchSize: num('batch-size', 64),
@@ -49,8 +41,8 @@ if (!existsSync(metadata)) {
 }
 const out = (flag('out') ?? new URL('.', import.meta.url).pathname).replace(/\/$/, '');
 
-/** The `age` column of metadata.csv for the rows of one split, in file order (ImageManifest's order). */
-function agesOf(text: string, split: string): Float32Array {
+/** The `age` column of metadata.csv for the rows of each split, in file order (ImageManifest's order). */
+function agesBySplit(text: string): Record<'train' | 'test', Float32Array> {
   const [header, ...rows] = parseCsv(text);
   const col = (name: string) => {
     const i = header.fields.indexOf(name);
@@ -58,18 +50,20 @@ function agesOf(text: string, split: string): Float32Array {
     return i;
   };
   const ageCol = col('age'), splitCol = col('split');
-  return Float32Array.from(rows.filter((r) => r.fields[splitCol] === split), (r) => {
+  const of = (split: string) => Float32Array.from(rows.filter((r) => r.fields[splitCol] === split), (r) => {
     const age = Number(r.fields[ageCol]);
     if (!Number.isFinite(age)) throw new Error(`${metadata}: line ${r.line} has age '${r.fields[ageCol]}'`);
     return age;
   });
+  return { train: of('train'), test: of('test') };
 }
+const allAges = agesBySplit(await readFile(metadata, 'utf8'));
 
 async function split(name: 'train' | 'test', shuffle: boolean): Promise<{ it: TargetArrayIterator; ages: Float32Array }> {
   const inputShape = settings.input;
   const images = await ImageManifest.open(metadata, { inputShape, batchSize: settings.batchSize, split: name, limit: settings.limit });
   const { pixels } = images.images;
-  const ages = agesOf(await readFile(metadata, 'utf8'), name).subarray(0, images.ndata);
+  const ages = allAges[name].subarray(0, images.ndata);
   const it = new TargetArrayIterator(pixels, ages, { lshape: inputShape, tshape: [1], batchSize: settings.batchSize, shuffle, seed: settings.seed });
   return { it, ages };
 }

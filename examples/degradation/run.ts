@@ -13,17 +13,9 @@ import { loadFashionMnist } from '../../src/data/fashion-mnist.ts';
 import { lineChartSvg, type Series } from '../../src/plot.ts';
 import { trainNet, type NetResult, type RunSettings } from './train.ts';
 import type { Family } from './nets.ts';
+import { flag, has, num } from '../flags.ts';
 
-const args = process.argv.slice(2);
-const flag = (name: string): string | undefined => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : undefined; };
-const num = (name: string, fallback: number): number => {
-  const v = flag(name);
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name}: expected a positive number, got '${v}'`);
-  return n;
-};
-const quick = args.includes('--quick');
+const quick = has('quick');
 // --quick: < 10 minutes here (2 cores); the full run: about an hour.
 const settings: RunSettings & { limit: number; testLimit: number; depths: number[] } = {
   depths: (flag('depths') ?? '8,20,32,56').split(',').map(Number),
@@ -42,7 +34,7 @@ if (flag('threads')) await setBackend('cpu', { threads: num('threads', 1) });
 const started = Date.now();
 let nets: Record<string, NetResult> = {};
 let sizes = { train: settings.limit, test: settings.testLimit };
-if (args.includes('--report')) {
+if (has('report')) {
   // Redraw the charts and the table from an earlier run's results.json.
   const saved = JSON.parse(await readFile(`${out}/results.json`, 'utf8')) as { nets: Record<string, NetResult>; sizes?: typeof sizes; settings: typeof settings };
   nets = saved.nets;
@@ -94,4 +86,4 @@ const compare = (a: string, b: string, want: 'above' | 'at or below') => {
 };
 compare('plain-56', 'plain-20', 'above');
 compare('resnet-56', 'resnet-20', 'at or below');
-console.log(`total ${((Date.now() - started) / 1000).toFixed(0)} s; wrote ${out}/${args.includes('--report') ? '' : 'results.json, '}training-error.svg, test-error.svg`);
+console.log(`total ${((Date.now() - started) / 1000).toFixed(0)} s; wrote ${out}/${has('report') ? '' : 'results.json, '}training-error.svg, test-error.svg`);

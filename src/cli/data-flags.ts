@@ -1,6 +1,7 @@
 // The flags that decide how far the CLI trusts image data and where it caches it (issue 15 §4,
 // issue 13 §4), shared by `argon train` and `argon eval`, and the line that tells the user where a
 // cache went and how large it is.
+import { formatBytes } from '../summary.ts';
 import type { FlagSpecs, Parsed } from './args.ts';
 
 export const DATA_SAFETY_FLAGS: FlagSpecs = {
@@ -24,16 +25,13 @@ export function dataSafety(args: Parsed): DataSafety {
 /** What an image data set reports about its cache after loading (ImageDataset's fields). */
 interface CacheReport { cacheWritten?: boolean; cachePath?: string | null; cacheBytes?: number; cacheNote?: string | null }
 
-const size = (bytes: number): string =>
-  bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`;
-
 /** Prints where a newly written (or rebuilt) cache went and how large it is, or why none was
  *  written; a run that read its cache prints nothing. */
 export function reportCache(name: string, data: unknown): void {
   const c = data as CacheReport;
   if (c.cacheNote) console.log(`image cache: ${c.cacheNote}`);
   if (c.cacheWritten && c.cachePath) {
-    console.log(`image cache: decoded ${name} into ${c.cachePath} (${size(c.cacheBytes ?? 0)}); later runs read it ` +
+    console.log(`image cache: decoded ${name} into ${c.cachePath} (${formatBytes(c.cacheBytes ?? 0)}); later runs read it ` +
       '(--cache-dir DIR or ARGON_CACHE_DIR moves it, --no-cache turns it off)');
   }
 }

@@ -3,7 +3,8 @@
 import { Model } from '../model/model.ts';
 import { INPUT_NAME, OUTPUT_NAME, OPSET } from '../onnx/index.ts';
 import { importOnnx } from '../onnx/import.ts';
-import { readFileBytes, writeFileAtomic } from '../model/persist.ts';
+import { writeFileAtomic } from '../io/atomic-write.ts';
+import { readFileBytes } from '../model/persist.ts';
 import { sizeOf } from '../shape.ts';
 import { UsageError, type FlagSpecs, type Parsed } from './args.ts';
 import { parseShape } from './data.ts';
@@ -68,7 +69,7 @@ export async function importCommand(args: Parsed): Promise<void> {
     importedFrom: source, producer: r.producer, opset: r.opset, structure: r.structure, name: r.name,
     input: r.inputShape, output: [...model.outputShape], parameters: params, date: new Date().toISOString(),
   };
-  await writeFileAtomic(`${out}/import.json`, new TextEncoder().encode(`${JSON.stringify(note, null, 2)}\n`));
+  await writeFileAtomic(`${out}/import.json`, `${JSON.stringify(note, null, 2)}\n`);
   console.log(`imported ${source} (${r.producer || 'unknown producer'}, opset ${r.opset}) → ${out}/model.argon`);
   console.log(`  input [${r.inputShape.join(', ')}] → output [${model.outputShape.join(', ')}], ${params.toLocaleString('en-US')} parameters, ` +
     `${r.structure === 'graph' ? 'a general Graph container' : 'Sequential/MergeSum/MergeBroadcast containers'}`);

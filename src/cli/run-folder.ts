@@ -13,11 +13,12 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import { join } from 'node:path';
 import type { Model } from '../model/model.ts';
 import { History, historySvg, type Callback } from '../nn/callbacks/index.ts';
+import { formatBytes } from '../summary.ts';
 import { onInterrupt } from './process-guard.ts';
 import { acquireRunLock, type RunLock } from './run-lock.ts';
 
 const FILES = ['history.json', 'curves.svg', 'model.argon'] as const;
-/** Temporary names of this module, Model.save (`<file>.tmp-<pid>-<time>`) and historyPlot. */
+/** Temporary names of this module and of writeFileAtomic (io/atomic-write.ts: Model.save, historyPlot). */
 const TEMP = /^(model\.argon|history\.json|curves\.svg|run\.json)\.tmp-[\w-]+$/;
 
 export class RunFolder {
@@ -138,7 +139,7 @@ export class RunFolder {
       await rm(path, { force: true });
       count++;
     }
-    if (count) say(`removed ${count} temporary file(s) (${(bytes / 2 ** 20).toFixed(1)} MiB) left in ${this.dir} by an interrupted run`);
+    if (count) say(`removed ${count} temporary file(s) (${formatBytes(bytes)}) left in ${this.dir} by an interrupted run`);
   }
 
   /** history.json and curves.svg rewritten from the checkpoint when they describe another epoch. */

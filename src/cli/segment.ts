@@ -4,7 +4,7 @@
 // mean IoU on the 10,000 test images after every epoch, a progress bar, a locked run folder with a
 // checkpoint per epoch (run-folder.ts) and --resume — then a PNG strip of inputs, true masks and
 // predicted masks.
-import { checkBackendName, getBackend, setBackend, type BackendName } from '../backends/select.ts';
+import type { BackendName } from '../backends/select.ts';
 import {
   FOREGROUND_THRESHOLD, SEGMENTATION_CLASSES, SegmentationIterator, loadFashionMnistSegmentation, type SegmentationData,
 } from '../data/segmentation.ts';
@@ -16,8 +16,8 @@ import { MeanIoU, MetricList, PixelAccuracy } from '../nn/dense-metrics.ts';
 import { Adam } from '../nn/optimizers/index.ts';
 import { Schedule } from '../nn/schedules.ts';
 import { UsageError, type Parsed } from './args.ts';
-import { loadResumed } from './resume.ts';
-import { RunFolder } from './run-folder.ts';
+import { carryOptimizerState, openRun, startBackend } from './resume.ts';
+import type { RunFolder } from './run-folder.ts';
 import { writeStripPng, type StripSample } from './segment-strip.ts';
 
 const SHAPE = [1, 28, 28] as const;
@@ -86,28 +86,19 @@ export interface SegmentationSettings { task: 'segmentation'; batchSize: number;
 
 export async function trainSegmentation(o: SegmentationOptions): Promise<SegmentationResult> {
   const settings: SegmentationSettings = { task: 'segmentation', batchSize: o.batchSize, lr: o.lr, seed: o.seed, limit: o.limit, width: o.width };
-  // The folder is locked before any data is decoded (run-folder.ts; a resumed run reads its checkpoint
-  // first, as in train.ts); a new run replaces an earlier one.
+  // The folder is locked before any data is decoded (resume.ts: openRun); a new run replaces an earlier one.
   let model: Model | null = null;
   let folder: RunFolder | null = null;
   try {
-    if (o.resume) {
-      model = (await loadResumed(o.out, { requested: 'fcn', runJson: 'fcn', backend: o.backend })).model;
-      if (model.epoch >= o.epochs) throw new UsageError(`--resume: the run in ${o.out} already has ${model.epoch} epoch(s); pass --epochs above that`);
-    }
-    folder = await RunFolder.open(o.out, { title: 'fcn on Fashion-MNIST pixels', epochs: o.epochs, resumed: model, say: o.log });
-    await folder.writeAtomic('run.json', `${JSON.stringify(settings, null, 2)}\n`);
+    ({ model, folder } = await openRun({
+      out: o.out, resume: o.resume === true, epochs: o.epochs, requested: 'fcn', runJson: 'fcn', backend: o.backend,
+      describe: () => ({ title: 'fcn on Fashion-MNIST pixels', settings }), say: o.log,
+    }));
     const data = await loadFashionMnistSegmentation({ limit: o.limit });
     const train = new SegmentationIterator(data.train, { shape: SHAPE, nclass: NCLASS, batchSize: o.batchSize, shuffle: true, seed: o.seed });
     const test = new SegmentationIterator(data.test, { shape: SHAPE, nclass: NCLASS, batchSize: 250 });
     model ??= new Model(fcn({ nclass: NCLASS, inputShape: [...SHAPE], width: o.width }), { seed: o.seed, backend: o.backend, name: 'fcn' });
-    // The schedule depends on the total epochs, so a resumed run gets the optimizer an uninterrupted
-    // run would have had, carrying over the saved state.
-    const optimizer = new Adam({ learningRate: o.lr, schedule: o.epochs >= 3 ? new Schedule([o.epochs - 1], 0.1) : undefined });
-    if (model.optimizer) {
-      optimizer.setState(model.optimizer.getState());
-      model.optimizer.dispose();
-    }
+    const optimizer = carryOptimizerState(new Adam({ learningRate: o.lr, schedule: o.epochs >= 3 ? new Schedule([o.epochs - 1], 0.1) : undefined }), model);
     const miou = new MeanIoU();
     const metric = new MetricList([new PixelAccuracy(), miou]);
     let evalSeconds = 0;
@@ -149,17 +140,8 @@ export async function trainSegmentation(o: SegmentationOptions): Promise<Segment
 /** argon train flags the segmentation task does not take (it refuses them rather than ignore them). */
 const UNSUPPORTED = ['test', 'recipe', 'input', 'skip-bad', 'classes', 'random-crop', 'flip', 'allow-outside', 'cache-dir', 'no-cache'];
 
-async function readSettings(dir: string): Promise<SegmentationSettings> {
-  const fs = await import('node:fs/promises');
-  try {
-    return JSON.parse(await fs.readFile(`${dir}/run.json`, 'utf8')) as SegmentationSettings;
-  } catch (e) {
-    throw new UsageError(`--resume: cannot read ${dir}/run.json (${(e as Error).message}); is DIR the --out of an earlier segmentation run?`);
-  }
-}
-
-/** The train command's `--task segmentation` branch. */
-export async function segmentCommand(args: Parsed): Promise<void> {
+/** The train command's `--task segmentation` branch; `runJson`: the resumed run's run.json (train read it). */
+export async function segmentCommand(args: Parsed, runJson: Record<string, unknown> | null): Promise<void> {
   const f = args.flags;
   if (args.positional.length) throw new UsageError(`train takes no positional arguments, got '${args.positional.join(' ')}'`);
   for (const flag of UNSUPPORTED) if (f.has(flag)) throw new UsageError(`--${flag} is not supported with --task segmentation`);
@@ -169,7 +151,7 @@ export async function segmentCommand(args: Parsed): Promise<void> {
   if (data !== 'fashion-mnist') throw new UsageError(`--task segmentation uses --data fashion-mnist (its per-pixel labels are derived from it), got '${data}'`);
   const d = SEGMENTATION_DEFAULTS;
   const resume = f.get('resume') as string | undefined;
-  const saved = resume ? await readSettings(resume) : null;
+  const saved = runJson as Partial<SegmentationSettings> | null;
   const settings = {
     batchSize: (f.get('batch-size') as number | undefined) ?? saved?.batchSize ?? d.batchSize,
     lr: (f.get('lr') as number | undefined) ?? saved?.lr ?? d.lr,
@@ -179,10 +161,7 @@ export async function segmentCommand(args: Parsed): Promise<void> {
   };
   const out = resume ?? (f.get('out') as string | undefined) ?? 'runs/fcn';
   const quiet = f.has('quiet');
-  const backend = f.has('backend') ? checkBackendName(f.get('backend') as string, '--backend') : undefined;
-  // As argon train: --threads sets the CPU backend's threads, and a backend that cannot start says so first.
-  if (f.has('threads')) await setBackend(backend ?? 'auto', { threads: f.get('threads') as number });
-  else if (backend) await getBackend(backend);
+  const backend = await startBackend(f);
   const r = await trainSegmentation({
     ...settings,
     epochs: (f.get('epochs') as number | undefined) ?? d.epochs,

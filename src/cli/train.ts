@@ -1,6 +1,5 @@
 // `argon train`: build a course network, train it on a data set with a progress bar, checkpoint
 // every epoch (model.argon, history.json, curves.svg in --out), then report held-out accuracy.
-import { checkBackendName, getBackend, setBackend } from '../backends/select.ts';
 import { Model } from '../model/model.ts';
 import { costFor, modelNames, models, type ModelName, type Recipe } from '../models/index.ts';
 import { progressBar, type Callback } from '../nn/callbacks/index.ts';
@@ -9,8 +8,8 @@ import { UsageError, type FlagSpecs, type Parsed } from './args.ts';
 import { BUILTIN_DATA, defaultInputShape, loadData, parseShape } from './data.ts';
 import { DATA_SAFETY_FLAGS, dataSafety } from './data-flags.ts';
 import { recipeChanges, trainingPlan } from './recipe.ts';
-import { loadResumed } from './resume.ts';
-import { RunFolder } from './run-folder.ts';
+import { carryOptimizerState, openRun, readRunJson, startBackend } from './resume.ts';
+import type { RunFolder } from './run-folder.ts';
 
 export const TRAIN_FLAGS: FlagSpecs = {
   task: { type: 'string', choices: ['classification', 'segmentation'], help: "'segmentation': per-pixel classes on fashion-mnist with --model fcn (pixel accuracy, mean IoU)" },
@@ -52,23 +51,15 @@ interface RunSettings {
   randomCrop?: number; flip?: boolean;
 }
 
-async function readSettings(dir: string): Promise<RunSettings> {
-  const fs = await import('node:fs/promises');
-  try {
-    return JSON.parse(await fs.readFile(`${dir}/run.json`, 'utf8')) as RunSettings;
-  } catch (e) {
-    throw new UsageError(`--resume: cannot read ${dir}/run.json (${(e as Error).message}); is DIR the --out of an earlier run?`);
-  }
-}
-
 export async function train(args: Parsed): Promise<void> {
   const f = args.flags;
   const resume = f.get('resume') as string | undefined;
-  const saved = resume ? await readSettings(resume) : null;
+  const runJson = resume ? await readRunJson(resume) : null;
   // A segmentation run's run.json says so, so --resume DIR alone continues it.
-  if (f.get('task') === 'segmentation' || (saved as { task?: string } | null)?.task === 'segmentation') {
-    return (await import('./segment.ts')).segmentCommand(args);
+  if (f.get('task') === 'segmentation' || runJson?.task === 'segmentation') {
+    return (await import('./segment.ts')).segmentCommand(args, runJson);
   }
+  const saved = runJson as Partial<RunSettings> | null;
   if (args.positional.length) throw new UsageError(`train takes no positional arguments, got '${args.positional.join(' ')}'`);
   const recipe = (f.get('recipe') as Recipe | undefined) ?? saved?.recipe ?? 'default';
   const plan = trainingPlan(recipe);
@@ -90,27 +81,18 @@ export async function train(args: Parsed): Promise<void> {
     flip: f.has('flip') || (saved?.flip ?? false),
   };
   const epochs = (f.get('epochs') as number | undefined) ?? plan.epochs;
-  const backend = f.has('backend') ? checkBackendName(f.get('backend') as string, '--backend') : undefined;
+  const backend = await startBackend(f);
   const out = resume ?? (f.get('out') as string | undefined) ?? `runs/${settings.model}`;
-  if (f.has('threads')) await setBackend(backend ?? 'auto', { threads: f.get('threads') as number });
-  // A backend that cannot start says so before any data is read.
-  else if (backend) await getBackend(backend);
 
-  // The folder is locked before any image is decoded. A resumed run reads its checkpoint first (the
-  // lock needs it to check the history); files are replaced atomically, so a run writing there
-  // meanwhile cannot leave it half-read, and the lock then refuses to share the folder.
+  // The folder is locked before any image is decoded (resume.ts: openRun).
   let model: Model | null = null;
   let folder: RunFolder | null = null;
   try {
-    if (resume) {
-      const r = await loadResumed(resume, { requested: f.get('model') as string | undefined, runJson: settings.model, backend });
-      model = r.model;
-      settings.model = r.name;
-      if (model.epoch >= epochs) throw new UsageError(`--resume: the run in ${resume} already has ${model.epoch} epoch(s); pass --epochs above that`);
-    }
-    const title = `${settings.model} on ${settings.data}`;
-    folder = await RunFolder.open(out, { title, epochs, resumed: model, say: (m) => console.log(m) });
-    await folder.writeAtomic('run.json', `${JSON.stringify(settings, null, 2)}\n`);
+    ({ model, folder, name: settings.model } = await openRun({
+      out, resume: resume !== undefined, epochs, requested: f.get('model') as string | undefined, runJson: settings.model, backend,
+      describe: (name) => ({ title: `${name} on ${settings.data}`, settings: { ...settings, model: name } }),
+      say: (m) => console.log(m),
+    }));
 
     const loaded = await loadData({
       data: settings.data, test: settings.test, inputShape: settings.input, batchSize: settings.batchSize, seed: settings.seed,
@@ -121,13 +103,7 @@ export async function train(args: Parsed): Promise<void> {
     if (skipped) console.log(`skipped ${skipped} unreadable image(s) (--skip-bad)`);
     if (model) console.log(`resuming ${settings.model} from ${out}/model.argon at epoch ${model.epoch} of ${epochs}`);
     else model = new Model(models[settings.model]({ nclass: loaded.nclass, inputShape: loaded.inputShape, recipe }), { seed: settings.seed, backend, name: settings.model });
-    // The learning-rate schedule depends on the total epochs, so a resumed run gets the optimizer an
-    // uninterrupted run of --epochs would have had, carrying over the saved state (velocities, step).
-    const optimizer = plan.optimizer(settings.lr, epochs);
-    if (model.optimizer) {
-      optimizer.setState(model.optimizer.getState());
-      model.optimizer.dispose();
-    }
+    const optimizer = carryOptimizerState(plan.optimizer(settings.lr, epochs), model);
     const cost = costFor(model.root);
     const augment = [settings.randomCrop ? `random crop ${settings.randomCrop}` : '', settings.flip ? 'flip' : ''].filter(Boolean).join(', ');
     console.log(`training ${settings.model} (${recipe} recipe) on ${settings.data}: ${loaded.train.ndata} samples of ${loaded.inputShape.join('x')}, ` +

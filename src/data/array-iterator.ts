@@ -5,8 +5,7 @@ import type { Batch, DataIterator } from './iterator.ts';
 import { checkArg, checkOptions, shown } from '../check.ts';
 import { checkClassNames } from './manifest-labels.ts';
 import {
-  checkBatchSize, checkLabels, checkPositiveInt, checkShape, EpochRng, gatherRows, oneHot,
-  type IteratorState,
+  checkBatchSize, checkLabels, checkPositiveInt, checkShape, EpochRng, EpochRngIterator, gatherRows, oneHot,
 } from './batching.ts';
 import { checkRowsFinite } from '../finite.ts';
 
@@ -59,7 +58,7 @@ function labelArray(y: unknown): Int32Array {
   throw new Error(`${OWNER}: y must be the integer labels (an Int32Array or number[]), got ${shown(y)}`);
 }
 
-export class ArrayIterator implements DataIterator {
+export class ArrayIterator extends EpochRngIterator implements DataIterator {
   readonly inputShape: readonly number[];
   readonly nclass: number;
   readonly ndata: number;
@@ -70,9 +69,10 @@ export class ArrayIterator implements DataIterator {
   private readonly X: Float32Array | Uint8Array;
   private readonly y: Int32Array;
   private readonly F: number;
-  private readonly rng: EpochRng;
+  protected readonly rng: EpochRng;
 
   constructor(samples: ArrayRows, labels: Int32Array | readonly number[], opts: ArrayIteratorOptions) {
+    super();
     checkArg(OWNER, 'the options (third argument)', opts, { kind: 'object', required: true, expect: '{ nclass, lshape, batchSize }' });
     checkOptions(OWNER, opts, {
       nclass: { kind: 'integer', min: 1, required: true }, lshape: { kind: 'shape', required: true },
@@ -82,6 +82,11 @@ export class ArrayIterator implements DataIterator {
     const owner = opts.source === undefined ? OWNER : `${OWNER}(${opts.source})`;
     checkShape(opts.lshape, 'lshape', owner);
     checkPositiveInt(opts.nclass, 'nclass', owner);
+    // The options are checked in full before the samples are converted and scanned.
+    checkClassNames(opts.classNames, owner);
+    if (opts.classNames !== undefined && opts.classNames.length !== opts.nclass) {
+      throw new Error(`${owner}: classNames has ${opts.classNames.length} names for nclass ${opts.nclass}`);
+    }
     const F = opts.lshape.reduce((a, b) => a * b, 1);
     const X = flatRows(samples, F), y = labelArray(labels);
     const N = y.length;
@@ -95,10 +100,6 @@ export class ArrayIterator implements DataIterator {
     checkBatchSize(opts.batchSize, N, owner, !(opts.shuffle ?? false));
     checkLabels(y, opts.nclass, owner);
     if (X instanceof Float32Array) checkRowsFinite(owner, X, F);
-    checkClassNames(opts.classNames, owner);
-    if (opts.classNames !== undefined && opts.classNames.length !== opts.nclass) {
-      throw new Error(`${owner}: classNames has ${opts.classNames.length} names for nclass ${opts.nclass}`);
-    }
     this.classNames = opts.classNames === undefined ? undefined : [...opts.classNames];
     this.X = X;
     this.y = y;
@@ -110,29 +111,6 @@ export class ArrayIterator implements DataIterator {
     this.nbatches = Math.ceil(N / opts.batchSize);
     this.shuffle = opts.shuffle ?? false;
     this.rng = new EpochRng(opts.seed);
-  }
-
-  /** Epochs started so far. */
-  get epoch(): number {
-    return this.rng.epoch;
-  }
-
-  /** Whether the iterator has its own seed. */
-  get seeded(): boolean {
-    return this.rng.seeded;
-  }
-
-  /** Restarts the shuffling sequence from `seed` (epoch counter back to 0). */
-  reseed(seed: number): void {
-    this.rng.reseed(seed);
-  }
-
-  getState(): IteratorState {
-    return this.rng.getState();
-  }
-
-  setState(state: IteratorState): void {
-    this.rng.setState(state);
   }
 
   batches(): AsyncIterable<Batch> {

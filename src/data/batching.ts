@@ -124,6 +124,21 @@ export class EpochRng {
   }
 }
 
+/** The seeding and checkpoint members of an iterator that shuffles with an EpochRng, delegated to
+ *  it (the subclass creates `rng` in its constructor, after checking its options). */
+export abstract class EpochRngIterator {
+  protected abstract readonly rng: EpochRng;
+
+  /** Epochs started so far. */
+  get epoch(): number { return this.rng.epoch; }
+  /** Whether the iterator has its own seed. */
+  get seeded(): boolean { return this.rng.seeded; }
+  /** Restarts the shuffling sequence from `seed` (epoch counter back to 0). */
+  reseed(seed: number): void { this.rng.reseed(seed); }
+  getState(): IteratorState { return this.rng.getState(); }
+  setState(state: IteratorState): void { this.rng.setState(state); }
+}
+
 /** Targets [nclass, n] one-hot: targets[c·n + j] = 1 where c is sample j's label. */
 export function oneHot(labels: Int32Array, nclass: number): Float32Array {
   const n = labels.length;
@@ -134,17 +149,21 @@ export function oneHot(labels: Int32Array, nclass: number): Float32Array {
 
 /**
  * Copies samples order[start..start+n) of the row-major data (sample s, feature i at s·F + i) into
- * x[i·n + j], and their labels. Reads each sample contiguously, writes with stride n.
+ * x[i·n + j] (Argon's layout, batch innermost). Reads each sample contiguously, writes with stride n.
  */
-export function gatherRows(data: Float32Array | Uint8Array, labelsAll: Int32Array, F: number,
-  order: Uint32Array, start: number, n: number): { x: Float32Array; labels: Int32Array } {
+export function gatherInputs(data: Float32Array | Uint8Array, F: number, order: Uint32Array, start: number, n: number): Float32Array {
   const x = new Float32Array(F * n);
-  const labels = new Int32Array(n);
   for (let j = 0; j < n; j++) {
-    const s = order[start + j];
-    labels[j] = labelsAll[s];
-    const base = s * F;
+    const base = order[start + j] * F;
     for (let i = 0, o = j; i < F; i++, o += n) x[o] = data[base + i];
   }
-  return { x, labels };
+  return x;
+}
+
+/** gatherInputs, and the labels of the same samples. */
+export function gatherRows(data: Float32Array | Uint8Array, labelsAll: Int32Array, F: number,
+  order: Uint32Array, start: number, n: number): { x: Float32Array; labels: Int32Array } {
+  const labels = new Int32Array(n);
+  for (let j = 0; j < n; j++) labels[j] = labelsAll[order[start + j]];
+  return { x: gatherInputs(data, F, order, start, n), labels };
 }

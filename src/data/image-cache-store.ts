@@ -1,10 +1,12 @@
 // Where a data set's decoded-image cache lives and how it is read and written (Node). One file per
 // data set, shape and variant under <cache dir>/images/, named after a hash of the listing's
-// absolute location, so a rebuilt cache replaces the old one instead of piling up. Reads verify the
-// source key, the content hash and the labels against the listing; anything off is rebuilt (with
-// the reason kept for the caller). Writes go through a temporary file and a rename.
+// absolute location, so a rebuilt cache replaces the old one instead of piling up. Reads check the
+// fixed header (version, shape, source key) and the file's size before reading the rest, then the
+// content hash and the labels against the listing; anything off is rebuilt (with the reason kept
+// for the caller). Writes go through a temporary file and a rename.
 import type { ImageEntry } from './image-decode-all.ts';
-import { decodeCache, encodeCache, sha256Hex, type CachedImages } from './image-cache.ts';
+import { CACHE_HEADER_BYTES, checkCacheHeader, decodeCache, encodeCache, sha256Hex, type CacheHeader, type CachedImages } from './image-cache.ts';
+import { tempWriterPid, writeFileAtomic } from '../io/atomic-write.ts';
 import { processAlive } from '../io/process-alive.ts';
 import { errorCode, errorText, nodeFs, nodePath } from './node-lazy.ts';
 
@@ -41,38 +43,66 @@ export async function planCache(opts: { cacheDir: string; location: string; list
 /** The cache at plan.path if it is there and valid for these entries, else why not (null: absent). */
 export async function readCache(plan: CachePlan, shape: readonly [number, number, number],
   entries: readonly ImageEntry[]): Promise<{ cache: CachedImages; bytes: number } | { reason: string | null }> {
-  const fs = await nodeFs();
-  let bytes: Uint8Array;
-  try {
-    const b = await fs.readFile(plan.path);
-    bytes = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-  } catch (e) {
-    const code = errorCode(e);
-    return { reason: code === 'ENOENT' ? null : `unreadable: ${errorText(e)}` };
-  }
-  const cache = await decodeCache(bytes, plan.keyHex, shape);
+  const read = await readChecked(plan, shape);
+  if ('reason' in read) return read;
+  const cache = await decodeCache(read.bytes, read.head, shape);
   if ('reason' in cache) return cache;
   const skipped = new Set(cache.skipped);
   const expected = entries.filter((e) => !skipped.has(e.name)).map((e) => e.label);
   if (expected.length !== cache.labels.length || expected.some((l, i) => l !== cache.labels[i])) {
     return { reason: 'its labels differ from the data set' };
   }
-  return { cache, bytes: bytes.length };
+  return { cache, bytes: read.bytes.length };
+}
+
+/** The whole cache file, read only after its header (and the file's size) fit this plan and shape. */
+async function readChecked(plan: CachePlan, shape: readonly [number, number, number]):
+  Promise<{ bytes: Uint8Array; head: CacheHeader } | { reason: string | null }> {
+  const fs = await nodeFs();
+  let file: Awaited<ReturnType<typeof fs.open>>;
+  try {
+    file = await fs.open(plan.path, 'r');
+  } catch (e) {
+    return { reason: errorCode(e) === 'ENOENT' ? null : `unreadable: ${errorText(e)}` };
+  }
+  try {
+    const size = (await file.stat()).size;
+    const header = new Uint8Array(Math.min(size, CACHE_HEADER_BYTES));
+    await readFully(file, header, 0);
+    const head = checkCacheHeader(header, plan.keyHex, shape);
+    if ('reason' in head) return head;
+    if (size !== head.fileBytes) return { reason: 'truncated or padded' };
+    const bytes = new Uint8Array(size);
+    bytes.set(header);
+    await readFully(file, bytes.subarray(header.length), header.length);
+    return { bytes, head };
+  } catch (e) {
+    return { reason: `unreadable: ${errorText(e)}` };
+  } finally {
+    await file.close();
+  }
+}
+
+/** Fills `into` from the file at `position` (one read may return less); a file that ends early throws. */
+async function readFully(file: { read(b: Uint8Array, o: number, l: number, p: number): Promise<{ bytesRead: number }> },
+  into: Uint8Array, position: number): Promise<void> {
+  for (let done = 0; done < into.length;) {
+    const { bytesRead } = await file.read(into, done, into.length - done, position + done);
+    if (bytesRead === 0) throw new Error(`the file ended after ${position + done} bytes`);
+    done += bytesRead;
+  }
 }
 
 /** Writes the cache atomically; returns its size, or the reason it could not be written. */
 export async function writeCache(plan: CachePlan, cache: CachedImages): Promise<{ bytes: number } | { error: string }> {
   const [fs, path] = await Promise.all([nodeFs(), nodePath()]);
   const bytes = await encodeCache(cache, plan.keyHex);
-  const tmp = `${plan.path}.${process.pid}-${Date.now()}.tmp`;
   try {
     await fs.mkdir(path.dirname(plan.path), { recursive: true });
     await removeDeadTemps(path.dirname(plan.path));
-    await fs.writeFile(tmp, bytes);
-    await fs.rename(tmp, plan.path);
+    await writeFileAtomic(plan.path, bytes);
     return { bytes: bytes.length };
   } catch (e) {
-    await fs.rm(tmp, { force: true }).catch(() => undefined);
     return { error: errorText(e) };
   }
 }
@@ -81,7 +111,7 @@ export async function writeCache(plan: CachePlan, cache: CachedImages): Promise<
 async function removeDeadTemps(dir: string): Promise<void> {
   const fs = await nodeFs();
   for (const name of await fs.readdir(dir)) {
-    const m = /\.(\d+)-\d+\.tmp$/.exec(name);
-    if (m && !processAlive(Number(m[1]))) await fs.rm(`${dir}/${name}`, { force: true }).catch(() => undefined);
+    const pid = tempWriterPid(name);
+    if (pid !== null && !processAlive(pid)) await fs.rm(`${dir}/${name}`, { force: true }).catch(() => undefined);
   }
 }

@@ -20,7 +20,9 @@ export interface CachedImages {
 
 const MAGIC = 'ARGNIMG2';
 const VERSION = 2;
-const HEADER = 96;
+/** The fixed header's size: checkCacheHeader needs this many bytes. */
+export const CACHE_HEADER_BYTES = 96;
+const HEADER = CACHE_HEADER_BYTES;
 
 /** SHA-256 of the parts (each followed by a 0 byte), as hex (WebCrypto: Node ≥ 20 and browsers). */
 export async function sha256Hex(...parts: (string | Uint8Array)[]): Promise<string> {
@@ -61,21 +63,38 @@ export async function encodeCache(c: CachedImages, keyHex: string): Promise<Uint
   return out;
 }
 
-/** The cache held in `bytes`, or why it cannot be used (another key or shape, or malformed). */
-export async function decodeCache(bytes: Uint8Array, keyHex: string,
-  shape: readonly [number, number, number]): Promise<CachedImages | { reason: string }> {
-  if (bytes.length < HEADER) return { reason: `${bytes.length} bytes, shorter than the header` };
-  for (let i = 0; i < 8; i++) if (bytes[i] !== MAGIC.charCodeAt(i)) return { reason: 'not an Argon image cache of this version' };
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const [version, C, H, W, count, skippedLen] = [0, 1, 2, 3, 4, 5].map((i) => dv.getUint32(8 + 4 * i, true));
+/** What a cache's header says about the rest of the file. */
+export interface CacheHeader {
+  count: number;
+  skippedLength: number;
+  /** The whole file's size in bytes. */
+  fileBytes: number;
+}
+
+/** The header's counts when `header` (the file's first CACHE_HEADER_BYTES bytes, or more) starts a
+ *  cache of this version, `shape` and `keyHex`; else why it cannot be used. Reading only the
+ *  header first means a stale cache costs 96 bytes of reading, not the whole file. */
+export function checkCacheHeader(header: Uint8Array, keyHex: string, shape: readonly [number, number, number]): CacheHeader | { reason: string } {
+  if (header.length < HEADER) return { reason: `${header.length} bytes, shorter than the header` };
+  for (let i = 0; i < 8; i++) if (header[i] !== MAGIC.charCodeAt(i)) return { reason: 'not an Argon image cache of this version' };
+  const dv = new DataView(header.buffer, header.byteOffset, header.byteLength);
+  const [version, C, H, W, count, skippedLength] = [0, 1, 2, 3, 4, 5].map((i) => dv.getUint32(8 + 4 * i, true));
   if (version !== VERSION) return { reason: `version ${version}` };
   if (C !== shape[0] || H !== shape[1] || W !== shape[2]) return { reason: `made for ${C}x${H}x${W}` };
-  if (hexAt(bytes, 32) !== keyHex) return { reason: 'its data set changed (manifest, image sizes or times)' };
-  const pixelsAt = HEADER + 4 * count + skippedLen;
-  if (bytes.length !== pixelsAt + count * C * H * W) return { reason: 'truncated or padded' };
+  if (hexAt(header, 32) !== keyHex) return { reason: 'its data set changed (manifest, image sizes or times)' };
+  return { count, skippedLength, fileBytes: HEADER + 4 * count + skippedLength + count * C * H * W };
+}
+
+/** The cache held in `bytes` (the whole file, head.fileBytes long), whose header checkCacheHeader
+ *  passed as `head`, or why it cannot be used (edited, malformed). */
+export async function decodeCache(bytes: Uint8Array, head: CacheHeader,
+  shape: readonly [number, number, number]): Promise<CachedImages | { reason: string }> {
+  const { count } = head;
   if (hexAt(bytes, 64) !== await digestHex(bytes.subarray(HEADER))) return { reason: 'its contents were changed (checksum mismatch)' };
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const labels = new Int32Array(count);
   for (let i = 0; i < count; i++) labels[i] = dv.getInt32(HEADER + 4 * i, true);
+  const pixelsAt = HEADER + 4 * count + head.skippedLength;
   let skipped: unknown;
   try {
     skipped = JSON.parse(new TextDecoder().decode(bytes.subarray(HEADER + 4 * count, pixelsAt)));

@@ -2,7 +2,7 @@
 // into a compact 8-bit [C, H, W] cache (persisted in the cache directory, image-cache-store.ts),
 // then serve batches with mean subtraction and seeded training augmentation.
 import type { Batch, DataIterator } from './iterator.ts';
-import { checkBatchSize, checkEntryLabels, checkPositiveInt, checkShape, EpochRng, oneHot, type IteratorState } from './batching.ts';
+import { checkBatchSize, checkEntryLabels, checkPositiveInt, checkShape, EpochRng, EpochRngIterator, oneHot } from './batching.ts';
 import { computeMean, fillImageBatch, meanPerFeature, type Augment, type MeanImage } from './image-batch.ts';
 import type { CachedImages } from './image-cache.ts';
 import { planCache, readCache, writeCache } from './image-cache-store.ts';
@@ -70,7 +70,7 @@ interface Loaded {
   meanF: Float32Array | null;
 }
 
-export abstract class ImageDataset implements DataIterator {
+export abstract class ImageDataset extends EpochRngIterator implements DataIterator {
   readonly inputShape: readonly [number, number, number];
   readonly batchSize: number;
   readonly shuffle: boolean;
@@ -89,11 +89,12 @@ export abstract class ImageDataset implements DataIterator {
   classNames: string[] | undefined;
   protected readonly opts: ImageDatasetOptions;
   protected abstract readonly owner: string;
-  private readonly rng: EpochRng;
+  protected readonly rng: EpochRng;
   private loaded: Loaded | null = null;
   private loading: Promise<void> | null = null;
 
   constructor(opts: ImageDatasetOptions) {
+    super();
     const name = new.target.name;
     checkArg(name, 'the options', opts, { kind: 'object', required: true, expect: '{ inputShape: [C, H, W], batchSize, … }' });
     checkShape(opts.inputShape, 'inputShape', name);
@@ -145,12 +146,6 @@ export abstract class ImageDataset implements DataIterator {
   get images(): { pixels: Uint8Array; labels: Int32Array } {
     return { pixels: this.data.cache.pixels, labels: this.data.cache.labels };
   }
-
-  get epoch(): number { return this.rng.epoch; }
-  get seeded(): boolean { return this.rng.seeded; }
-  reseed(seed: number): void { this.rng.reseed(seed); }
-  getState(): IteratorState { return this.rng.getState(); }
-  setState(state: IteratorState): void { this.rng.setState(state); }
 
   /** One epoch, shuffled and augmented as configured. */
   batches(): AsyncIterable<Batch> {

@@ -4,7 +4,7 @@ import type { CachedImages } from './image-cache.ts';
 import { sniffFormat } from './image-decode.ts';
 import { checkImagePixels, DEFAULT_MAX_IMAGE_PIXELS } from './image-size.ts';
 import { toModelInput } from './image-ops.ts';
-import type { ImageSource } from './image-source.ts';
+import { nodeImageSource, type ImageSource } from './image-source.ts';
 
 export interface ImageEntry {
   /** What the source reads (a file path in Node). */
@@ -42,8 +42,10 @@ export async function decodeAll(entries: readonly ImageEntry[], shape: readonly 
     const e = entries[i];
     try {
       if (bytes instanceof Error) throw bytes;
-      const format = sniffFormat(bytes);
-      if (format !== null) checkImagePixels(bytes, format, e.name, maxPixels); // whatever the source's decoder
+      // The pixel limit holds whatever the source's decoder; nodeImageSource (decodeImage) sniffs the
+      // format and checks it itself, so only other sources are checked here.
+      const format = source === nodeImageSource ? null : sniffFormat(bytes);
+      if (format !== null) checkImagePixels(bytes, format, e.name, maxPixels);
       const img = await source.decode(bytes, e.name, maxPixels);
       pixels.set(toModelInput(img, shape), kept * F);
       labels[kept++] = e.label;

@@ -8,7 +8,7 @@
 // Both take row-major samples (N × prod(lshape), pixel values 0–255 for images) and shuffle with a
 // seeded per-epoch order whose state a checkpoint saves (batching.ts EpochRng), as ArrayIterator.
 import type { Batch, DataIterator } from './iterator.ts';
-import { checkBatchSize, checkPositiveInt, checkShape, EpochRng, type IteratorState } from './batching.ts';
+import { checkBatchSize, checkPositiveInt, checkShape, EpochRng, EpochRngIterator, gatherInputs } from './batching.ts';
 import { checkArg, checkOptions, type FieldSpecs } from '../check.ts';
 
 interface RowOptions {
@@ -35,7 +35,7 @@ function checkRowOptions(owner: string, opts: unknown, fields: FieldSpecs): void
 }
 
 /** Inputs, order, state and plain(); subclasses gather the targets of a batch. */
-abstract class RowIterator implements DataIterator {
+abstract class RowIterator extends EpochRngIterator implements DataIterator {
   readonly inputShape: readonly number[];
   abstract readonly nclass: number;
   abstract readonly targetShape: readonly number[];
@@ -44,9 +44,10 @@ abstract class RowIterator implements DataIterator {
   readonly nbatches: number;
   readonly shuffle: boolean;
   protected readonly features: number;
-  private readonly rng: EpochRng;
+  protected readonly rng: EpochRng;
 
   constructor(protected readonly X: Float32Array | Uint8Array, opts: RowOptions, protected readonly owner: string) {
+    super();
     checkShape(opts.lshape, 'lshape', owner);
     this.features = size(opts.lshape);
     if (X.length === 0 || X.length % this.features !== 0) {
@@ -66,12 +67,6 @@ abstract class RowIterator implements DataIterator {
   /** Targets [...targetShape, n] and per-sample labels (or an empty array) of samples order[start..start+n). */
   protected abstract gatherTargets(order: Uint32Array, start: number, n: number): { targets: Float32Array; labels: Int32Array };
 
-  get epoch(): number { return this.rng.epoch; }
-  get seeded(): boolean { return this.rng.seeded; }
-  reseed(seed: number): void { this.rng.reseed(seed); }
-  getState(): IteratorState { return this.rng.getState(); }
-  setState(state: IteratorState): void { this.rng.setState(state); }
-
   batches(): AsyncIterable<Batch> {
     const self = this;
     return { async *[Symbol.asyncIterator]() { yield* self.epochBatches(self.rng.startEpoch(self.ndata, self.shuffle).order); } };
@@ -90,15 +85,9 @@ abstract class RowIterator implements DataIterator {
   }
 
   private *epochBatches(order: Uint32Array): Generator<Batch> {
-    const F = this.features;
     for (let start = 0; start < this.ndata; start += this.batchSize) {
       const n = Math.min(this.batchSize, this.ndata - start);
-      const x = new Float32Array(F * n);
-      for (let j = 0; j < n; j++) {
-        const base = order[start + j] * F;
-        for (let i = 0, o = j; i < F; i++, o += n) x[o] = this.X[base + i];
-      }
-      yield { x, n, ...this.gatherTargets(order, start, n) };
+      yield { x: gatherInputs(this.X, this.features, order, start, n), n, ...this.gatherTargets(order, start, n) };
     }
   }
 }

@@ -74,4 +74,6 @@ export function checkHeader(h: Record<string, unknown>, source: string): void {
     checkOptimizerState((h.optimizer as Record<string, unknown>).state, fail, 'optimizer.state');
   }
   if (h.history !== null && h.history !== undefined && !isObject(h.history)) fail('history', 'null or an object', h.history);
+  const names = h.classNames;
+  if (names != null && !(Array.isArray(names) && names.every((n) => typeof n === 'string'))) fail('classNames', 'null or a list of strings', names);
 }

@@ -29,8 +29,6 @@ export interface PendingState {
   tensors: Map<string, { shape: number[]; values: Float32Array }>;
   /** Names the file in errors. */
   source?: string;
-  /** The file's RNG state, restored again after the build. */
-  rng?: number[];
   /** Values per sample an activation may hold. */
   maxActivationValues?: number;
   /** How the source states the input shape, for errors (default: the model file's field). */
@@ -120,7 +118,8 @@ export function filePreset(f: FileValues): ParamPreset {
 }
 
 /** Builds a loaded model: checked against its file before anything is allocated, values taken from
- *  the file, the file's RNG state restored afterwards. On failure nothing stays allocated. */
+ *  the file (so nothing is drawn from the RNG, whose state fromBytes restored). On failure nothing
+ *  stays allocated. */
 export function buildFromFile(root: Layer, inputShape: readonly number[], ctx: BuildContext, pending: PendingState,
   fileShape: readonly number[] | null): void {
   const file: FileValues = { ...pending, source: pending.source ?? 'model file', maxActivationValues: resolveActivationLimit(pending.maxActivationValues) };
@@ -130,5 +129,4 @@ export function buildFromFile(root: Layer, inputShape: readonly number[], ctx: B
     root.dispose();
     throw e;
   }
-  if (pending.rng) ctx.random.setState(pending.rng);
 }

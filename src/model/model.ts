@@ -12,7 +12,7 @@ import type { GeneralizedCost } from '../nn/costs.ts';
 import type { Metric } from '../nn/metrics.ts';
 import type { Optimizer } from '../nn/optimizers/optimizer.ts';
 import { importOnnx, modelToOnnx, type OnnxImportOptions } from '../onnx/index.ts';
-import { checkRowsFinite, firstNonFinite } from '../finite.ts';
+import { checkBatchFinite, checkRowsFinite } from '../finite.ts';
 import { Random } from '../random.ts';
 import { sameShape, shapeString, sizeOf } from '../shape.ts';
 import { formatSummary, summarize, type Summary } from '../summary.ts';
@@ -24,7 +24,8 @@ import { batchToRows, checkRows, rowsToBatch } from './inputs.ts';
 import { argmax, isBatch, predictBatch, predictOne, type PredictBatch, type PredictSample } from './predict.ts';
 import { evaluateModel, fitModel, prepareFor, type EvalResult, type FitOptions } from './training.ts';
 import { buildFromFile, type LoadOptions, type PendingState } from './load-check.ts';
-import { decodeModel, encodeModel, readFileBytes, writeFileAtomic } from './persist.ts';
+import { decodeModel, encodeModel, readFileBytes } from './persist.ts';
+import { writeFileAtomic } from '../io/atomic-write.ts';
 import type { NamedValues } from './state-file.ts';
 
 export interface ModelOptions {
@@ -156,8 +157,7 @@ export class Model {
     const out = new Float32Array(data.ndata * nout);
     let row = 0;
     for await (const batch of (data.plain?.() ?? data).batches()) {
-      const bad = firstNonFinite(batch.x);
-      if (bad >= 0) throw new Error(`getOutputs: sample ${row + (bad % batch.n)} holds ${batch.x[bad]}; inputs must be finite numbers`);
+      checkBatchFinite('getOutputs: the data', batch.x, batch.n, { rowOffset: row, inputShape: this.inputShape });
       batchToRows(this.infer(batch.x, batch.n), batch.n, nout, out, row);
       row += batch.n;
     }
@@ -254,7 +254,7 @@ export class Model {
     m.history = d.history;
     m.dataState = d.header.dataState ?? null;
     m.classNames = d.header.classNames ?? null;
-    m.pending = { tensors: d.tensors, source: opts.source, rng: d.header.rng, maxActivationValues: opts.maxActivationValues };
+    m.pending = { tensors: d.tensors, source: opts.source, maxActivationValues: opts.maxActivationValues };
     m.pendingShape = d.header.inputShape;
     return m;
   }
@@ -277,7 +277,7 @@ export class Model {
   /** Node: writes the model file atomically (temporary file, then rename). */
   async save(path: string): Promise<void> {
     checkPath('Model.save', path);
-    await writeFileAtomic(path, this.toBytes());
+    await writeFileAtomic(path, this.toBytes(), 'Model.save (in a browser: model.toBytes())');
   }
 
   /** Node: reads a model file and builds the model for its recorded input shape. */

@@ -2,7 +2,6 @@
 // layer's config), parameters and running statistics, optimizer config and state, the RNG state,
 // the epoch count, the training iterator's shuffling state and the history — so a checkpoint
 // resumes exactly, and reloads with any batch size.
-import { nodeFs, nodePath } from '#platform';
 import { decodeModelFile, encodeModelFile } from '../io/model-file.ts';
 import { layerFromConfig, Sequential, type LayerConfig } from '../layers/index.ts';
 import { History, type HistoryData } from '../nn/callbacks/index.ts';
@@ -93,27 +92,7 @@ export function decodeModel(bytes: Uint8Array, source = 'model file'): DecodedMo
     return o;
   }) : null;
   const history = header.history ? field('history', () => History.fromJSON(header.history!)) : null;
-  const names = header.classNames;
-  if (names != null && !(Array.isArray(names) && names.every((n) => typeof n === 'string'))) {
-    throw new Error(`${source}: classNames must be a list of strings, got ${JSON.stringify(names).slice(0, 80)}`);
-  }
   return { header, root, tensors, optimizer, history };
-}
-
-/** Writes bytes to path through a temporary file and a rename, so a crash mid-save never destroys
- *  the previous file. */
-export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  const fs = await nodeFs('Model.save (in a browser: model.toBytes())');
-  const { dirname } = await nodePath('Model.save');
-  await fs.mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  try {
-    await fs.writeFile(tmp, bytes);
-    await fs.rename(tmp, path);
-  } catch (e) {
-    await fs.rm(tmp, { force: true });
-    throw e;
-  }
 }
 
 /** The bytes of a model file; directories, FIFOs and devices are refused before reading. */

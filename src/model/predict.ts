@@ -56,10 +56,11 @@ function describe(x: unknown): string {
 
 const BATCH_HINT = 'for several samples pass rows (number[][] or Float32Array[]), a Tensor [...inputShape, N] or a data iterator';
 
-/** Splits N × nout rows into one Float32Array per sample. */
+/** Splits N × nout rows into one Float32Array per sample: views (no copy) of `flat`, which getOutputs
+ *  allocated for this call alone, so no one else writes to it; the rows share its buffer. */
 function splitRows(flat: Float32Array, nout: number): Float32Array[] {
   const out: Float32Array[] = [];
-  for (let r = 0; r < flat.length; r += nout) out.push(flat.slice(r, r + nout));
+  for (let r = 0; r < flat.length; r += nout) out.push(flat.subarray(r, r + nout));
   return out;
 }
 
@@ -76,7 +77,8 @@ export async function predictOne(model: Predictor, sample: PredictSample): Promi
   }
   const chw = Float32Array.from(await imageToChw(isRow(sample) ? Float32Array.from(sample) : sample, shape));
   checkRowsFinite('predict', chw, sizeOf(shape));
-  return (await model.getOutputs(chw, { inputShape: shape })).slice();
+  // getOutputs returns a fresh array of exactly one row: no copy needed.
+  return model.getOutputs(chw, { inputShape: shape });
 }
 
 /** Probabilities for every sample of a batch, in order. */

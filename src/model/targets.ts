@@ -10,11 +10,6 @@ import type { Metric } from '../nn/metrics.ts';
 import { sameShape, shapeString, sizeOf } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
 
-/** The per-sample shape of a data set's targets. */
-export function targetShapeOf(data: DataIterator): readonly number[] {
-  return data.targetShape ?? [data.nclass];
-}
-
 /** Throws unless the model's per-sample output has the data's per-sample target shape. */
 export function checkTargets(outShape: readonly number[], data: DataIterator): void {
   if (data.targetShape === undefined) {

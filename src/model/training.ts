@@ -10,7 +10,7 @@ import type { Metric } from '../nn/metrics.ts';
 import type { Optimizer } from '../nn/optimizers/optimizer.ts';
 import { Tensor, tidy } from '../tensor.ts';
 import type { Model } from './model.ts';
-import { firstNonFinite } from '../finite.ts';
+import { checkBatchFinite } from '../finite.ts';
 import { TrainingGuard } from './numerics-guard.ts';
 import { yieldSometimes } from './yield.ts';
 import { checkMetric, checkTargets, targetTensor } from './targets.ts';
@@ -54,7 +54,7 @@ function trainStep(model: Model, batch: Batch, opts: FitOptions, params: Param[]
     const { loss, y } = opts.cost.loss(pre, final, t);
     const value = opts.cost.mean(loss, batch.n);
     if (!Number.isFinite(value)) throw guard.costNotFinite(value, epoch, index);
-    guard.observe(y, batch.targets, batch.n, epoch, index);
+    guard.observe(y, final?.type ?? null, batch.targets, batch.n, value, epoch, index);
     backward(loss);
     opts.optimizer.optimize(params, batch.n, epoch);
     for (const p of params) { p.value.grad?.dispose(); p.value.grad = null; }
@@ -66,7 +66,6 @@ function trainStep(model: Model, batch: Batch, opts: FitOptions, params: Param[]
 export async function fitModel(model: Model, data: DataIterator, opts: FitOptions): Promise<History> {
   const { epochs } = opts;
   if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`fit: epochs must be a positive integer, got ${epochs}`);
-  const evalEvery = opts.evalEvery ?? 1;
   await prepareFor(model, data);
   if (opts.valid) await prepareFor(model, opts.valid);
   checkMetric(opts.metric, model.outputShape);
@@ -80,10 +79,22 @@ export async function fitModel(model: Model, data: DataIterator, opts: FitOption
   }
   model.optimizer = opts.optimizer;
   if (data.classNames && !model.classNames) model.classNames = [...data.classNames];
-  const params = model.params();
   const guard = new TrainingGuard(opts.cost, opts.onWarning ?? ((m) => console.warn(`warning: ${m}`)));
   const runner = new CallbackRunner(opts.callbacks ?? [], { history: model.history ?? undefined });
   model.history = runner.history;
+  try {
+    await trainEpochs(model, data, opts, runner, guard);
+  } finally {
+    guard.dispose();
+  }
+  return runner.trainEnd();
+}
+
+/** The epochs of fit from the model's epoch count to opts.epochs (or a callback's stop). */
+async function trainEpochs(model: Model, data: DataIterator, opts: FitOptions, runner: CallbackRunner, guard: TrainingGuard): Promise<void> {
+  const { epochs } = opts;
+  const evalEvery = opts.evalEvery ?? 1;
+  const params = model.params();
   let stopped = false;
   await runner.trainBegin({
     epochs, initialEpoch: model.epoch, nbatches: data.nbatches, batchSize: data.batchSize, ndata: data.ndata,
@@ -110,7 +121,6 @@ export async function fitModel(model: Model, data: DataIterator, opts: FitOption
     model.dataState = data.getState?.() ?? null;
     await runner.epochEnd(epoch, logs);
   }
-  return runner.trainEnd();
 }
 
 export async function evaluateModel(model: Model, data: DataIterator, opts: { cost?: GeneralizedCost; metric?: Metric }): Promise<EvalResult> {
@@ -121,9 +131,7 @@ export async function evaluateModel(model: Model, data: DataIterator, opts: { co
   let total = 0, count = 0;
   let index = 0;
   for await (const batch of source.batches()) {
-    const bad = firstNonFinite(batch.x);
-    if (bad >= 0) throw new Error(`evaluate: batch ${index} holds ${batch.x[bad]} in sample ${bad % batch.n} of the batch; inputs must be finite numbers`);
-    index++;
+    checkBatchFinite(`evaluate: batch ${index++}`, batch.x, batch.n, { inputShape: model.inputShape });
     const { y, loss } = noGrad(() => tidy(() => {
       const { x, t } = batchTensors(model, batch);
       const { pre, final } = model.root.forwardPre(x, { training: false, random: model.random });

@@ -83,6 +83,10 @@ def read_argon_cache(listing, shape, limit=None):
                 return None, f'{path} was made for another version or shape'
             if head[32:64].hex() != key:
                 return None, f'{path} is for another state of the data set (listing, image sizes or times)'
+            # The size is known from the header: a truncated file is refused before it is hashed.
+            at = CACHE_HEADER + 4 * count + skipped_len
+            if os.fstat(f.fileno()).st_size != at + count * c * h * w:
+                return None, f'{path} is truncated'
             content = hashlib.sha256()
             for block in iter(lambda: f.read(1 << 22), b''):
                 content.update(block)
@@ -91,12 +95,8 @@ def read_argon_cache(listing, shape, limit=None):
             f.seek(CACHE_HEADER)
             labels = np.frombuffer(f.read(4 * count), '<i4')
             skipped = json.loads(f.read(skipped_len).decode())
-            size = os.fstat(f.fileno()).st_size
     except FileNotFoundError:
         return None, f'no cache at {path}'
-    at = CACHE_HEADER + 4 * count + skipped_len
-    if size != at + count * c * h * w:
-        return None, f'{path} is truncated'
     if skipped:
         raise ValueError(f"{listing.owner}: Argon's cache {path} records {len(skipped)} unreadable image(s), e.g. {skipped[0]!r}; "
                          'remove them from the listing')

@@ -1,7 +1,7 @@
 // Writes the training history as JSON and an SVG chart of its curves (loss, validation loss, each
 // metric against the 0-based epoch) after every epoch and at the end, so a crash keeps the curves.
-// Node only for the files (node:fs comes from the '#platform' seam); historySvg works anywhere.
-import { nodeFs } from '#platform';
+// Node only for the files (io/atomic-write.ts); historySvg works anywhere.
+import { writeFileAtomic } from '../../io/atomic-write.ts';
 import { checkOptions } from '../../check.ts';
 import { lineChartSvg, type Series } from '../../plot.ts';
 import type { Callback, History, TrainInfo } from './callback.ts';
@@ -27,13 +27,6 @@ export function historySvg(history: History, title = 'Training curves'): string 
   return lineChartSvg(historySeries(history), { title, xLabel: 'epoch', yLabel: 'cost / metric' });
 }
 
-async function writeAtomic(file: string, text: string): Promise<void> {
-  const fs = await nodeFs('historyPlot');
-  const tmp = `${file}.tmp-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-  await fs.writeFile(tmp, text);
-  await fs.rename(tmp, file);
-}
-
 export class HistoryPlot implements Callback {
   private history: History | null = null;
   readonly jsonPath: string;
@@ -52,10 +45,9 @@ export class HistoryPlot implements Callback {
 
   /** Writes both files now. */
   async write(history: History): Promise<void> {
-    const fs = await nodeFs('historyPlot (in a browser: historySvg(history))');
-    await fs.mkdir(this.opts.path, { recursive: true });
-    await writeAtomic(this.jsonPath, `${JSON.stringify(history, null, 2)}\n`);
-    await writeAtomic(this.svgPath, historySvg(history, this.opts.title));
+    const feature = 'historyPlot (in a browser: historySvg(history))';
+    await writeFileAtomic(this.jsonPath, `${JSON.stringify(history, null, 2)}\n`, feature);
+    await writeFileAtomic(this.svgPath, historySvg(history, this.opts.title), feature);
   }
 
   async onEpochEnd(): Promise<void> {

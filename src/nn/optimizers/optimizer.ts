@@ -68,7 +68,6 @@ export interface ActiveParam {
   grad: Tensor;
 }
 
-/** neon's `if clip_value:` tests: 0, null and undefined all mean "off". */
 /** Checks an optimizer's options object for plain-JS users (src/check.ts): its own fields, the clip
  *  options every optimizer takes, and a schedule object. */
 export function checkOptimizerOptions(type: string, opts: unknown, own: FieldSpecs): void {
@@ -80,6 +79,7 @@ export function checkOptimizerOptions(type: string, opts: unknown, own: FieldSpe
   if (schedule !== undefined) checkRole(type, "option 'schedule'", schedule, ['getLearningRate'], 'a schedule, e.g. new Schedule([6, 8], 0.1)');
 }
 
+/** neon's `if clip_value:` tests: 0, null and undefined all mean "off" (null here). */
 export function clipSetting(v: number | null | undefined): number | null {
   return v ? Math.abs(v) : null;
 }
