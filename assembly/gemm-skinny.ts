@@ -11,8 +11,9 @@
 // micro-kernel does: alpha·sum, plus beta·C where the block's beta is not 0.
 import { madd } from './simd-math';
 
-/** The most columns this path takes (measured: bench/gemm.bench.ts's skinny rows). */
-export const SKINNY_N: i32 = 4;
+/** The most columns this path takes: against the packed path, 1.8× faster at 1 column and 1.6× at 2
+ *  on 512 × 4608, even at 3, slower at 4 (`npm run bench -- gemm`, the 512x·x4608 rows). */
+export const SKINNY_N: i32 = 2;
 
 /** op(B)(p, j) splatted: b[p·ldb + j], or b[j·ldb + p] when transB. */
 // @ts-ignore: decorator
