@@ -51,14 +51,15 @@ export const SKINNY_N: i32 = 2;
   store<f32>(q, beta != 0 ? x + beta * load<f32>(q) : x);
 }
 
-/** Rows [i, i + valid) of C over the k block [p0, p0 + kc), for a constant column count NC (the
- *  branches on NC fold away where this is inlined). */
+/** Rows [i, i + valid) of C over the k block [p0, p0 + kc), for a constant column count NC of 1
+ *  or 2 (the branches on NC fold away where this is inlined; 3 and 4 columns, measured with two
+ *  more accumulators, ran no faster than the packed path). */
 // @ts-ignore: decorator
 @inline function rowBlock(
   NC: i32, a: usize, ldaBytes: usize, transA: bool, i: i32, valid: i32,
   b: usize, ldbBytes: usize, transB: bool, p0: i32, kc: i32, c: usize, ldcBytes: usize, alpha: f32, beta: f32,
 ): void {
-  let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+  let s0 = f32x4.splat(0), s1 = f32x4.splat(0);
   const p1 = p0 + kc;
   let p = p0;
   if (valid == 4 && !transA) {
@@ -73,34 +74,22 @@ export const SKINNY_N: i32 = 2;
       const a2 = f32x4.shuffle(t1, t3, 0, 1, 4, 5), a3 = f32x4.shuffle(t1, t3, 2, 3, 6, 7);
       s0 = madd(a0, bSplat(b, ldbBytes, transB, p, 0), s0);
       if (NC > 1) s1 = madd(a0, bSplat(b, ldbBytes, transB, p, 1), s1);
-      if (NC > 2) s2 = madd(a0, bSplat(b, ldbBytes, transB, p, 2), s2);
-      if (NC > 3) s3 = madd(a0, bSplat(b, ldbBytes, transB, p, 3), s3);
       s0 = madd(a1, bSplat(b, ldbBytes, transB, p + 1, 0), s0);
       if (NC > 1) s1 = madd(a1, bSplat(b, ldbBytes, transB, p + 1, 1), s1);
-      if (NC > 2) s2 = madd(a1, bSplat(b, ldbBytes, transB, p + 1, 2), s2);
-      if (NC > 3) s3 = madd(a1, bSplat(b, ldbBytes, transB, p + 1, 3), s3);
       s0 = madd(a2, bSplat(b, ldbBytes, transB, p + 2, 0), s0);
       if (NC > 1) s1 = madd(a2, bSplat(b, ldbBytes, transB, p + 2, 1), s1);
-      if (NC > 2) s2 = madd(a2, bSplat(b, ldbBytes, transB, p + 2, 2), s2);
-      if (NC > 3) s3 = madd(a2, bSplat(b, ldbBytes, transB, p + 2, 3), s3);
       s0 = madd(a3, bSplat(b, ldbBytes, transB, p + 3, 0), s0);
       if (NC > 1) s1 = madd(a3, bSplat(b, ldbBytes, transB, p + 3, 1), s1);
-      if (NC > 2) s2 = madd(a3, bSplat(b, ldbBytes, transB, p + 3, 2), s2);
-      if (NC > 3) s3 = madd(a3, bSplat(b, ldbBytes, transB, p + 3, 3), s3);
     }
   }
   for (; p < p1; p++) {
     const av = aColumn(a, ldaBytes, transA, i, p, valid);
     s0 = madd(av, bSplat(b, ldbBytes, transB, p, 0), s0);
     if (NC > 1) s1 = madd(av, bSplat(b, ldbBytes, transB, p, 1), s1);
-    if (NC > 2) s2 = madd(av, bSplat(b, ldbBytes, transB, p, 2), s2);
-    if (NC > 3) s3 = madd(av, bSplat(b, ldbBytes, transB, p, 3), s3);
   }
   const ci = c + <usize>i * ldcBytes;
   storeColumn(s0, ci, ldcBytes, valid, alpha, beta);
   if (NC > 1) storeColumn(s1, ci + 4, ldcBytes, valid, alpha, beta);
-  if (NC > 2) storeColumn(s2, ci + 8, ldcBytes, valid, alpha, beta);
-  if (NC > 3) storeColumn(s3, ci + 12, ldcBytes, valid, alpha, beta);
 }
 
 /** sgemm's product for 1 ≤ n ≤ SKINNY_N and k ≥ 1, over sgemm's k blocks of kcStep. */
@@ -119,9 +108,7 @@ export function sgemmSkinny(
       const kc = min(kcStep, k - p0);
       const betaBlock: f32 = p0 == 0 ? beta : 1;
       if (n == 1) rowBlock(1, a, ldaBytes, transA, i, valid, b, ldbBytes, transB, p0, kc, c, ldcBytes, alpha, betaBlock);
-      else if (n == 2) rowBlock(2, a, ldaBytes, transA, i, valid, b, ldbBytes, transB, p0, kc, c, ldcBytes, alpha, betaBlock);
-      else if (n == 3) rowBlock(3, a, ldaBytes, transA, i, valid, b, ldbBytes, transB, p0, kc, c, ldcBytes, alpha, betaBlock);
-      else rowBlock(4, a, ldaBytes, transA, i, valid, b, ldbBytes, transB, p0, kc, c, ldcBytes, alpha, betaBlock);
+      else rowBlock(2, a, ldaBytes, transA, i, valid, b, ldbBytes, transB, p0, kc, c, ldcBytes, alpha, betaBlock);
     }
   }
 }
