@@ -42,7 +42,9 @@ async function measure(mode: Row['mode'], px: number, batch: number): Promise<Ro
   const heavy = batch * px * px >= 32 * 128 * 128;
   let ms = NaN, failed: string | undefined;
   try {
-    ms = await medianMs(mode === 'training' ? runner.train : runner.infer, heavy || values.quick ? 1 : 3, heavy ? 0 : 1);
+    // Small batches take milliseconds, where another process's burst moves one sample a lot: more samples.
+    const reps = heavy || values.quick ? 1 : batch <= 8 ? 11 : 3;
+    ms = await medianMs(mode === 'training' ? runner.train : runner.infer, reps, heavy ? 0 : 1);
   } catch (e) {
     // wasm32 caps the heap at 4 GiB; the error says so.
     failed = (e as Error).message.includes('out of memory') ? 'out of memory (wasm32: 4 GiB)' : (e as Error).message;
