@@ -57,8 +57,9 @@ async function ddp(args: string[]): Promise<string> {
   // Std enum lookup returns None); 2 (stderr) works and still shows every line. A free port, not
   // --standalone: torch 1.13's --standalone always meets on port 29400, where two jobs on one
   // machine would join each other.
+  // 120 s per launch (a run takes about 5 s): a hang fails fast, with its exit code or signal.
   return python(['-m', 'torch.distributed.run', '--redirects', '2', '--tee', '2', '--nnodes', '1', '--nproc_per_node', '2',
-    '--master_addr', '127.0.0.1', '--master_port', String(await freePort()), 'tools/onnx/train_ddp.py', ...args]);
+    '--master_addr', '127.0.0.1', '--master_port', String(await freePort()), 'tools/onnx/train_ddp.py', ...args], { timeoutMs: 120_000 });
 }
 
 test('train_ddp.py: 2 processes agree, learn, and come back to Argon with the same outputs', async () => {

@@ -23,7 +23,9 @@ export async function python(args: string[], opts: { timeoutMs?: number; env?: N
     const { stdout } = await run(PYTHON, args, { timeout: opts.timeoutMs ?? 300_000, maxBuffer: 64 << 20, env: opts.env ?? process.env });
     return stdout;
   } catch (e) {
-    const err = e as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`${PYTHON} ${args.join(' ')} failed: ${err.message}\n${err.stdout ?? ''}\n${err.stderr ?? ''}`);
+    const err = e as { stdout?: string; stderr?: string; message: string; code?: number | string; signal?: string | null; killed?: boolean };
+    // The exit code or signal says whether the process failed, crashed or hit the timeout.
+    const how = `exit code ${err.code ?? 'none'}, signal ${err.signal ?? 'none'}${err.killed ? ', killed at the timeout' : ''}`;
+    throw new Error(`${PYTHON} ${args.join(' ')} failed (${how}): ${err.message}\n${err.stdout ?? ''}\n${err.stderr ?? ''}`);
   }
 }

@@ -239,7 +239,13 @@ def main(argv):
             f'weights identical on all {world} ranks (sha256 {digests[0][:12]}); wrote {args.out}/model.onnx')
     dist.barrier()
     dist.destroy_process_group()
-    return 0
+    # Leave now, before main's locals (DDP, the process group's last references) are destroyed: in
+    # torch 1.13 that teardown can deadlock on a native gloo thread (a rank hung there, past every
+    # output, in about one run in ten on a 2-core machine; faulthandler showed the main thread
+    # returning from main and the other thread in C). Everything is written and closed by now.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 if __name__ == '__main__':
