@@ -38,6 +38,14 @@ function forwardLayerByLayer(layer: Conv | Sequential, x: Tensor, ctx: RunContex
   return y;
 }
 
+/** root's own forward, with `check` given the kernels it ran, or (layerByLayer) the reference. */
+function forwardEither(backend: Backend, root: Sequential, x: Tensor, ctx: RunContext, layerByLayer: boolean, check: (names: string[]) => void): Tensor {
+  if (layerByLayer) return forwardLayerByLayer(root, x, ctx);
+  const { result, names } = kernelsRun(backend, () => root.forward(x, ctx));
+  check(names);
+  return result;
+}
+
 const cases: [string, () => Conv][] = [
   ['plain, strided and padded', () => new Conv([3, 3, 5], { strides: 2, padding: 1 })],
   ['Bias + Rectlin', () => new Conv([3, 3, 4], { padding: 2, dilation: 2, bias: new Gaussian({ scale: 0.5 }), activation: new Rectlin() })],
@@ -117,16 +125,11 @@ test('training runs Rectlin (slope ≥ 0) → max pooling as pooling → Rectlin
       const run = (layerByLayer: boolean): number[][] => tidy(() => {
         const ctx = { training: true, random: new Random(1) };
         const x = Tensor.fromArray(backend, data, [2, 7, 6, 3]);
-        let y = x;
-        if (layerByLayer) {
-          y = forwardLayerByLayer(root, x, ctx);
-        } else {
-          const { result, names } = kernelsRun(backend, () => root.forward(x, ctx));
-          y = result;
+        const y = forwardEither(backend, root, x, ctx, layerByLayer, (names) => {
           // Swapped: the first pooling runs before the first Rectlin; a negative slope never swaps.
           const swapped = names.indexOf('poolForward') < names.indexOf('rectlin');
           assert.is(swapped, slope >= 0, `${name} slope ${slope}: swapped`);
-        }
+        });
         backward(y);
         const out = [y.toArray(), ...params.map((p) => p.grad!.toArray())].map((a) => Array.from(a));
         for (const p of params) { p.grad!.dispose(); p.grad = null; }
@@ -157,15 +160,10 @@ test('training: BatchNorm then Rectlin as one op = the two layers one by one (va
         const params = root.params().map((p) => p.value);
         const ctx = { training: true, random: new Random(1) };
         const x = Tensor.fromArray(backend, randomArray(2 * 6 * 5 * 3, 13, -2, 2), [2, 6, 5, 3]);
-        let y = x;
-        if (layerByLayer) {
-          y = forwardLayerByLayer(root, x, ctx);
-        } else {
-          const { result, names } = kernelsRun(backend, () => root.forward(x, ctx));
-          y = result;
+        const y = forwardEither(backend, root, x, ctx, layerByLayer, (names) => {
           const fused = names.filter((n) => n === 'batchNormRectlinTrain').length;
           assert.is(fused, backend.has('batchNormRectlinTrain') ? 2 : 0, `${name} slope ${slope}: fused BatchNorm + Rectlin runs`);
-        }
+        });
         backward(y);
         const out = [y.toArray(), ...params.map((p) => p.grad!.toArray()), ...root.states().map((s) => s.value.toArray())].map((a) => Array.from(a));
         root.dispose();
