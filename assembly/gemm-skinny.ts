@@ -11,8 +11,9 @@
 // micro-kernel does: alpha·sum, plus beta·C where the block's beta is not 0.
 import { madd } from './simd-math';
 
-/** The most columns this path takes: against the packed path, 1.8× faster at 1 column and 1.6× at 2
- *  on 512 × 4608, even at 3, slower at 4 (`npm run bench -- gemm`, the 512x·x4608 rows). */
+/** The most columns this path takes: against the packed path on 512 × 4608 (1 thread, the two
+ *  builds side by side) 1.8× faster at 1 column and 1.6× at 2, even at 3, slower at 4.
+ *  `npm run bench -- gemm`'s 512x·x4608 rows keep 1, 2 and 3 (packed) columns side by side. */
 export const SKINNY_N: i32 = 2;
 
 /** op(B)(p, j) splatted: b[p·ldb + j], or b[j·ldb + p] when transB. */
