@@ -40,17 +40,19 @@ function zeroPanelTail(V: usize, vs: usize, P: i32, C: i32, J: i32, c0: i32, c1:
 /** M(ξν) [4·kpn × 8·np] = U(ξν) row panels [kp0, kp0 + kpn) (RP per ξν) · V(ξν) panels
  *  [p0, p0 + np), C values deep; V(ξν) and M(ξν) are vs and ms bytes apart. M rows and columns are
  *  padded to whole panels, so the micro-kernel always stores full tiles (microKernelFull, without
- *  sgemm's edge, alpha and beta handling: 20 % faster at C = 32); the padding is never read. */
+ *  sgemm's edge, alpha and beta handling: 20 % faster at C = 32); the padding is never read.
+ *  Filter panels outermost: each is read once (U of a late ResNet stage is megabytes, read from
+ *  memory) while the chunk's few column panels of V(ξν) stay in cache. */
 function winoGemm(U: usize, RP: i32, C: i32, kp0: i32, kpn: i32, V: usize, vs: usize, p0: i32, np: i32, M: usize, ms: usize): void {
   const ldmBytes = <usize>(np << 3) << 2;
   for (let x = 0; x < XI; x++) {
     const u = U + (<usize>(x * RP + kp0) * <usize>C << 4);
     const v = V + <usize>x * vs + (<usize>p0 * <usize>C << 5);
     const m = M + <usize>x * ms;
-    for (let jp = 0; jp < np; jp++) {
-      const bp = v + (<usize>jp * <usize>C << 5);
-      for (let ip = 0; ip < kpn; ip++) {
-        microKernelFull(C, u + (<usize>ip * <usize>C << 4), bp, m + <usize>(ip << 2) * ldmBytes + (<usize>jp << 5), ldmBytes);
+    for (let ip = 0; ip < kpn; ip++) {
+      const ap = u + (<usize>ip * <usize>C << 4), mrow = m + <usize>(ip << 2) * ldmBytes;
+      for (let jp = 0; jp < np; jp++) {
+        microKernelFull(C, ap, v + (<usize>jp * <usize>C << 5), mrow + (<usize>jp << 5), ldmBytes);
       }
     }
   }

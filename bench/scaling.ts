@@ -10,7 +10,8 @@
 // grow). The heap's own live peak (bytes held by buffers at the worst moment) is shown beside it.
 // Estimate: summary()'s training memory (momentum SGD) for training rows; for inference rows an
 // upper bound, its parameters + state + input + every layer's output (inference frees each output
-// once the next layer has read it, and tiles im2col into a cache-sized buffer per thread).
+// once the next layer has read it, and tiles im2col into a cache-sized buffer per thread) + the
+// transformed filters its Winograd layers keep.
 //   npm run bench:scaling [-- --quick] [-- --training] [-- --threads N]   (--training: its rows only)
 import { parseArgs } from 'node:util';
 import { createWasmBackend } from '../src/backends/wasm/backend.ts';
@@ -38,7 +39,7 @@ async function measure(mode: Row['mode'], px: number, batch: number): Promise<Ro
   const runner = argonRunner(be, 'resnet18', batch, [3, px, px], 2);
   const s = summarize(runner.root, { inputShape: [3, px, px], batchSize: batch, scratchBytes: be.convScratchBytes.bind(be) });
   const m = s.memory;
-  const estimate = mode === 'training' ? m.total : m.parameters + m.state + m.input + m.activations;
+  const estimate = mode === 'training' ? m.total : m.parameters + m.state + m.input + m.activations + m.keptFilters;
   const heavy = batch * px * px >= 32 * 128 * 128;
   let ms = NaN, failed: string | undefined;
   try {

@@ -49,7 +49,12 @@ export interface KernelArgs<B> {
   /** Optional: convForward (same arguments and values, up to float32 rounding) by Winograd's minimal
    *  filtering F(2×2, 3×3) (Lavin & Gray, CVPR 2016) for windows that `winogradEligible` (shape.ts)
    *  accepts: 2-D 3×3, stride 1, any padding and dilation. ops/conv-plan.ts decides when to use it. */
-  winogradForward: { x: B; w: B; y: B; g: WindowGeometry; k: number; scale: B | null; shift: B | null; slope: number | null };
+  winogradForward: {
+    x: B; w: B; y: B; g: WindowGeometry; k: number; scale: B | null; shift: B | null; slope: number | null;
+    /** The caller will run w again unchanged (inference): a backend that says so
+     *  (Backend.keepsFilterTransforms) may keep w's transform between calls, redone after w changes. */
+    keepFilters?: boolean;
+  };
   /** Optional: convInputGrad by Winograd F(2×2, 3×3) (a Winograd convolution of dy with the filters
    *  rotated by 180° and transposed), for the windows winogradForward takes. */
   winogradInputGrad: { dy: B; w: B; dx: B; g: WindowGeometry; k: number };

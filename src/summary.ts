@@ -23,7 +23,7 @@
 // with B the batch size. Backend overheads (allocator slack, wasm memory growth) are not included.
 import { walkLayers } from './layers/build.ts';
 import type { Backend } from './backends/backend.ts';
-import { convScratchBytes } from './backends/wasm/kernels/conv-scratch.ts';
+import { convScratchBytes, keptFilterBytes } from './backends/wasm/kernels/conv-scratch.ts';
 import { CONV_PASS_KERNELS, planConv, type ConvAlgorithm, type ConvKernels } from './ops/conv-plan.ts';
 import type { Layer, LayerInfo } from './layers/layer.ts';
 import { sameShape, shapeString, sizeOf } from './shape.ts';
@@ -66,6 +66,10 @@ export interface MemoryEstimate {
   backwardPeak: number;
   scratch: number;
   total: number;
+  /** Not in total (a training estimate): what inference keeps beside the parameters, the
+   *  transformed filters of the layers it runs by Winograd where the backend keeps them
+   *  (Backend.keepsFilterTransforms: 16/9 of those weights). */
+  keptFilters: number;
 }
 
 export interface Summary {
@@ -156,7 +160,7 @@ export function summarize(root: Layer, opts: SummaryOptions): Summary {
     throw new Error(`summary: the model was built for input ${shapeString(root.inShape)}, not ${shapeString(inputShape)}`);
   }
   const infos = root.info();
-  const kernels = opts.kernels ?? { columnFree: true, winograd: true, direct: true };
+  const kernels = opts.kernels ?? { columnFree: true, winograd: true, direct: true, keepsFilters: true };
   const firstParams = infos.findIndex((r) => r.params > 0);
   const rows: SummaryRow[] = infos.map((r, i) => ({
     ...r, memory: FLOAT_BYTES * batchSize * outputValues(r), algorithm: convAlgorithms(r, batchSize, i === firstParams, kernels),
@@ -178,6 +182,8 @@ export function summarize(root: Layer, opts: SummaryOptions): Summary {
     backwardPeak: perSample(2 * maxOut),
     scratch: largestScratch(rows, batchSize, firstParams, opts.scratchBytes ?? ((kernel, g, k) => convScratchBytes(kernel, g, k, 1))),
     total: 0,
+    keptFilters: kernels.keepsFilters !== true ? 0 : rows.reduce((s, r) =>
+      s + (r.conv && r.algorithm?.infer === 'winograd' ? keptFilterBytes(r.conv.k, r.conv.geometry.channels) : 0), 0),
   };
   memory.total = memory.parameters + memory.state + memory.gradients + memory.optimizer + memory.input +
     memory.activations + memory.workspace + memory.backwardPeak + memory.scratch;

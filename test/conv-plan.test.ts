@@ -124,7 +124,16 @@ test('summary names each convolution\'s algorithm', () => {
   root.configure([3, 64, 64]);
   const text = formatSummary(summarize(root, { inputShape: [3, 64, 64], batchSize: 32 }));
   assert.match(text, /Convolution_2 .* winograd\n/);
-  assert.match(text, /Convolution_18 .* winograd \(inference: direct\)\n/);
+  // The last stage's 2×2 maps: Winograd in inference too where the backend keeps the transformed
+  // filters between calls (the wasm backend, the default), im2col's fused kernel otherwise.
+  assert.match(text, /Convolution_18 .* winograd\n/);
+  const s = summarize(root, { inputShape: [3, 64, 64], batchSize: 32, kernels: { columnFree: true, winograd: true, direct: true } });
+  assert.match(formatSummary(s), /Convolution_18 .* winograd \(inference: direct\)\n/);
+  // Kept: the 3×3 stride-1 layers' transformed filters, 16 × K × C floats each (K a multiple of 4).
+  const kept = s.rows.filter((r) => r.type === 'Convolution' && r.conv?.geometry.stride[1] === 1 && r.conv.geometry.window[1] === 3)
+    .reduce((sum, r) => sum + 16 * r.conv!.k * r.conv!.geometry.channels * 4, 0);
+  assert.is(summarize(root, { inputShape: [3, 64, 64], batchSize: 32 }).memory.keptFilters, kept);
+  assert.is(s.memory.keptFilters, 0, 'nothing kept where the backend does not keep transforms');
   assert.match(text, /Convolution_1 .* 1×1\n/);
   assert.match(text, /Convolution_7 .* im2col\n/);
   assert.match(text, /^algorithm: how each convolution runs/m);

@@ -48,13 +48,16 @@ const small: [WindowGeometry, number][] = [
 ];
 small.forEach(([g, K], i) => checkAll(g, K, 100 + 10 * i, -1, { scale: i % 2 === 0, shift: i % 3 !== 1, slope: [null, 0, 0.1][i % 3] }));
 
-// Many columns (each part transforms its own chunk; the weight gradient in grouped chunks) and few
-// columns with many channels (one shared transform, parts over filters and ξν). Non-negative
+// Many columns (each part transforms its own chunk; the weight gradient in grouped chunks), few
+// columns with many channels (one shared transform, parts over filters and ξν) and large filters. Non-negative
 // values: sums over hundreds of taps without cancellation stay within F32 (as the tiled tests).
 const large: [WindowGeometry, number][] = [
   [geometry(40, 4, [76, 75], [3, 3], { pad: [1, 1] }), 8],
   [geometry(24, 8, [33, 31], [3, 3], { pad: [2, 2], dilation: [2, 2] }), 10],
   [geometry(130, 3, [5, 5], [3, 3], { pad: [1, 1] }), 66],
+  // Filters too large to stream once per chunk (2.1 MB transformed): one shared input transform
+  // although the columns would make 9 chunks.
+  [geometry(192, 4, [12, 12], [3, 3], { pad: [1, 1] }), 176],
 ];
 large.forEach(([g, K], i) => checkAll(g, K, 500 + 10 * i, 0, { scale: false, shift: true, slope: 0 }));
 

@@ -16,8 +16,11 @@ import { directEligible, winogradEligible } from '../shape.ts';
 export type ConvAlgorithm = 'pointwise' | 'im2col' | 'column-free' | 'direct' | 'winograd';
 
 /** What a backend offers beyond im2col + GEMM; `preferColumnFree`: where its column-free kernels
- *  are its fastest convolution (Backend.prefersColumnFree, the webgl backend). */
-export interface ConvKernels { columnFree: boolean; winograd: boolean; direct?: boolean; preferColumnFree?: Backend['prefersColumnFree'] }
+ *  are its fastest convolution (Backend.prefersColumnFree, the webgl backend); `keepsFilters`:
+ *  inference's Winograd keeps its transformed filters between calls (Backend.keepsFilterTransforms). */
+export interface ConvKernels {
+  columnFree: boolean; winograd: boolean; direct?: boolean; preferColumnFree?: Backend['prefersColumnFree']; keepsFilters?: boolean;
+}
 
 /** The kernels of each algorithm that keeps no column matrix, per pass (direct's input gradient
  *  never runs: it is planned only where x needs none). */
@@ -36,6 +39,7 @@ export function convKernels(backend: Backend): ConvKernels {
     winograd: hasAll('winograd'),
     direct: columnFree && hasAll('direct'),
     preferColumnFree: columnFree && backend.prefersColumnFree,
+    keepsFilters: backend.keepsFilterTransforms === true,
   };
 }
 
@@ -98,8 +102,10 @@ export type PassWay = 'gemm' | 'winograd' | 'direct';
 
 /** The coefficients of CONV_COST's constants for one pass, in the order 1/rate (multiply–adds),
  *  k0/rate (multiply–adds per reduction step: the micro-kernel calls' overhead), copy, transformIn,
- *  transformOut, filter, directWeightGrad; null where the way does not apply. */
-export function passFeatures(g: WindowGeometry, k: number, pass: ConvPass, way: PassWay): number[] | null {
+ *  transformOut, filter, directWeightGrad; null where the way does not apply. keptFilters: a
+ *  forward pass whose transformed filters are kept from an earlier call (inference) does no
+ *  filter transform. */
+export function passFeatures(g: WindowGeometry, k: number, pass: ConvPass, way: PassWay, keptFilters = false): number[] | null {
   const C = g.channels, N = g.batch, taps = g.window[0] * g.window[1] * g.window[2];
   const up = (v: number, to: number) => Math.ceil(v / to) * to;
   const rows = C * taps, cols = g.outSize[0] * g.outSize[1] * g.outSize[2] * N;
@@ -125,7 +131,7 @@ export function passFeatures(g: WindowGeometry, k: number, pass: ConvPass, way: 
     return [macs, macs / 256, 0, 16 * J * (C + k), 0, filters, 0];
   }
   const macs = 16 * up(k, 4) * C * up(J, 8);
-  return [macs, macs / C, 0, 16 * J * C, 16 * J * k, filters, 0];
+  return [macs, macs / C, 0, 16 * J * C, 16 * J * k, keptFilters ? 0 : filters, 0];
 }
 
 /** CONV_COST in passFeatures' order, formed once (CONV_COST is read-only). */
@@ -139,8 +145,8 @@ const CONSTANTS: readonly number[] = [
  *  apportion measured kernel time. */
 export interface PassCost { gemm: number; other: number }
 
-export function passCost(g: WindowGeometry, k: number, pass: ConvPass, way: PassWay): PassCost | null {
-  const f = passFeatures(g, k, pass, way);
+export function passCost(g: WindowGeometry, k: number, pass: ConvPass, way: PassWay, keptFilters = false): PassCost | null {
+  const f = passFeatures(g, k, pass, way, keptFilters);
   if (!f) return null;
   const c = CONSTANTS;
   const gemm = f[0] * c[0] + f[1] * c[1] + f[6] * c[6];
@@ -151,13 +157,13 @@ export function passCost(g: WindowGeometry, k: number, pass: ConvPass, way: Pass
 export interface ConvCosts { gemm: number; winograd: number | null }
 
 /** Estimated single-thread ns of the passes that run, by a GEMM over the columns and by Winograd
- *  (null where it does not apply). */
-export function convCosts(g: WindowGeometry, k: number, passes: ConvPasses): ConvCosts {
+ *  (null where it does not apply); keptFilters as passFeatures. */
+export function convCosts(g: WindowGeometry, k: number, passes: ConvPasses, keptFilters = false): ConvCosts {
   const list: ConvPass[] = ['forward', ...(passes.weightGrad ? ['weightGrad' as const] : []), ...(passes.inputGrad ? ['inputGrad' as const] : [])];
   const total = (winograd: boolean): number | null => {
     let ns = 0;
     for (const pass of list) {
-      const c = passCost(g, k, pass, winograd ? 'winograd' : 'gemm');
+      const c = passCost(g, k, pass, winograd ? 'winograd' : 'gemm', keptFilters);
       if (!c) return null;
       ns += c.gemm + c.other;
     }
@@ -184,13 +190,15 @@ export function withConvAlgorithm<T>(algorithm: ConvAlgorithm, fn: () => T): T {
 
 /** Inference (no gradient pass) is planned for this batch size whatever the actual one, so a
  *  sample's prediction is the same, bit for bit, in any batch (the algorithms round differently).
- *  8 keeps Winograd off the layers whose filter transform a small batch does not amortise
- *  (ResNet-18's last stage at 64 px). */
+ *  Where the backend keeps Winograd's transformed filters between inference calls the filter
+ *  transform is left out of the cost; where it does not, 8 keeps Winograd off the layers whose
+ *  filter transform a small batch does not amortise (ResNet-18's last stage at 64 px). */
 export const INFERENCE_PLAN_BATCH = 8;
 
 /** The algorithm for a convolution of geometry g (its batch included) with k filters. */
 export function planConv(g: WindowGeometry, k: number, kernels: ConvKernels, passes: ConvPasses): ConvPlan {
-  if (!passes.weightGrad && !passes.inputGrad) g = { ...g, batch: INFERENCE_PLAN_BATCH };
+  const inference = !passes.weightGrad && !passes.inputGrad;
+  if (inference) g = { ...g, batch: INFERENCE_PLAN_BATCH };
   const pointwise = g.window.every((v) => v === 1) && g.stride.every((v) => v === 1) && g.pad.every((v) => v === 0);
   if (pointwise) return { algorithm: 'pointwise', costs: null };
   const rows = g.channels * g.window[0] * g.window[1] * g.window[2];
@@ -204,7 +212,7 @@ export function planConv(g: WindowGeometry, k: number, kernels: ConvKernels, pas
   const prefer = kernels.preferColumnFree;
   const family: ConvAlgorithm = kernels.columnFree && ((typeof prefer === 'function' ? prefer(g) : prefer === true) || columnFreePays(rows, cols, k)) ? 'column-free' : 'im2col';
   if (!winograd && !direct) return { algorithm: family, costs: null };
-  const costs = convCosts(g, k, passes);
+  const costs = convCosts(g, k, passes, inference && kernels.keepsFilters === true);
   let best: { algorithm: ConvAlgorithm; ns: number } = { algorithm: family, ns: costs.gemm };
   if (direct) {
     const fwd = passCost(g, k, 'forward', 'gemm')!, wgrad = passCost(g, k, 'weightGrad', 'direct')!;

@@ -29,10 +29,15 @@ export class WasmBuffer extends DeviceBuffer {
    *  buffer first: most buffers are kernel outputs, and zeroing them cost ~15% of a CNN training
    *  step (memory bandwidth). */
   pendingZero = true;
+  /** Bumped whenever the contents may change (write(), a kernel taking it by ptr() or out()). */
+  version = 0;
   constructor(size: number, kind: BufferKind, readonly ptr: number, readonly owner: WasmBackend) {
     super(NAME, size, kind);
   }
 }
+
+/** What WasmContext.kept holds for a buffer: `bytes` at `ptr`, made from contents `version`. */
+interface KeptBlock { key: string; version: number; ptr: number; bytes: number }
 
 export interface WasmBackendOptions {
   /** Which build to run: 'auto' (default) takes relaxed SIMD where the engine validates it. */
@@ -53,6 +58,7 @@ export interface WasmBackendOptions {
 export class WasmBackend implements Backend {
   readonly name = NAME;
   readonly dtype = 'float32' as const;
+  readonly keepsFilterTransforms = true;
   /** Which wasm build runs the kernels, for benchmark reports. */
   readonly variant: WasmVariant;
   /** Kernel threads in use (1 without a pool). */
@@ -60,6 +66,8 @@ export class WasmBackend implements Backend {
   /** Why fewer threads run than were asked for, or null. */
   readonly threadsNote: string | null;
   private readonly heap: WasmHeap;
+  /** Blocks derived from buffers' contents (WasmContext.kept), valid while the version matches. */
+  private readonly keptBlocks = new WeakMap<WasmBuffer, KeptBlock>();
   private readonly pool: ThreadPool | null;
   private readonly minPartNs: number;
   private closed = false;
@@ -70,12 +78,19 @@ export class WasmBackend implements Backend {
   /** What the kernel glue sees. */
   private readonly ctx: WasmContext = {
     fn: (name) => this.fn(name),
-    ptr: (buf) => this.zeroed(this.live(buf, this.current ? `kernel '${this.current}'` : 'ptr')).ptr,
+    ptr: (buf) => {
+      const own = this.zeroed(this.live(buf, this.current ? `kernel '${this.current}'` : 'ptr'));
+      own.version++;
+      return own.ptr;
+    },
+    input: (buf) => this.zeroed(this.live(buf, this.current ? `kernel '${this.current}'` : 'input')).ptr,
     out: (buf, elements) => {
       const own = this.live(buf, this.current ? `kernel '${this.current}'` : 'out');
       if (own.pendingZero && elements >= own.size) own.pendingZero = false;
+      own.version++;
       return this.zeroed(own).ptr;
     },
+    kept: (buf, key, bytes, make) => this.keptBlock(this.zeroed(this.live(buf, 'kept')), key, bytes, make),
     scratch: (bytes) => this.heap.scratch(bytes),
     f32: () => new Float32Array(this.heap.memory.buffer),
     i32: () => new Int32Array(this.heap.memory.buffer),
@@ -128,6 +143,7 @@ export class WasmBackend implements Backend {
   dispose(buf: DeviceBuffer): void {
     if (buf.disposed) return;
     const own = this.own(buf, 'dispose');
+    this.dropKept(own);
     this.heap.release(own.ptr);
     own.disposed = true;
   }
@@ -138,6 +154,7 @@ export class WasmBackend implements Backend {
       throw new Error(`${NAME}.write: ${data.length} values at offset ${offset} do not fit a buffer of ${own.size}`);
     }
     if (own.pendingZero && offset === 0 && data.length === own.size) own.pendingZero = false;
+    own.version++;
     this.view(this.zeroed(own)).set(data, offset);
   }
 
@@ -205,6 +222,30 @@ export class WasmBackend implements Backend {
     const own = this.own(buf, what);
     if (own.disposed) throw new Error(`${NAME} ${what}: the buffer was disposed`);
     return own;
+  }
+
+  private keptBlock(buf: WasmBuffer, key: string, bytes: number, make: (at: number) => void): number {
+    const k = this.keptBlocks.get(buf);
+    if (k && k.key === key && k.bytes === bytes && k.version === buf.version) return k.ptr;
+    if (k && (k.key !== key || k.bytes !== bytes)) this.dropKept(buf);
+    const block = this.keptBlocks.get(buf) ?? { key, version: buf.version, ptr: this.heap.alloc(bytes, false), bytes };
+    // Not kept while make() runs: a throw leaves no block that looks valid.
+    this.keptBlocks.delete(buf);
+    try {
+      make(block.ptr);
+    } catch (e) {
+      this.heap.release(block.ptr);
+      throw e;
+    }
+    block.version = buf.version;
+    this.keptBlocks.set(buf, block);
+    return block.ptr;
+  }
+
+  private dropKept(buf: WasmBuffer): void {
+    const k = this.keptBlocks.get(buf);
+    if (k) this.heap.release(k.ptr);
+    this.keptBlocks.delete(buf);
   }
 
   /** Performs a deferred zero fill. */

@@ -12,8 +12,17 @@ export type WasmFn = (...args: number[]) => number;
 export interface WasmContext {
   /** An exported wasm function by name; throws if the module lacks it. */
   fn(name: string): WasmFn;
-  /** Byte offset of a buffer in wasm memory; throws if it is not a live buffer of this backend. */
+  /** Byte offset of a buffer in wasm memory; throws if it is not a live buffer of this backend.
+   *  The kernel may write through it (optimizer updates do, in place), so what kept() derived
+   *  from the buffer is redone at its next use. */
   ptr(buf: DeviceBuffer): number;
+  /** ptr() for a buffer the kernel only reads: what kept() derived from it stays valid. */
+  input(buf: DeviceBuffer): number;
+  /** Byte offset of a block of `bytes` derived from `buf` (what `key` names), kept with the buffer
+   *  until its contents may have changed (a write(), or a kernel that took it by ptr() or out())
+   *  or it is disposed; `make(at)` fills the block the first time and after each change. Counted
+   *  in bytesInUse. One block per buffer: another key replaces it. */
+  kept(buf: DeviceBuffer, key: string, bytes: number, make: (at: number) => void): number;
   /** ptr() for an output the kernel overwrites in its first `elements` elements without reading
    *  them: a freshly allocated buffer that the kernel covers entirely is then never zero-filled.
    *  Glue takes the pointers of its inputs first (an output may alias an input). */

@@ -4,7 +4,7 @@
 // 512 layer of ResNet-18); the other kernels' tile buffers and packing space (about 2 MiB per
 // thread at most) are not counted.
 import type { KernelName, WindowGeometry } from '../../../kernels.ts';
-import { winogradScratchBytes } from './winograd-common.ts';
+import { winogradFilterBytes, winogradScratchBytes } from './winograd-common.ts';
 import { winogradWeightGradScratchBytes } from './winogradWeightGrad.ts';
 
 /** `slots`: the threads a split call reserves scratch for (WasmContext.slots). */
@@ -13,4 +13,10 @@ export function convScratchBytes(kernel: KernelName, g: WindowGeometry, k: numbe
   if (kernel === 'winogradInputGrad') return winogradScratchBytes(g, k, true, slots);
   if (kernel === 'winogradWeightGrad') return winogradWeightGradScratchBytes(g, k, slots);
   return 0;
+}
+
+/** Bytes an inference Winograd layer with k filters over C channels keeps between calls (its
+ *  transformed filters, winogradForward's keepFilters). */
+export function keptFilterBytes(k: number, C: number): number {
+  return winogradFilterBytes(k, C);
 }

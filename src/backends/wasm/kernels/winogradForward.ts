@@ -1,14 +1,17 @@
 // winogradForward glue: convForward by Winograd F(2×2, 3×3) (winograd-common.ts runs it).
 import type { WasmKernel } from '../context.ts';
 import { checkConvForward } from './conv-checks.ts';
-import { checkWinograd, forwardConv, runWinograd } from './winograd-common.ts';
+import { checkWinograd, forwardConv, runWinograd, transformFilters, winogradFilterBytes } from './winograd-common.ts';
 
+/** With keepFilters, the transformed filters stay with w (WasmContext.kept) until w changes. */
 export const winogradForward: WasmKernel<'winogradForward'> = (ctx, args) => {
-  const { x, w, y, g, k, scale, shift, slope } = args;
+  const { x, w, y, g, k, scale, shift, slope, keepFilters } = args;
   checkWinograd('winogradForward', g);
   const z = checkConvForward('winogradForward', args);
   if (z.columns === 0) return;
-  const px = ctx.ptr(x), pw = ctx.ptr(w), ps = scale ? ctx.ptr(scale) : 0, pt = shift ? ctx.ptr(shift) : 0;
+  const C = g.channels;
+  const px = ctx.input(x), pw = ctx.input(w), ps = scale ? ctx.input(scale) : 0, pt = shift ? ctx.input(shift) : 0;
+  const keptU = keepFilters ? ctx.kept(w, 'winograd', winogradFilterBytes(k, C), (pU) => transformFilters(ctx, pw, k, C, false, pU)) : 0;
   const py = ctx.out(y, k * z.columns);
-  runWinograd(ctx, { px, pw, py, wK: k, wC: g.channels, flip: false, conv: forwardConv(g), scale: ps, shift: pt, slope });
+  runWinograd(ctx, { px, pw, py, wK: k, wC: C, flip: false, conv: forwardConv(g), scale: ps, shift: pt, slope, keptU });
 };

@@ -10,6 +10,6 @@ export const winogradInputGrad: WasmKernel<'winogradInputGrad'> = (ctx, args) =>
   checkWinograd('winogradInputGrad', g);
   const z = checkConvInputGrad('winogradInputGrad', args);
   if (z.input === 0) return;
-  const pdy = ctx.ptr(dy), pw = ctx.ptr(w), pdx = ctx.out(dx, z.input);
-  runWinograd(ctx, { px: pdy, pw, py: pdx, wK: k, wC: g.channels, flip: true, conv: inputGradConv(g, k), scale: 0, shift: 0, slope: null });
+  const pdy = ctx.input(dy), pw = ctx.input(w), pdx = ctx.out(dx, z.input);
+  runWinograd(ctx, { px: pdy, pw, py: pdx, wK: k, wC: g.channels, flip: true, conv: inputGradConv(g, k), scale: 0, shift: 0, slope: null, keptU: 0 });
 };
