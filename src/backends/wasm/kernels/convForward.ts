@@ -32,11 +32,21 @@ export function convTile(g: Args['g']): number {
   return Math.min(positions, Math.max(Math.ceil(MIN_TILE_COLUMNS / N), fit, 1));
 }
 
+/** The forward pass cuts a layer into at least this many tiles where MIN_TILE_COLUMNS allows, so
+ *  that threads share it: ResNet's strided 1×1 shortcuts fit one tile and ran on one thread. */
+const MIN_FORWARD_TILES = 8;
+
+/** convTile, narrowed to make MIN_FORWARD_TILES tiles where it can. */
+function forwardTile(g: Args['g']): number {
+  const N = g.batch, positions = windowSizes(g).columns / N;
+  return Math.min(convTile(g), Math.max(Math.ceil(MIN_TILE_COLUMNS / N), Math.ceil(positions / MIN_FORWARD_TILES)));
+}
+
 export const convForward: WasmKernel<'convForward'> = (ctx, args) => {
   const z = checkConvForward('convForward', args), g = args.g;
   if (z.columns === 0) return;
   const N = g.batch, positions = z.columns / N;
-  const tile = convTile(g);
+  const tile = forwardTile(g);
   const whole = tile < positions && tile * N < MIN_EFFICIENT_TILE_COLUMNS && z.rows * z.columns * 4 <= MAX_WHOLE_BYTES;
   if (whole) runWhole(ctx, args);
   else runTiled(ctx, args, tile);

@@ -1,8 +1,8 @@
 // winogradWeightGrad glue: dw = Gᵀ·[Σ over tiles and images of Z ⊙ V]·G with Z = A·dy·Aᵀ and
 // V = Bᵀ·x·B (assembly/winograd-conv.ts). Two ways, chosen by the shapes alone, since they sum in
 // different orders (each is bit-identical for any thread count):
-// - whole (the transforms of every column fit in WHOLE_BYTES: ResNet's later stages): transform
-//   every column first, then one sgemm per ξν and filter chunk over all columns;
+// - whole (the transforms of every column fit in WHOLE_BYTES: ResNet's stages 2–4 at 64 px, batch
+//   32): transform every column first, then one sgemm per ξν and filter chunk over all columns;
 // - in chunks (many columns: CNN-1, early layers at large batches): each chunk's transforms stay in
 //   cache; chunks are summed in fixed groups, each into its own partial, then the partials in order.
 import type { WindowGeometry } from '../../../kernels.ts';
@@ -18,8 +18,11 @@ import { checkWinograd, forwardConv, winoBlockBytes, winoTiles, writeWinoBlock, 
  *  stored once per call): 2 MiB measured best on CNN-1's and CNN-2's layers (0.5–4 MiB tried),
  *  though it leaves a core's L2 for the L3. */
 const CHUNK_BYTES = 2 * 1024 * 1024;
-/** The whole way when every column's V and Z fit in this. */
-const WHOLE_BYTES = 16 * 1024 * 1024;
+/** The whole way when every column's V and Z fit in this. At 16 MiB ResNet-18's first stage (16 MiB
+ *  of transforms at batch 32) took it and spent about 30 % longer in these kernels than in chunks
+ *  (the transforms went out to memory and back): 47 against 36 ms for its four layers in a
+ *  1-thread training step (2-vCPU Xeon, 2026-12-07). */
+const WHOLE_BYTES = 8 * 1024 * 1024;
 /** The bytes the groups' partial sums may take (fewer groups than MAX_WEIGHT_GRAD_GROUPS if need be). */
 const MAX_PARTIAL_BYTES = 32 * 1024 * 1024;
 
