@@ -6,7 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { backward, noGrad } from '../src/autograd/index.ts';
 import type { DeviceBuffer } from '../src/backends/backend.ts';
-import { createWasmBackend, type WasmBackend } from '../src/backends/wasm/backend.ts';
+import { createWasmBackend, type WasmBackend, type WasmBackendOptions } from '../src/backends/wasm/backend.ts';
 import { keptFilterBytes } from '../src/backends/wasm/kernels/conv-scratch.ts';
 import type { WindowGeometry } from '../src/kernels.ts';
 import { Conv, Sequential, buildLayers } from '../src/layers/index.ts';
@@ -19,7 +19,7 @@ import { geometry, rand } from './wasm-harness.ts';
 
 /** Runs fn on a fresh backend and closes it even when an assertion fails (an open pool of kernel
  *  threads would keep the test process alive). */
-async function withBackend(opts: { threads: number; minPartNs?: number }, fn: (be: WasmBackend) => void): Promise<void> {
+async function withBackend(opts: WasmBackendOptions, fn: (be: WasmBackend) => void): Promise<void> {
   const be = await createWasmBackend(opts);
   try {
     fn(be);
@@ -114,6 +114,38 @@ test('kept filters: inference plans leave the filter transform out, so ResNet-18
   assert.is(planConv(g, 512, kernels, infer).algorithm, 'winograd');
   assert.is(planConv(g, 512, { ...kernels, keepsFilters: false }, infer).algorithm, 'im2col', 'transforming 9.4 MB of filters for 8 images does not pay');
 }));
+
+test('keepFilterTransforms: false keeps nothing and plans the filter transform back in, for the same predictions', async () => {
+  const build = (be: WasmBackend) => {
+    const root = new Sequential([new Conv([3, 3, 40], { padding: 1, batchNorm: true, activation: new Rectlin() })]);
+    buildLayers(root, [36, 16, 16], { backend: be, random: new Random(6) });
+    return root;
+  };
+  // 16×16 maps: Winograd pays with or without the filter transform in its cost.
+  const x = rand(36 * 256 * 8, 4, -1, 1);
+  const run = async (keepFilterTransforms: boolean) => {
+    let out: number[] = [], held = 0;
+    await withBackend({ threads: 1, keepFilterTransforms }, (be) => {
+      const root = build(be);
+      assert.is(be.keepsFilterTransforms, keepFilterTransforms);
+      const planned = planConv(geometry(36, 8, [16, 16], [3, 3], { pad: [1, 1] }), 40, convKernels(be), { weightGrad: false, inputGrad: false });
+      assert.is(planned.algorithm, 'winograd');
+      const before = be.memory().bytesInUse;
+      out = noGrad(() => tidy(() => Array.from(root.forward(Tensor.fromArray(be, x, [36, 16, 16, 8]), { training: false, random: new Random(1) }).toArray())));
+      held = be.memory().bytesInUse - before;
+      root.dispose();
+    });
+    return { out, held };
+  };
+  const kept = await run(true), not = await run(false);
+  assert.is(kept.held, keptFilterBytes(40, 36), 'the transformed filters stay');
+  assert.is(not.held, 0, 'nothing stays');
+  sameBits(not.out, kept.out, 'the same Winograd arithmetic either way');
+  const g = geometry(512, 32, [2, 2], [3, 3], { pad: [1, 1] }), infer = { weightGrad: false, inputGrad: false };
+  await withBackend({ threads: 1, keepFilterTransforms: false }, (be) => {
+    assert.is(planConv(g, 512, convKernels(be), infer).algorithm, 'im2col');
+  });
+});
 
 test('a model trained between predictions predicts from its new weights', () => withBackend({ threads: 2, minPartNs: 0 }, (be) => {
   const build = () => {

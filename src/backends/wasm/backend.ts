@@ -53,12 +53,19 @@ export interface WasmBackendOptions {
   /** Single-thread work (ns) each part of a split kernel call must carry (default MIN_PART_NS);
    *  0 splits every call over all threads, which tests use to exercise every split. */
   minPartNs?: number;
+  /** Keep the Winograd-transformed filters of inference's 3×3 layers between calls (default true):
+   *  faster inference (ResNet-18's last stage then runs by Winograd too) for 16/9 of those layers'
+   *  weights in memory (64 MiB for ResNet-18). False transforms them on every call. */
+  keepFilterTransforms?: boolean;
 }
+
+/** How a WasmBackend runs, beyond its module and threads (createWasmBackend's options). */
+interface WasmBackendSettings { threadsNote: string | null; minPartNs: number; keepFilterTransforms: boolean }
 
 export class WasmBackend implements Backend {
   readonly name = NAME;
   readonly dtype = 'float32' as const;
-  readonly keepsFilterTransforms = true;
+  readonly keepsFilterTransforms: boolean;
   /** Which wasm build runs the kernels, for benchmark reports. */
   readonly variant: WasmVariant;
   /** Kernel threads in use (1 without a pool). */
@@ -111,10 +118,11 @@ export class WasmBackend implements Backend {
 
   /** heapBase: where the allocator starts (above the pool's control block when there is a pool). */
   constructor(
-    loaded: LoadedModule, pool: ThreadPool | null = null, heapBase = loaded.heapBase, threadsNote: string | null = null,
-    minPartNs = MIN_PART_NS,
+    loaded: LoadedModule, pool: ThreadPool | null = null, heapBase = loaded.heapBase,
+    { threadsNote = null, minPartNs = MIN_PART_NS, keepFilterTransforms = true }: Partial<WasmBackendSettings> = {},
   ) {
     this.minPartNs = minPartNs;
+    this.keepsFilterTransforms = keepFilterTransforms;
     this.variant = loaded.variant;
     this.exports = loaded.exports;
     this.pool = pool;
@@ -283,10 +291,11 @@ export async function createWasmBackend(opts: WasmBackendOptions = {}): Promise<
     }
   }
   const loaded = await loadWasm({ relaxed: opts.relaxed ?? 'auto', shared: threads > 1, maxMemoryBytes: opts.maxMemory });
-  if (threads === 1) return new WasmBackend(loaded, null, loaded.heapBase, note);
+  const keepFilterTransforms = opts.keepFilterTransforms ?? true;
+  if (threads === 1) return new WasmBackend(loaded, null, loaded.heapBase, { threadsNote: note, keepFilterTransforms });
   const minPartNs = opts.minPartNs ?? MIN_PART_NS;
   const ctrl = Math.ceil(loaded.heapBase / 64) * 64;
   new Uint8Array(loaded.memory.buffer, ctrl, CONTROL_BYTES).fill(0);
   const pool = await ThreadPool.start({ module: loaded.module, memory: loaded.memory, ctrl, threads, exports: loaded.exports });
-  return new WasmBackend(loaded, pool, ctrl + CONTROL_BYTES, note, minPartNs);
+  return new WasmBackend(loaded, pool, ctrl + CONTROL_BYTES, { threadsNote: note, minPartNs, keepFilterTransforms });
 }
