@@ -17,8 +17,9 @@
 //                      + 2 · max out_l ) )   the backward peak: the largest output gradient, held with the
 //                                   gradient it is turned into
 //          + max scratch_l          the largest scratch, in bytes, one convolution call takes (all threads:
-//                                   the wasm backend's Winograd kernels keep their transformed filters and
-//                                   transforms there, 18 MiB for a 512 × 512 layer; Backend.convScratchBytes)
+//                                   the wasm backend's Winograd kernels put their transformed filters and
+//                                   transforms there, 18 MiB for a 512 × 512 layer; Backend.convScratchBytes;
+//                                   inference keeps its transformed filters instead: memory.keptFilters)
 //
 // with B the batch size. Backend overheads (allocator slack, wasm memory growth) are not included.
 import { walkLayers } from './layers/build.ts';

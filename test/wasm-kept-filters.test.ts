@@ -9,7 +9,7 @@ import type { DeviceBuffer } from '../src/backends/backend.ts';
 import { createWasmBackend, type WasmBackend, type WasmBackendOptions } from '../src/backends/wasm/backend.ts';
 import { keptFilterBytes } from '../src/backends/wasm/kernels/conv-scratch.ts';
 import type { WindowGeometry } from '../src/kernels.ts';
-import { Conv, Sequential, buildLayers } from '../src/layers/index.ts';
+import { Conv, Convolution, Sequential, buildLayers } from '../src/layers/index.ts';
 import { Rectlin } from '../src/nn/activations.ts';
 import { GradientDescentMomentum } from '../src/nn/optimizers/gradientDescentMomentum.ts';
 import { convKernels, planConv } from '../src/ops/conv-plan.ts';
@@ -95,15 +95,45 @@ test('kept filters: counted once in bytesInUse, freed with the weights', () => w
   const before = be.memory().bytesInUse;
   forward(be, l, true);
   const kept = keptFilterBytes(K, g.channels);
-  assert.ok(kept >= 16 * K * g.channels * 4, `16 transformed values per filter tap pair: ${kept}`);
+  assert.ok(kept >= 16 * K * g.channels * 4, `16 transformed values per filter and channel: ${kept}`);
   assert.is(be.memory().bytesInUse - before, kept, 'one transform kept');
   forward(be, l, true);
   be.write(l.w, rand(K * g.channels * 9, 31));
+  assert.is(be.memory().bytesInUse, before, 'freed as soon as the weights change');
   forward(be, l, true);
-  assert.is(be.memory().bytesInUse - before, kept, 'redone in place, not again');
+  assert.is(be.memory().bytesInUse - before, kept, 'made again, once');
   be.dispose(l.w);
   assert.is(be.memory().bytesInUse, before - K * g.channels * 9 * 4, 'the weights and their transform freed');
   for (const b of [l.x, l.y]) be.dispose(b);
+}));
+
+test('kept filters: one buffer read as filters of another shape with the same bytes gets its own transform', () => withBackend({ threads: 1 }, (be) => {
+  // K = 4, C = 8 and K = 8, C = 4 transform into blocks of the same size, laid out differently.
+  const w = be.alloc(4 * 8 * 9);
+  be.write(w, rand(4 * 8 * 9, 40));
+  for (const [C, K] of [[8, 4], [4, 8], [8, 4]]) {
+    const g = geometry(C, 4, [6, 6], [3, 3], { pad: [1, 1] });
+    const x = be.alloc(C * 36 * 4), y = be.alloc(K * 36 * 4);
+    be.write(x, rand(C * 36 * 4, 41 + C));
+    const run = (keepFilters: boolean) => {
+      be.run('winogradForward', { x, w, y, g, k: K, scale: null, shift: null, slope: null, keepFilters });
+      return Array.from(be.read(y));
+    };
+    sameBits(run(true), run(false), `K ${K}, C ${C}`);
+    be.dispose(x); be.dispose(y);
+  }
+  be.dispose(w);
+}));
+
+test('kept filters: a bare Convolution layer (no fused epilogue) keeps them too when nothing needs a gradient', () => withBackend({ threads: 1 }, (be) => {
+  const root = new Sequential([new Convolution([3, 3, 48], { padding: 1 })]);
+  buildLayers(root, [40, 8, 8], { backend: be, random: new Random(5) });
+  const before = be.memory().bytesInUse;
+  const y = noGrad(() => root.forward(Tensor.fromArray(be, rand(40 * 64 * 8, 6), [40, 8, 8, 8]), { training: false, random: new Random(1) }));
+  const held = be.memory().bytesInUse - before - 4 * y.size - 4 * 40 * 64 * 8;
+  assert.is(held, keptFilterBytes(48, 40));
+  y.dispose();
+  root.dispose();
 }));
 
 test('kept filters: inference plans leave the filter transform out, so ResNet-18\'s 2×2 stage runs by Winograd', () => withBackend({ threads: 1 }, (be) => {

@@ -25,7 +25,8 @@ export interface MemoryStats {
   bytesInUse: number;
   /** Highest bytesInUse since the backend was created (or resetPeak). */
   peakBytes: number;
-  /** Live buffers. */
+  /** Live buffers (and blocks a backend keeps beside them, such as the wasm backend's transformed
+   *  filters). */
   buffers: number;
   /** Bytes the backend reserved from its host (wasm memory size, for example). */
   reservedBytes: number;

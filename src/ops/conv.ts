@@ -30,7 +30,9 @@ function convWithoutColumns(
 ): Tensor {
   const backend = x.backend, kernels = CONV_PASS_KERNELS[algorithm];
   const y = Tensor.empty(backend, [k, ...spatialOut(g, dims), g.batch]);
-  backend.run(kernels.forward, { x: x.buf, w: w.buf, y: y.buf, g, k, scale: null, shift: null, slope: null });
+  // Without gradients the plan was an inference plan, which counts on kept filters (conv-plan.ts).
+  const keep = algorithm === 'winograd' && !needsGrad(x, w) && backend.keepsFilterTransforms === true;
+  backend.run(kernels.forward, { x: x.buf, w: w.buf, y: y.buf, g, k, scale: null, shift: null, slope: null, ...(keep ? { keepFilters: true } : {}) });
   if (!needsGrad(x, w)) return y;
   return record(y, {
     op: 'conv',

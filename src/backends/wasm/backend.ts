@@ -6,6 +6,7 @@ import type { KernelArgs, KernelName, WindowGeometry } from '../../kernels.ts';
 import { checkAllocSize, DeviceBuffer, type Backend, type BufferKind, type MemoryStats } from '../backend.ts';
 import type { WasmContext, WasmFn, WasmKernel } from './context.ts';
 import { defaultThreads, threadsUnavailableReason } from './environment.ts';
+import { KeptBlocks } from './kept.ts';
 import { convScratchBytes } from './kernels/conv-scratch.ts';
 import { wasmKernels } from './kernels/index.ts';
 import { WasmHeap } from './memory.ts';
@@ -29,15 +30,14 @@ export class WasmBuffer extends DeviceBuffer {
    *  buffer first: most buffers are kernel outputs, and zeroing them cost ~15% of a CNN training
    *  step (memory bandwidth). */
   pendingZero = true;
-  /** Bumped whenever the contents may change (write(), a kernel taking it by ptr() or out()). */
+  /** Bumped whenever the contents may change (write(), a kernel taking it by ptr() or out()).
+   *  `ptr` itself is public: whatever writes through it directly (WasmBackend.callParts) bypasses
+   *  this, and a transform kept for the buffer (WasmContext.kept) would go stale. */
   version = 0;
   constructor(size: number, kind: BufferKind, readonly ptr: number, readonly owner: WasmBackend) {
     super(NAME, size, kind);
   }
 }
-
-/** What WasmContext.kept holds for a buffer: `bytes` at `ptr`, made from contents `version`. */
-interface KeptBlock { key: string; version: number; ptr: number; bytes: number }
 
 export interface WasmBackendOptions {
   /** Which build to run: 'auto' (default) takes relaxed SIMD where the engine validates it. */
@@ -73,8 +73,8 @@ export class WasmBackend implements Backend {
   /** Why fewer threads run than were asked for, or null. */
   readonly threadsNote: string | null;
   private readonly heap: WasmHeap;
-  /** Blocks derived from buffers' contents (WasmContext.kept), valid while the version matches. */
-  private readonly keptBlocks = new WeakMap<WasmBuffer, KeptBlock>();
+  /** Blocks derived from buffers' contents (WasmContext.kept). */
+  private readonly kept: KeptBlocks<WasmBuffer>;
   private readonly pool: ThreadPool | null;
   private readonly minPartNs: number;
   private closed = false;
@@ -86,18 +86,19 @@ export class WasmBackend implements Backend {
   private readonly ctx: WasmContext = {
     fn: (name) => this.fn(name),
     ptr: (buf) => {
-      const own = this.zeroed(this.live(buf, this.current ? `kernel '${this.current}'` : 'ptr'));
-      own.version++;
+      const own = this.zeroed(this.live(buf, this.where('ptr')));
+      this.kept.changed(own);
       return own.ptr;
     },
-    input: (buf) => this.zeroed(this.live(buf, this.current ? `kernel '${this.current}'` : 'input')).ptr,
+    input: (buf) => this.zeroed(this.live(buf, this.where('input'))).ptr,
     out: (buf, elements) => {
-      const own = this.live(buf, this.current ? `kernel '${this.current}'` : 'out');
+      const own = this.live(buf, this.where('out'));
       if (own.pendingZero && elements >= own.size) own.pendingZero = false;
-      own.version++;
+      this.kept.changed(own);
       return this.zeroed(own).ptr;
     },
-    kept: (buf, key, bytes, make) => this.keptBlock(this.zeroed(this.live(buf, 'kept')), key, bytes, make),
+    keeps: () => this.keepsFilterTransforms,
+    kept: (buf, key, bytes, make) => this.kept.get(this.zeroed(this.live(buf, this.where('kept'))), key, bytes, make),
     scratch: (bytes) => this.heap.scratch(bytes),
     f32: () => new Float32Array(this.heap.memory.buffer),
     i32: () => new Int32Array(this.heap.memory.buffer),
@@ -129,6 +130,7 @@ export class WasmBackend implements Backend {
     this.threads = pool?.threads ?? 1;
     this.threadsNote = threadsNote;
     this.heap = new WasmHeap(loaded.memory, heapBase, loaded.maxBytes);
+    this.kept = new KeptBlocks(this.heap);
   }
 
   /** The WebAssembly.Memory holding every buffer (its byte length is the backend's footprint). */
@@ -151,7 +153,7 @@ export class WasmBackend implements Backend {
   dispose(buf: DeviceBuffer): void {
     if (buf.disposed) return;
     const own = this.own(buf, 'dispose');
-    this.dropKept(own);
+    this.kept.drop(own);
     this.heap.release(own.ptr);
     own.disposed = true;
   }
@@ -162,7 +164,7 @@ export class WasmBackend implements Backend {
       throw new Error(`${NAME}.write: ${data.length} values at offset ${offset} do not fit a buffer of ${own.size}`);
     }
     if (own.pendingZero && offset === 0 && data.length === own.size) own.pendingZero = false;
-    own.version++;
+    this.kept.changed(own);
     this.view(this.zeroed(own)).set(data, offset);
   }
 
@@ -201,7 +203,8 @@ export class WasmBackend implements Backend {
   }
 
   /** Runs export `name(...args, part, nparts, thread)` for parts 0..nparts−1 on the kernel threads,
-   *  as a kernel's glue does (benchmarks use it to run wasm loops side by side). */
+   *  as a kernel's glue does (benchmarks use it to run wasm loops side by side). Writing a buffer
+   *  this way leaves its version alone (WasmBuffer.version). */
   callParts(name: string, nparts: number, args: readonly number[]): void {
     this.ctx.call(name, nparts, args);
   }
@@ -232,28 +235,9 @@ export class WasmBackend implements Backend {
     return own;
   }
 
-  private keptBlock(buf: WasmBuffer, key: string, bytes: number, make: (at: number) => void): number {
-    const k = this.keptBlocks.get(buf);
-    if (k && k.key === key && k.bytes === bytes && k.version === buf.version) return k.ptr;
-    if (k && (k.key !== key || k.bytes !== bytes)) this.dropKept(buf);
-    const block = this.keptBlocks.get(buf) ?? { key, version: buf.version, ptr: this.heap.alloc(bytes, false), bytes };
-    // Not kept while make() runs: a throw leaves no block that looks valid.
-    this.keptBlocks.delete(buf);
-    try {
-      make(block.ptr);
-    } catch (e) {
-      this.heap.release(block.ptr);
-      throw e;
-    }
-    block.version = buf.version;
-    this.keptBlocks.set(buf, block);
-    return block.ptr;
-  }
-
-  private dropKept(buf: WasmBuffer): void {
-    const k = this.keptBlocks.get(buf);
-    if (k) this.heap.release(k.ptr);
-    this.keptBlocks.delete(buf);
+  /** Who is asking, for error messages: the kernel being run, or the context method. */
+  private where(method: string): string {
+    return this.current ? `kernel '${this.current}'` : method;
   }
 
   /** Performs a deferred zero fill. */

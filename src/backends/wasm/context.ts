@@ -19,10 +19,12 @@ export interface WasmContext {
   /** ptr() for a buffer the kernel only reads: what kept() derived from it stays valid. */
   input(buf: DeviceBuffer): number;
   /** Byte offset of a block of `bytes` derived from `buf` (what `key` names), kept with the buffer
-   *  until its contents may have changed (a write(), or a kernel that took it by ptr() or out())
-   *  or it is disposed; `make(at)` fills the block the first time and after each change. Counted
-   *  in bytesInUse. One block per buffer: another key replaces it. */
+   *  until its contents may have changed (a write(), or a kernel that took it by ptr() or out(),
+   *  which also frees it) or it is disposed; `make(at)` fills the block the first time and after
+   *  each change. Counted in bytesInUse. One block per buffer: another key replaces it. */
   kept(buf: DeviceBuffer, key: string, bytes: number, make: (at: number) => void): number;
+  /** Whether kernels should keep derived blocks at all (createWasmBackend's keepFilterTransforms). */
+  keeps(): boolean;
   /** ptr() for an output the kernel overwrites in its first `elements` elements without reading
    *  them: a freshly allocated buffer that the kernel covers entirely is then never zero-filled.
    *  Glue takes the pointers of its inputs first (an output may alias an input). */

@@ -20,7 +20,8 @@ const MIN_CHUNKS = 8;
 /** Transformed filters larger than this are streamed from L3 or memory once per column chunk when
  *  each chunk transforms its own input; where the whole transformed input is at most
  *  SHARED_INPUT_BYTES it is then transformed once instead and each part reads its filters once
- *  (ResNet-18's 256-channel stage at 64 px, batch 32: 15 % faster, measured). */
+ *  (ResNet-18's 256-channel stage at 64 px, batch 32, inference: 21.7 → 18.8 ms for its three
+ *  layers on 1 thread, measured). */
 const CACHED_FILTER_BYTES = 2 * 2 ** 20;
 const SHARED_INPUT_BYTES = 4 * 2 ** 20;
 /** The most columns per chunk (larger chunks gain nothing once the panels are long). */

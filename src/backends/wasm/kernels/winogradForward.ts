@@ -11,7 +11,10 @@ export const winogradForward: WasmKernel<'winogradForward'> = (ctx, args) => {
   if (z.columns === 0) return;
   const C = g.channels;
   const px = ctx.input(x), pw = ctx.input(w), ps = scale ? ctx.input(scale) : 0, pt = shift ? ctx.input(shift) : 0;
-  const keptU = keepFilters ? ctx.kept(w, 'winograd', winogradFilterBytes(k, C), (pU) => transformFilters(ctx, pw, k, C, false, pU)) : 0;
+  // Keyed by the shape: another K × C of the same bytes lays the panels out differently.
+  const keptU = keepFilters && ctx.keeps()
+    ? ctx.kept(w, `winograd ${k}×${C}`, winogradFilterBytes(k, C), (pU) => transformFilters(ctx, pw, k, C, false, pU))
+    : 0;
   const py = ctx.out(y, k * z.columns);
   runWinograd(ctx, { px, pw, py, wK: k, wC: C, flip: false, conv: forwardConv(g), scale: ps, shift: pt, slope, keptU });
 };
