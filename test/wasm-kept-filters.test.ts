@@ -15,6 +15,7 @@ import { GradientDescentMomentum } from '../src/nn/optimizers/gradientDescentMom
 import { convKernels, planConv } from '../src/ops/conv-plan.ts';
 import { Random } from '../src/random.ts';
 import { Tensor, tidy } from '../src/tensor.ts';
+import { sameBytes } from './helpers.ts';
 import { geometry, rand } from './wasm-harness.ts';
 
 /** Runs fn on a fresh backend and closes it even when an assertion fails (an open pool of kernel
@@ -28,13 +29,7 @@ async function withBackend(opts: WasmBackendOptions, fn: (be: WasmBackend) => vo
   }
 }
 
-/** Asserts equal bits with a short message (uvu's diff of long arrays takes minutes). */
-function sameBits(actual: number[], expected: number[], label: string): void {
-  const at = actual.findIndex((v, i) => !Object.is(v, expected[i]));
-  assert.ok(actual.length === expected.length && at < 0, `${label}: value ${at} is ${actual[at]}, expected ${expected[at]}`);
-}
-
-function differs(a: number[], b: number[], label: string): void {
+function differs(a: Float32Array | Int32Array, b: Float32Array | Int32Array, label: string): void {
   assert.ok(a.some((v, i) => !Object.is(v, b[i])), `${label}: expected a change`);
 }
 
@@ -48,9 +43,9 @@ function layer(be: WasmBackend, g: WindowGeometry, K: number, seed: number): Lay
   return { g, K, x, w, y };
 }
 
-function forward(be: WasmBackend, l: Layer, keepFilters: boolean): number[] {
+function forward(be: WasmBackend, l: Layer, keepFilters: boolean): Float32Array | Int32Array {
   be.run('winogradForward', { x: l.x, w: l.w, y: l.y, g: l.g, k: l.K, scale: null, shift: null, slope: 0.1, keepFilters });
-  return Array.from(be.read(l.y));
+  return be.read(l.y);
 }
 
 // Each chunk transforming its own input (many columns), the input shared by every part (few
@@ -66,13 +61,13 @@ for (const threads of [1, 2]) {
     await withBackend({ threads, minPartNs: 0 }, (be) => shapes.forEach(([g, K], i) => {
       const l = layer(be, g, K, 10 + i);
       const fresh = forward(be, l, false);
-      sameBits(forward(be, l, true), fresh, 'first call (makes the transform)');
-      sameBits(forward(be, l, true), fresh, 'second call (reuses it)');
+      sameBytes(forward(be, l, true), fresh, 'first call (makes the transform)');
+      sameBytes(forward(be, l, true), fresh, 'second call (reuses it)');
       // write(): new weights.
       be.write(l.w, rand(K * g.channels * 9, 50 + i));
       const written = forward(be, l, false);
       differs(written, fresh, 'the new weights');
-      sameBits(forward(be, l, true), written, 'after write()');
+      sameBytes(forward(be, l, true), written, 'after write()');
       // A kernel that updates the weights in place (SGD without momentum reads g, writes w).
       const grad = be.alloc(K * g.channels * 9);
       be.write(grad, rand(K * g.channels * 9, 70 + i));
@@ -80,10 +75,10 @@ for (const threads of [1, 2]) {
       be.run('sgdUpdate', { w: l.w, g: grad, v: grad, n: K * g.channels * 9, lr: 0.5, momentum: 0, wdecay: 0, gradScale: 1, nesterov: false });
       const updated = forward(be, l, false);
       differs(updated, written, 'the new weights');
-      sameBits(forward(be, l, true), updated, 'after an in-place kernel');
+      sameBytes(forward(be, l, true), updated, 'after an in-place kernel');
       // A partial write changes the contents too.
       be.write(l.w, [3], 5);
-      sameBits(forward(be, l, true), forward(be, l, false), 'after a partial write()');
+      sameBytes(forward(be, l, true), forward(be, l, false), 'after a partial write()');
       for (const b of [l.x, l.w, l.y, grad]) be.dispose(b);
     }));
   });
@@ -117,9 +112,9 @@ test('kept filters: one buffer read as filters of another shape with the same by
     be.write(x, rand(C * 36 * 4, 41 + C));
     const run = (keepFilters: boolean) => {
       be.run('winogradForward', { x, w, y, g, k: K, scale: null, shift: null, slope: null, keepFilters });
-      return Array.from(be.read(y));
+      return be.read(y);
     };
-    sameBits(run(true), run(false), `K ${K}, C ${C}`);
+    sameBytes(run(true), run(false), `K ${K}, C ${C}`);
     be.dispose(x); be.dispose(y);
   }
   be.dispose(w);
@@ -154,14 +149,14 @@ test('keepFilterTransforms: false keeps nothing and plans the filter transform b
   // 16×16 maps: Winograd pays with or without the filter transform in its cost.
   const x = rand(36 * 256 * 8, 4, -1, 1);
   const run = async (keepFilterTransforms: boolean) => {
-    let out: number[] = [], held = 0;
+    let out = new Float32Array(0), held = 0;
     await withBackend({ threads: 1, keepFilterTransforms }, (be) => {
       const root = build(be);
       assert.is(be.keepsFilterTransforms, keepFilterTransforms);
       const planned = planConv(geometry(36, 8, [16, 16], [3, 3], { pad: [1, 1] }), 40, convKernels(be), { weightGrad: false, inputGrad: false });
       assert.is(planned.algorithm, 'winograd');
       const before = be.memory().bytesInUse;
-      out = noGrad(() => tidy(() => Array.from(root.forward(Tensor.fromArray(be, x, [36, 16, 16, 8]), { training: false, random: new Random(1) }).toArray())));
+      out = noGrad(() => tidy(() => Float32Array.from(root.forward(Tensor.fromArray(be, x, [36, 16, 16, 8]), { training: false, random: new Random(1) }).toArray())));
       held = be.memory().bytesInUse - before;
       root.dispose();
     });
@@ -170,7 +165,7 @@ test('keepFilterTransforms: false keeps nothing and plans the filter transform b
   const kept = await run(true), not = await run(false);
   assert.is(kept.held, keptFilterBytes(40, 36), 'the transformed filters stay');
   assert.is(not.held, 0, 'nothing stays');
-  sameBits(not.out, kept.out, 'the same Winograd arithmetic either way');
+  sameBytes(not.out, kept.out, 'the same Winograd arithmetic either way');
   const g = geometry(512, 32, [2, 2], [3, 3], { pad: [1, 1] }), infer = { weightGrad: false, inputGrad: false };
   await withBackend({ threads: 1, keepFilterTransforms: false }, (be) => {
     assert.is(planConv(g, 512, convKernels(be), infer).algorithm, 'im2col');
@@ -188,13 +183,13 @@ test('a model trained between predictions predicts from its new weights', () => 
   };
   const root = build();
   const x = rand(16 * 36 * 4, 9, -1, 1);
-  const predict = (r: Sequential): number[] => noGrad(() => tidy(() =>
-    Array.from(r.forward(Tensor.fromArray(be, x, [16, 6, 6, 4]), { training: false, random: new Random(1) }).toArray())));
+  const predict = (r: Sequential): Float32Array => noGrad(() => tidy(() =>
+    Float32Array.from(r.forward(Tensor.fromArray(be, x, [16, 6, 6, 4]), { training: false, random: new Random(1) }).toArray())));
   const kernels = convKernels(be), infer = { weightGrad: false, inputGrad: false };
   const g = geometry(32, 4, [6, 6], [3, 3], { pad: [1, 1] });
   assert.is(planConv(g, 24, kernels, infer).algorithm, 'winograd', 'the second conv runs by Winograd in inference');
   const before = predict(root);
-  sameBits(predict(root), before, 'the kept transform reproduces the prediction');
+  sameBytes(predict(root), before, 'the kept transform reproduces the prediction');
   // One SGD step changes every weight in place.
   const opt = new GradientDescentMomentum(0.1, { momentumCoef: 0.9 });
   tidy(() => {
@@ -211,7 +206,7 @@ test('a model trained between predictions predicts from its new weights', () => 
   from.forEach((p, i) => be.write(to[i].value.buf, be.read(p.value.buf)));
   const states = copy.states();
   root.states().forEach((s, i) => be.write(states[i].value.buf, be.read(s.value.buf)));
-  sameBits(after, predict(copy), 'predicts as a fresh model with the trained weights');
+  sameBytes(after, predict(copy), 'predicts as a fresh model with the trained weights');
   root.dispose(); copy.dispose();
 }));
 

@@ -18,7 +18,7 @@ import { conv } from '../src/ops/index.ts';
 import { Random } from '../src/random.ts';
 import { windowGeometry } from '../src/shape.ts';
 import { Tensor, tidy } from '../src/tensor.ts';
-import { randomArray } from './helpers.ts';
+import { randomArray, sameBytes } from './helpers.ts';
 
 const one = await createWasmBackend({ threads: 1 });
 const two = await createWasmBackend({ threads: 2, minPartNs: 0 });
@@ -26,14 +26,6 @@ const three = await createWasmBackend({ threads: 3, minPartNs: 0 });
 const SPLIT = [two, three];
 
 const f32 = (n: number, seed: number, lo = -1, hi = 1): Float32Array => Float32Array.from(randomArray(n, seed, lo, hi));
-
-function sameBytes(a: Float32Array | Int32Array, b: Float32Array | Int32Array, label: string): void {
-  assert.is(a.length, b.length, `${label}: length`);
-  const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength), y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-  for (let i = 0; i < x.length; i++) {
-    if (x[i] !== y[i]) assert.unreachable(`${label}: element ${i >> 2} differs: ${a[i >> 2]} vs ${b[i >> 2]}`);
-  }
-}
 
 type Init = Float32Array | { size: number; kind?: BufferKind } | { ints: number[] };
 

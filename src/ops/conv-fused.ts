@@ -43,7 +43,7 @@ export function convFused(x: Tensor, w: Tensor, opts: ConvOptions, ep: ConvEpilo
   backend.run(CONV_PASS_KERNELS[algorithm === 'winograd' ? 'winograd' : 'column-free'].forward, {
     x: x.buf, w: w.buf, y: y.buf, g, k, scale: ep.scale?.buf ?? null, shift: ep.shift?.buf ?? null, slope: ep.slope ?? null,
     // Inference runs the same weights again: a backend that keeps their Winograd transform may.
-    ...(algorithm === 'winograd' && backend.keepsFilterTransforms === true ? { keepFilters: true } : {}),
+    ...(algorithm === 'winograd' ? { keepFilters: true } : {}),
   });
   return y;
 }

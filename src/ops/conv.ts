@@ -30,8 +30,9 @@ function convWithoutColumns(
 ): Tensor {
   const backend = x.backend, kernels = CONV_PASS_KERNELS[algorithm];
   const y = Tensor.empty(backend, [k, ...spatialOut(g, dims), g.batch]);
-  // Without gradients the plan was an inference plan, which counts on kept filters (conv-plan.ts).
-  const keep = algorithm === 'winograd' && !needsGrad(x, w) && backend.keepsFilterTransforms === true;
+  // Without gradients the plan was an inference plan, which counts on kept filters where the
+  // backend keeps them (conv-plan.ts).
+  const keep = algorithm === 'winograd' && !needsGrad(x, w);
   backend.run(kernels.forward, { x: x.buf, w: w.buf, y: y.buf, g, k, scale: null, shift: null, slope: null, ...(keep ? { keepFilters: true } : {}) });
   if (!needsGrad(x, w)) return y;
   return record(y, {

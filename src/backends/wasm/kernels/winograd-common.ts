@@ -112,8 +112,9 @@ function filtersPerPass(jc: number, K: number): number {
  *  (at a multiple of 4 KiB they would share one set of the L1 and thrash it). */
 export const xiStride = (bytes: number): number => Math.ceil(bytes / 4096) * 4096 + 64;
 
-/** Bytes of the transformed filters U: 16 × rows (whole panels of 4) × cols floats. */
-const filterBytes = (rows: number, cols: number): number => align64(XI * roundUp(rows, 4) * cols * 4);
+/** Bytes of the transformed filters U: 16 × rows (whole panels of 4) × cols floats; for the forward
+ *  pass rows = K and cols = C (what inference keeps, WinoRun.keptU). */
+export const winogradFilterBytes = (rows: number, cols: number): number => align64(XI * roundUp(rows, 4) * cols * 4);
 
 export interface WinoRun {
   /** Input, filters (as stored: [wK, wC, 3, 3]) and output pointers; flip: the input gradient. */
@@ -132,7 +133,7 @@ interface WinoRunLayout {
 
 function winoRunLayout(c: WinoConv, K: number): WinoRunLayout {
   const tiles = winoTiles(c), J = tiles.columns;
-  const ownColumns = forwardChunkColumns(c.C, J), uBytes = filterBytes(K, c.C);
+  const ownColumns = forwardChunkColumns(c.C, J), uBytes = winogradFilterBytes(K, c.C);
   const share = uBytes > CACHED_FILTER_BYTES && XI * c.C * roundUp(J, 8) * 4 <= SHARED_INPUT_BYTES;
   const tiled = !share && Math.ceil(J / ownColumns) >= MIN_CHUNKS;
   const JC = tiled ? ownColumns : sharedChunkColumns(c.C, J);
@@ -153,9 +154,6 @@ function winoRunLayout(c: WinoConv, K: number): WinoRunLayout {
  *  (unless kept), the shared B panels (few columns) and each thread's products M and own B panels. */
 const winoRunScratch = (l: WinoRunLayout, slots: number, keptU = false): number =>
   l.block + (keptU ? 0 : l.uBytes) + l.vBytes + l.stride * slots + 64;
-
-/** Bytes of the forward pass's transformed filters of w [K, C, 3, 3] (WinoRun.keptU). */
-export const winogradFilterBytes = (K: number, C: number): number => filterBytes(K, C);
 
 /** U = G·g·Gᵀ of w [wK, wC, 3, 3] at pU, as A panels of this convolution's filters (flip: the
  *  input gradient's, the rotated and transposed w). */
