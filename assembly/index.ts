@@ -14,3 +14,4 @@ export * from './winograd-conv';
 export { winoFilterPart, winoFilterGradPart } from './winograd-weights';
 export * from './peak';
 export * from './conv-direct';
+export * from './conv-dense';

@@ -6,6 +6,7 @@
 //   winograd the Winograd F(2×2, 3×3) kernels
 //   direct   (few-channel first layers, forward and weight gradient only) the tiled forward and the
 //            direct weight gradient
+//   dense    (ResNet's last stage on 2×2 and 1×1 maps) one dense product over x and y in place
 // Printed as ms per call and GFLOP/s counted as direct convolution (2·K·C·9·P·N per pass), so an
 // algorithm doing fewer multiplications shows above the machine's peak. `npm run bench -- algos`
 // (ARGON_THREADS picks the thread count, default every core).
@@ -34,7 +35,7 @@ export const LAYERS: LayerCase[] = [
 ];
 
 type Pass = 'forward' | 'weightGrad' | 'inputGrad';
-export type Algo = 'im2col' | 'tiled' | 'winograd' | 'direct';
+export type Algo = 'im2col' | 'tiled' | 'winograd' | 'direct' | 'dense';
 
 /** Few-channel first layers, for the direct weight gradient ('direct': its forward pass is the tiled one; no input gradient: they read the data). */
 export const FIRST_LAYERS: LayerCase[] = [
@@ -42,6 +43,15 @@ export const FIRST_LAYERS: LayerCase[] = [
   { name: 'mnist conv1 1→32 28² N128', x: [1, 28, 28, 128], k: 32, pad: 1, dilation: 1 },
   { name: 'cnn2 conv1 3→32 64² p0 N128', x: [3, 64, 64, 128], k: 32, pad: 0, dilation: 1 },
   { name: 'resnet18 stem 3→64 7×7/2 64² N32', x: [3, 64, 64, 32], k: 64, pad: 3, dilation: 1, window: 7, stride: 2 },
+];
+
+/** Layers whose window covers the whole input from every output position (ResNet-18's last stage
+ *  at 64 px, 2×2, where Winograd stays; at 32 px, 1×1, and the strided conv into it), by the ways
+ *  that apply. */
+export const DENSE_LAYERS: { layer: LayerCase; algos: Algo[] }[] = [
+  { layer: { name: 'resnet18 512→512 2² N32', x: [512, 2, 2, 32], k: 512, pad: 1, dilation: 1 }, algos: ['im2col', 'winograd', 'dense'] },
+  { layer: { name: 'resnet18 512→512 1² N32', x: [512, 1, 1, 32], k: 512, pad: 1, dilation: 1 }, algos: ['im2col', 'winograd', 'dense'] },
+  { layer: { name: 'resnet18 256→512 2²/2 N32', x: [256, 2, 2, 32], k: 512, pad: 1, dilation: 1, stride: 2 }, algos: ['im2col', 'dense'] },
 ];
 
 /** A closure running one pass of one algorithm on pre-filled buffers. */
@@ -111,6 +121,7 @@ export const convAlgosSuite: Suite = {
     const timings = [
       ...LAYERS.flatMap((c) => timeLayer(be, c, 5)),
       ...FIRST_LAYERS.flatMap((c) => timeLayer(be, c, 5, ['im2col', 'tiled', 'direct'], ['forward', 'weightGrad'])),
+      ...DENSE_LAYERS.flatMap((d) => timeLayer(be, d.layer, 5, d.algos)),
     ];
     for (const t of timings) {
       rows.push({ case: `${t.layer.name} ${t.pass} ${t.algo} (${be.threads} thr)`, value: t.ms, unit: `ms (${t.gflops.toFixed(1)} GFLOP/s direct-equivalent)` });

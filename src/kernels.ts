@@ -62,6 +62,19 @@ export interface KernelArgs<B> {
    *  and images, for the windows winogradForward takes. */
   winogradWeightGrad: { x: B; dy: B; dw: B; g: WindowGeometry; k: number };
 
+  /** Optional: convForward (same arguments and values, up to float32 rounding) for windows that
+   *  cover the whole input from every output position (`denseTaps`, shape.ts: ResNet's 3×3 layers on
+   *  a 2×2 or 1×1 map): one dense product over x and y in place, no zero taps. keepFilters as
+   *  winogradForward's (what is kept: the gathered weights). ops/conv-plan.ts decides when. */
+  denseConvForward: {
+    x: B; w: B; y: B; g: WindowGeometry; k: number; scale: B | null; shift: B | null; slope: number | null;
+    keepFilters?: boolean;
+  };
+  /** Optional: convInputGrad for the windows denseConvForward takes. */
+  denseConvInputGrad: { dy: B; w: B; dx: B; g: WindowGeometry; k: number };
+  /** Optional: convWeightGrad for the windows denseConvForward takes. */
+  denseConvWeightGrad: { x: B; dy: B; dw: B; g: WindowGeometry; k: number };
+
   /** Optional: convWeightGrad (same arguments, the same values up to float32 rounding) computed
    *  directly, with no column matrix, for geometries `directEligible` (shape.ts) accepts (a batch
    *  divisible by 4; any window, stride, padding and dilation). Meant for layers with few taps per
@@ -210,4 +223,5 @@ export const KERNEL_NAMES: readonly KernelName[] = [
 export const OPTIONAL_KERNEL_NAMES: readonly KernelName[] = [
   'convForward', 'convWeightGrad', 'convInputGrad', 'winogradForward', 'winogradInputGrad', 'winogradWeightGrad',
   'batchNormRectlinTrain', 'batchNormRectlinGrad', 'directConvWeightGrad',
+  'denseConvForward', 'denseConvInputGrad', 'denseConvWeightGrad',
 ];

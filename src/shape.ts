@@ -112,6 +112,33 @@ export function winogradEligible(g: WindowGeometry): boolean {
     g.stride.every((v) => v === 1) && g.pad[0] === 0;
 }
 
+/** The taps of a convolution whose window covers the whole input from every output position (the
+ *  optional denseConv* kernels): for output position o and input position i (row-major over the
+ *  spatial dims), taps[o·inPositions + i] is the window tap (row-major over T × R × S) that joins
+ *  them; null where some pair has none (then the convolution is not a dense layer). ResNet's 3×3,
+ *  padding 1 layers on a 2×2 or 1×1 map qualify. */
+export function denseTaps(g: WindowGeometry): { taps: Int32Array; outPositions: number; inPositions: number } | null {
+  const po = g.outSize[0] * g.outSize[1] * g.outSize[2], pi = g.inSize[0] * g.inSize[1] * g.inSize[2];
+  // Every pair needs a tap: at most as many input positions as taps (small maps only).
+  if (pi > g.window[0] * g.window[1] * g.window[2] || po * pi > 4096) return null;
+  const taps = new Int32Array(po * pi);
+  for (let o = 0; o < po; o++) {
+    const oc = [Math.floor(o / (g.outSize[1] * g.outSize[2])), Math.floor(o / g.outSize[2]) % g.outSize[1], o % g.outSize[2]];
+    for (let i = 0; i < pi; i++) {
+      const ic = [Math.floor(i / (g.inSize[1] * g.inSize[2])), Math.floor(i / g.inSize[2]) % g.inSize[1], i % g.inSize[2]];
+      let tap = 0;
+      for (let a = 0; a < 3; a++) {
+        // Input ic = oc·stride − pad + r·dilation for the tap r along axis a.
+        const off = ic[a] - oc[a] * g.stride[a] + g.pad[a], r = off / g.dilation[a];
+        if (!Number.isInteger(r) || r < 0 || r >= g.window[a]) return null;
+        tap = tap * g.window[a] + r;
+      }
+      taps[o * pi + i] = tap;
+    }
+  }
+  return { taps, outPositions: po, inPositions: pi };
+}
+
 /** Whether a convolution's weight gradient can run by the optional directConvWeightGrad kernel: a
  *  batch divisible by 4 (it takes 4 images at a time). */
 export function directEligible(g: WindowGeometry): boolean {

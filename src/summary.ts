@@ -19,12 +19,13 @@
 //          + max scratch_l          the largest scratch, in bytes, one convolution call takes (all threads:
 //                                   the wasm backend's Winograd kernels put their transformed filters and
 //                                   transforms there, 18 MiB for a 512 × 512 layer; Backend.convScratchBytes;
-//                                   inference keeps its transformed filters instead: memory.keptFilters)
+//                                   inference keeps its transformed or gathered filters instead:
+//                                   memory.keptFilters)
 //
 // with B the batch size. Backend overheads (allocator slack, wasm memory growth) are not included.
 import { walkLayers } from './layers/build.ts';
 import type { Backend } from './backends/backend.ts';
-import { convScratchBytes, keptFilterBytes } from './backends/wasm/kernels/conv-scratch.ts';
+import { convScratchBytes, keptBytes } from './backends/wasm/kernels/conv-scratch.ts';
 import { CONV_PASS_KERNELS, planConv, type ConvAlgorithm, type ConvKernels } from './ops/conv-plan.ts';
 import type { Layer, LayerInfo } from './layers/layer.ts';
 import { sameShape, shapeString, sizeOf } from './shape.ts';
@@ -142,7 +143,7 @@ function largestScratch(rows: SummaryRow[], batchSize: number, firstParams: numb
   let most = 0;
   rows.forEach((r, i) => {
     const algorithm = r.algorithm?.train;
-    if (!r.conv || !(algorithm === 'winograd' || algorithm === 'column-free' || algorithm === 'direct')) return;
+    if (!r.conv || !(algorithm === 'winograd' || algorithm === 'column-free' || algorithm === 'direct' || algorithm === 'dense')) return;
     const g = { ...r.conv.geometry, batch: batchSize }, kernels = CONV_PASS_KERNELS[algorithm];
     const passes = i === firstParams ? [kernels.forward, kernels.weightGrad] : Object.values(kernels);
     for (const kernel of passes) most = Math.max(most, bytes(kernel, g, r.conv.k));
@@ -161,7 +162,7 @@ export function summarize(root: Layer, opts: SummaryOptions): Summary {
     throw new Error(`summary: the model was built for input ${shapeString(root.inShape)}, not ${shapeString(inputShape)}`);
   }
   const infos = root.info();
-  const kernels = opts.kernels ?? { columnFree: true, winograd: true, direct: true, keepsFilters: true };
+  const kernels = opts.kernels ?? { columnFree: true, winograd: true, direct: true, dense: true, keepsFilters: true };
   const firstParams = infos.findIndex((r) => r.params > 0);
   const rows: SummaryRow[] = infos.map((r, i) => ({
     ...r, memory: FLOAT_BYTES * batchSize * outputValues(r), algorithm: convAlgorithms(r, batchSize, i === firstParams, kernels),
@@ -184,7 +185,7 @@ export function summarize(root: Layer, opts: SummaryOptions): Summary {
     scratch: largestScratch(rows, batchSize, firstParams, opts.scratchBytes ?? ((kernel, g, k) => convScratchBytes(kernel, g, k, 1))),
     total: 0,
     keptFilters: kernels.keepsFilters !== true ? 0 : rows.reduce((s, r) =>
-      s + (r.conv && r.algorithm?.infer === 'winograd' ? keptFilterBytes(r.conv.k, r.conv.geometry.channels) : 0), 0),
+      s + (r.conv && r.algorithm ? keptBytes(r.algorithm.infer, r.conv.geometry, r.conv.k) : 0), 0),
   };
   memory.total = memory.parameters + memory.state + memory.gradients + memory.optimizer + memory.input +
     memory.activations + memory.workspace + memory.backwardPeak + memory.scratch;
@@ -209,9 +210,11 @@ function algorithmText(r: SummaryRow): string {
   const a = r.algorithm;
   if (!a) return '';
   const name = (v: ConvAlgorithm) => (v === 'pointwise' ? '1×1' : v);
-  // Inference runs a direct convolution as the fused kernel, whichever way training runs it.
-  const winogradEither = a.train === 'winograd' || a.infer === 'winograd';
-  return winogradEither && a.train !== a.infer ? `${name(a.train)} (inference: ${a.infer === 'winograd' ? 'winograd' : 'direct'})` : name(a.train);
+  // Inference runs a direct convolution as the fused kernel, whichever way training runs it, unless
+  // it runs by Winograd or as a dense product.
+  const derived = (v: ConvAlgorithm) => v === 'winograd' || v === 'dense';
+  const differs = a.train !== a.infer && (derived(a.train) || derived(a.infer));
+  return differs ? `${name(a.train)} (inference: ${derived(a.infer) ? a.infer : 'direct'})` : name(a.train);
 }
 
 /** The printed summary: a table, advice, state values and multiply–adds, then exactly

@@ -50,6 +50,25 @@ test('planner: Winograd for the course nets\' wide 3×3 layers, never where it d
   assert.is(withConvAlgorithm('winograd', () => planConv(geom([3, 9, 9, 1], [3, 3], { stride: 2 }), 2, all, train).algorithm), 'im2col');
 });
 
+test('planner: a dense product where the window covers the whole input from every output position', () => {
+  // Inference as on the wasm backend, which keeps the gathered weights between calls.
+  const withDense = { ...all, dense: true, keepsFilters: true };
+  const infer = { weightGrad: false, inputGrad: false };
+  // ResNet's 3×3 layers on a 1×1 map (ResNet-18's last stage at 32 px): one product per filter and
+  // channel, where Winograd does 16 and im2col 9; the strided 3×3 from 2×2 to 1×1: 4 instead of 9.
+  for (const passes of [train, infer]) {
+    assert.is(planConv(geom([512, 1, 1, 32], [3, 3], { pad: 1 }), 512, withDense, passes).algorithm, 'dense');
+    assert.is(planConv(geom([256, 2, 2, 32], [3, 3], { pad: 1, stride: 2 }), 512, withDense, passes).algorithm, 'dense');
+    // On a 2×2 map both multiply 16 times per filter and channel; Winograd measured faster there.
+    assert.is(planConv(geom([512, 2, 2, 32], [3, 3], { pad: 1 }), 512, withDense, passes).algorithm, 'winograd');
+  }
+  // Not where some output position misses an input position (4×4), not without the kernels.
+  assert.is(planConv(geom([256, 4, 4, 32], [3, 3], { pad: 1 }), 256, withDense, train).algorithm, 'winograd');
+  assert.is.not(planConv(geom([512, 1, 1, 32], [3, 3], { pad: 1 }), 512, all, train).algorithm, 'dense');
+  assert.is(withConvAlgorithm('dense', () => planConv(geom([4, 2, 2, 3], [3, 3], { pad: 1 }), 5, withDense, train).algorithm), 'dense');
+  assert.is.not(withConvAlgorithm('dense', () => planConv(geom([4, 4, 4, 3], [3, 3], { pad: 1 }), 5, withDense, train).algorithm), 'dense');
+});
+
 test('planner: inference plans for a fixed batch, training for the actual one', () => {
   const g = geom([512, 2, 2, 1], [3, 3], { pad: 1 });
   const infer = { weightGrad: false, inputGrad: false };
@@ -137,6 +156,14 @@ test('summary names each convolution\'s algorithm', () => {
   assert.match(text, /Convolution_1 .* 1×1\n/);
   assert.match(text, /Convolution_7 .* im2col\n/);
   assert.match(text, /^algorithm: how each convolution runs/m);
+  // At 32 px the last stage's maps are 1×1: its 3×3 layers (and the strided one into it) run dense.
+  const small = new Sequential(models.resnet18({ inputShape: [3, 32, 32], nclass: 2 }));
+  assignNames(small);
+  small.configure([3, 32, 32]);
+  const s32 = summarize(small, { inputShape: [3, 32, 32], batchSize: 32 });
+  const dense = s32.rows.filter((r) => r.algorithm?.train === 'dense').map((r) => r.name);
+  assert.equal(dense, ['Convolution_17', 'Convolution_18', 'Convolution_19', 'Convolution_20']);
+  assert.match(formatSummary(s32), /Convolution_18 .* dense\n/);
 });
 
 test.run();

@@ -89,6 +89,16 @@ export const OP_CASES: OpCase[] = [
     f: ([x, w]) => withConvAlgorithm('winograd', () => ops.conv(x, w, { pad: 1 })) },
   { name: 'conv Winograd 2d 3×3 pad [3, 1] dilation [1, 2] (C2 4×6 N3, K2)', inputs: [{ shape: [2, 4, 6, 3] }, { shape: [2, 2, 3, 3] }],
     f: ([x, w]) => withConvAlgorithm('winograd', () => ops.conv(x, w, { pad: [3, 1], dilation: [1, 2] })) },
+  // Windows that cover the whole input from every output position, as a dense product where the
+  // backend has it: ResNet's 3×3 on a 2×2 and on a 1×1 map, a strided one from 2×2 to 1×1, 1-D.
+  { name: 'conv dense 2d 3×3 pad 1 on 2×2 (C3 2×2 N3, K5)', inputs: [{ shape: [3, 2, 2, 3] }, { shape: [5, 3, 3, 3] }],
+    f: ([x, w]) => withConvAlgorithm('dense', () => ops.conv(x, w, { pad: 1 })) },
+  { name: 'conv dense 2d 3×3 pad 1 on 1×1 (C6 1×1 N2, K3)', inputs: [{ shape: [6, 1, 1, 2] }, { shape: [3, 6, 3, 3] }],
+    f: ([x, w]) => withConvAlgorithm('dense', () => ops.conv(x, w, { pad: 1 })) },
+  { name: 'conv dense 2d 3×3 stride 2 pad 1, 2×2 to 1×1 (C2 2×2 N5, K4)', inputs: [{ shape: [2, 2, 2, 5] }, { shape: [4, 2, 3, 3] }],
+    f: ([x, w]) => withConvAlgorithm('dense', () => ops.conv(x, w, { stride: 2, pad: 1 })) },
+  { name: 'conv dense 1d window 4 pad 2 on W3 (C3 W3 N2, K2)', inputs: [{ shape: [3, 3, 2] }, { shape: [2, 3, 4] }],
+    f: ([x, w]) => withConvAlgorithm('dense', () => ops.conv(x, w, { pad: 2 })) },
   // A first layer (its input needs no gradient) with the direct weight gradient where the backend
   // has it: an odd tap count, a window with stride and padding, a batch of 4.
   { name: 'conv direct weight gradient 2d 3×2 stride [2, 1] pad 1 (C3 5×6 N4, K5)', inputs: [{ shape: [3, 5, 6, 4], constant: true }, { shape: [5, 3, 3, 2] }],

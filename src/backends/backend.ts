@@ -43,9 +43,9 @@ export interface Backend {
    *  geometry, or a test of the geometry (the webgl backend's implicit GEMM, which needs a batch
    *  that is a multiple of 4). Absent or false: they pay only where the column matrix is large. */
   readonly prefersColumnFree?: boolean | ((g: WindowGeometry) => boolean);
-  /** Whether winogradForward with `keepFilters` keeps the transformed filters (16/9 of the
-   *  weights) between calls until the weights change, so inference plans leave the filter
-   *  transform out of Winograd's cost (ops/conv-plan.ts). */
+  /** Whether winogradForward and denseConvForward with `keepFilters` keep what they derive from the
+   *  weights (the transformed filters, 16/9 of the weights; the gathered ones) between calls until
+   *  the weights change, so inference plans leave that work out of their cost (ops/conv-plan.ts). */
   readonly keepsFilterTransforms?: boolean;
   /** Bytes of scratch one call of a convolution kernel takes here (every thread's share
    *  included), for memory estimates; absent, or 0 for a kernel, where it is small. */

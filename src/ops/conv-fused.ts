@@ -1,7 +1,7 @@
 // Inference-only convolution fused with what a Conv compound puts after it: a per-channel affine
 // (a Bias, or a BatchNorm folded with its running statistics) and Rectlin, in one kernel
 // (convForward, src/kernels.ts) that also tiles im2col so the column matrix never exists whole, or
-// winogradForward where conv-plan.ts finds Winograd cheaper.
+// winogradForward or denseConvForward where conv-plan.ts finds them cheaper.
 // Not differentiable: callers take this path only when nothing needs a gradient.
 import { needsGrad } from '../autograd/mode.ts';
 import { shapeString, sizeOf, spatialOut, windowGeometry } from '../shape.ts';
@@ -40,10 +40,12 @@ export function convFused(x: Tensor, w: Tensor, opts: ConvOptions, ep: ConvEpilo
   const y = Tensor.empty(backend, [k, ...spatialOut(g, dims), g.batch]);
   // Inference runs the forward pass only; the plan may take Winograd for it (same epilogue).
   const { algorithm } = planConv(g, k, convKernels(backend), { weightGrad: false, inputGrad: false });
-  backend.run(CONV_PASS_KERNELS[algorithm === 'winograd' ? 'winograd' : 'column-free'].forward, {
+  const derived = algorithm === 'winograd' || algorithm === 'dense';
+  backend.run(CONV_PASS_KERNELS[derived ? algorithm : 'column-free'].forward, {
     x: x.buf, w: w.buf, y: y.buf, g, k, scale: ep.scale?.buf ?? null, shift: ep.shift?.buf ?? null, slope: ep.slope ?? null,
-    // Inference runs the same weights again: a backend that keeps their Winograd transform may.
-    ...(algorithm === 'winograd' ? { keepFilters: true } : {}),
+    // Inference runs the same weights again: a backend that keeps their Winograd transform (or their
+    // dense gather) may.
+    ...(derived ? { keepFilters: true } : {}),
   });
   return y;
 }

@@ -9,17 +9,19 @@
 //   direct       a first layer with few taps per filter: the tiled forward pass and a direct weight
 //                gradient that reads x in place (no input gradient: the layer reads the data)
 //   winograd     Winograd F(2×2, 3×3) (2-D 3×3, stride 1): 16 products per 2×2 tile instead of 36
+//   dense        the window covers the whole input from every output position (ResNet's 3×3 layers
+//                on a 1×1 or 2×2 map): one dense product over x and y in place, no zero taps
 import type { Backend } from '../backends/backend.ts';
 import type { WindowGeometry } from '../kernels.ts';
-import { directEligible, winogradEligible } from '../shape.ts';
+import { denseTaps, directEligible, winogradEligible } from '../shape.ts';
 
-export type ConvAlgorithm = 'pointwise' | 'im2col' | 'column-free' | 'direct' | 'winograd';
+export type ConvAlgorithm = 'pointwise' | 'im2col' | 'column-free' | 'direct' | 'winograd' | 'dense';
 
 /** What a backend offers beyond im2col + GEMM; `preferColumnFree`: where its column-free kernels
  *  are its fastest convolution (Backend.prefersColumnFree, the webgl backend); `keepsFilters`:
  *  inference's Winograd keeps its transformed filters between calls (Backend.keepsFilterTransforms). */
 export interface ConvKernels {
-  columnFree: boolean; winograd: boolean; direct?: boolean; preferColumnFree?: Backend['prefersColumnFree']; keepsFilters?: boolean;
+  columnFree: boolean; winograd: boolean; direct?: boolean; dense?: boolean; preferColumnFree?: Backend['prefersColumnFree']; keepsFilters?: boolean;
 }
 
 /** The kernels of each algorithm that keeps no column matrix, per pass (direct's input gradient
@@ -28,6 +30,7 @@ export const CONV_PASS_KERNELS = {
   'column-free': { forward: 'convForward', weightGrad: 'convWeightGrad', inputGrad: 'convInputGrad' },
   winograd: { forward: 'winogradForward', weightGrad: 'winogradWeightGrad', inputGrad: 'winogradInputGrad' },
   direct: { forward: 'convForward', weightGrad: 'directConvWeightGrad', inputGrad: 'convInputGrad' },
+  dense: { forward: 'denseConvForward', weightGrad: 'denseConvWeightGrad', inputGrad: 'denseConvInputGrad' },
 } as const;
 export type ColumnlessAlgorithm = keyof typeof CONV_PASS_KERNELS;
 
@@ -38,6 +41,7 @@ export function convKernels(backend: Backend): ConvKernels {
     columnFree,
     winograd: hasAll('winograd'),
     direct: columnFree && hasAll('direct'),
+    dense: hasAll('dense'),
     preferColumnFree: columnFree && backend.prefersColumnFree,
     keepsFilters: backend.keepsFilterTransforms === true,
   };
@@ -97,8 +101,9 @@ function tilesAlong(out: number, d: number): number {
 }
 
 export type ConvPass = 'forward' | 'weightGrad' | 'inputGrad';
-/** How a pass runs: by a GEMM over (possibly tiled) columns, by Winograd, or the direct weight gradient. */
-export type PassWay = 'gemm' | 'winograd' | 'direct';
+/** How a pass runs: by a GEMM over (possibly tiled) columns, by Winograd, the direct weight
+ *  gradient, or as a dense product. */
+export type PassWay = 'gemm' | 'winograd' | 'direct' | 'dense';
 
 /** The coefficients of CONV_COST's constants for one pass, in the order 1/rate (multiply–adds),
  *  k0/rate (multiply–adds per reduction step: the micro-kernel calls' overhead), copy, transformIn,
@@ -110,6 +115,7 @@ export function passFeatures(g: WindowGeometry, k: number, pass: ConvPass, way: 
   const up = (v: number, to: number) => Math.ceil(v / to) * to;
   const rows = C * taps, cols = g.outSize[0] * g.outSize[1] * g.outSize[2] * N;
   if (way === 'direct') return pass === 'weightGrad' ? [0, 0, 0, 0, 0, 0, k * rows * cols] : null;
+  if (way === 'dense') return denseFeatures(g, k, pass, keptFilters);
   if (way === 'gemm') {
     // Forward: m = k, n = columns, depth rows, the columns written by im2col and packed; weight
     // gradient: m = k, n = rows, depth a tile of columns (long), the columns written and packed and
@@ -134,6 +140,27 @@ export function passFeatures(g: WindowGeometry, k: number, pass: ConvPass, way: 
   return [macs, macs / C, 0, 16 * J * C, 16 * J * k, keptFilters ? 0 : filters, 0];
 }
 
+/** A dense convolution's features (denseTaps): an M × depth × N product with M and N rounded to the
+ *  register block, depth C·Pi forward, K·Po for the input gradient and the batch N for the weight
+ *  gradient (whose Po·Pi products per filter and channel are then summed into dW tap by tap). The
+ *  weights gathered into panels (forward and input gradient, unless inference keeps them) and the
+ *  products summed into dW are priced as filter values, whose transform they resemble: each a
+ *  scalar gather or scatter per weight value (measured on ResNet's 512-channel 2×2 layer, 1 thread:
+ *  gathering 4.2 M values 3.3 ms, about 0.8 ns each; scattering them 4–5 ms). */
+function denseFeatures(g: WindowGeometry, k: number, pass: ConvPass, keptFilters: boolean): number[] | null {
+  const d = denseTaps(g);
+  if (!d) return null;
+  const up = (v: number, to: number) => Math.ceil(v / to) * to;
+  const C = g.channels, N = g.batch, po = d.outPositions, pi = d.inPositions, values = k * po * C * pi;
+  if (pass === 'weightGrad') {
+    const macs = up(k * po, 4) * up(C * pi, 8) * N;
+    return [macs, macs / N, 0, 0, 0, values, 0];
+  }
+  const [m, depth] = pass === 'forward' ? [k * po, C * pi] : [C * pi, k * po];
+  const macs = up(m, 4) * depth * up(N, 8);
+  return [macs, macs / depth, 0, 0, 0, pass === 'forward' && keptFilters ? 0 : values, 0];
+}
+
 /** CONV_COST in passFeatures' order, formed once (CONV_COST is read-only). */
 const CONSTANTS: readonly number[] = [
   1 / CONV_COST.rate, CONV_COST.k0 / CONV_COST.rate, CONV_COST.copy, CONV_COST.transformIn, CONV_COST.transformOut,
@@ -153,23 +180,24 @@ export function passCost(g: WindowGeometry, k: number, pass: ConvPass, way: Pass
   return { gemm, other: f[2] * c[2] + f[3] * c[3] + f[4] * c[4] + f[5] * c[5] };
 }
 
-/** gemm: by a GEMM over the columns (im2col or column-free); winograd: null where it does not apply. */
-export interface ConvCosts { gemm: number; winograd: number | null }
+/** gemm: by a GEMM over the columns (im2col or column-free); winograd and dense: null where they
+ *  do not apply. */
+export interface ConvCosts { gemm: number; winograd: number | null; dense: number | null }
 
 /** Estimated single-thread ns of the passes that run, by a GEMM over the columns and by Winograd
  *  (null where it does not apply); keptFilters as passFeatures. */
 export function convCosts(g: WindowGeometry, k: number, passes: ConvPasses, keptFilters = false): ConvCosts {
   const list: ConvPass[] = ['forward', ...(passes.weightGrad ? ['weightGrad' as const] : []), ...(passes.inputGrad ? ['inputGrad' as const] : [])];
-  const total = (winograd: boolean): number | null => {
+  const total = (way: PassWay): number | null => {
     let ns = 0;
     for (const pass of list) {
-      const c = passCost(g, k, pass, winograd ? 'winograd' : 'gemm', keptFilters);
+      const c = passCost(g, k, pass, way, keptFilters);
       if (!c) return null;
       ns += c.gemm + c.other;
     }
     return ns;
   };
-  return { gemm: total(false) ?? 0, winograd: total(true) };
+  return { gemm: total('gemm') ?? 0, winograd: total('winograd'), dense: total('dense') };
 }
 
 export interface ConvPlan { algorithm: ConvAlgorithm; costs: ConvCosts | null }
@@ -195,6 +223,13 @@ export function withConvAlgorithm<T>(algorithm: ConvAlgorithm, fn: () => T): T {
  *  filter transform a small batch does not amortise (ResNet-18's last stage at 64 px). */
 export const INFERENCE_PLAN_BATCH = 8;
 
+/** Where Winograd applies too, the dense way must cost less than this share of Winograd's: on a
+ *  2×2 map the two multiply equally often and the model prices them alike, but both stream their
+ *  weights from memory and Winograd measured 4–6 % faster in every pass (ResNet-18's 512-channel
+ *  layer, 1 thread: 9.4 against 9.9 ms forward, 8.5 against 11.0 weight gradient, 6.3 against
+ *  6.7 inference); on a 1×1 map the dense way does 1/16 of Winograd's products and wins 7–17×. */
+const DENSE_OVER_WINOGRAD = 0.75;
+
 /** The algorithm for a convolution of geometry g (its batch included) with k filters. */
 export function planConv(g: WindowGeometry, k: number, kernels: ConvKernels, passes: ConvPasses): ConvPlan {
   const inference = !passes.weightGrad && !passes.inputGrad;
@@ -205,13 +240,15 @@ export function planConv(g: WindowGeometry, k: number, kernels: ConvKernels, pas
   const cols = g.outSize[0] * g.outSize[1] * g.outSize[2] * g.batch;
   const winograd = kernels.winograd && winogradEligible(g);
   const direct = (kernels.direct ?? false) && directEligible(g) && passes.weightGrad && !passes.inputGrad;
+  const dense = (kernels.dense ?? false) && denseTaps(g) !== null;
   if (forced === 'winograd' && winograd) return { algorithm: 'winograd', costs: null };
+  if (forced === 'dense' && dense) return { algorithm: 'dense', costs: null };
   if (forced === 'column-free' && kernels.columnFree) return { algorithm: 'column-free', costs: null };
   if (forced === 'direct' && direct) return { algorithm: 'direct', costs: null };
   if (forced === 'im2col') return { algorithm: 'im2col', costs: null };
   const prefer = kernels.preferColumnFree;
   const family: ConvAlgorithm = kernels.columnFree && ((typeof prefer === 'function' ? prefer(g) : prefer === true) || columnFreePays(rows, cols, k)) ? 'column-free' : 'im2col';
-  if (!winograd && !direct) return { algorithm: family, costs: null };
+  if (!winograd && !direct && !dense) return { algorithm: family, costs: null };
   const costs = convCosts(g, k, passes, inference && kernels.keepsFilters === true);
   let best: { algorithm: ConvAlgorithm; ns: number } = { algorithm: family, ns: costs.gemm };
   if (direct) {
@@ -219,6 +256,10 @@ export function planConv(g: WindowGeometry, k: number, kernels: ConvKernels, pas
     const ns = fwd.gemm + fwd.other + wgrad.gemm;
     if (ns < best.ns) best = { algorithm: 'direct', ns };
   }
-  if (costs.winograd !== null && costs.winograd < best.ns) best = { algorithm: 'winograd', ns: costs.winograd };
+  if (winograd && costs.winograd !== null && costs.winograd < best.ns) best = { algorithm: 'winograd', ns: costs.winograd };
+  if (dense && costs.dense !== null) {
+    const bar = winograd && costs.winograd !== null ? Math.min(best.ns, DENSE_OVER_WINOGRAD * costs.winograd) : best.ns;
+    if (costs.dense < bar) best = { algorithm: 'dense', ns: costs.dense };
+  }
   return { algorithm: best.algorithm, costs };
 }

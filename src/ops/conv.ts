@@ -3,8 +3,9 @@
 // backward:  dW = dy · colsᵀ,  dcols = Wᵀ · dy,  dx = col2im(dcols).
 // The layout keeps the batch innermost, so y is already [K, ...out, N], the next layer's input.
 // conv-plan.ts picks the algorithm per layer: this im2col + GEMM, the column-free kernels (large
-// column matrices), their forward with a direct weight gradient (first layers with few taps) or
-// Winograd F(2×2, 3×3) (3×3 stride-1 windows, where it costs less).
+// column matrices), their forward with a direct weight gradient (first layers with few taps),
+// Winograd F(2×2, 3×3) (3×3 stride-1 windows, where it costs less) or a dense product (a window
+// that covers the whole input from every output position).
 import { needsGrad, record } from '../autograd/mode.ts';
 import type { DeviceBuffer } from '../backends/backend.ts';
 import type { WindowGeometry } from '../kernels.ts';
@@ -30,9 +31,9 @@ function convWithoutColumns(
 ): Tensor {
   const backend = x.backend, kernels = CONV_PASS_KERNELS[algorithm];
   const y = Tensor.empty(backend, [k, ...spatialOut(g, dims), g.batch]);
-  // Without gradients the plan was an inference plan, which counts on kept filters where the
-  // backend keeps them (conv-plan.ts).
-  const keep = algorithm === 'winograd' && !needsGrad(x, w);
+  // Without gradients the plan was an inference plan, which counts on kept filters (Winograd's
+  // transformed or the dense way's gathered weights) where the backend keeps them (conv-plan.ts).
+  const keep = (algorithm === 'winograd' || algorithm === 'dense') && !needsGrad(x, w);
   backend.run(kernels.forward, { x: x.buf, w: w.buf, y: y.buf, g, k, scale: null, shift: null, slope: null, ...(keep ? { keepFilters: true } : {}) });
   if (!needsGrad(x, w)) return y;
   return record(y, {

@@ -9,13 +9,15 @@ import { axpby, biasAdd, biasGrad, clip, copy, fill, mul, scale, sum, sumSquares
 import { gemm } from './gemm.ts';
 import { col2im, im2col } from './im2col.ts';
 import { convForward, convInputGrad, convWeightGrad } from './conv-direct.ts';
-import { directConvWeightGrad, winogradForward, winogradInputGrad, winogradWeightGrad } from './winograd.ts';
+import {
+  denseConvForward, denseConvInputGrad, denseConvWeightGrad, directConvWeightGrad, winogradForward, winogradInputGrad, winogradWeightGrad,
+} from './winograd.ts';
 import { adagradUpdate, adamUpdate, rmspropUpdate, sgdUpdate } from './optimizer.ts';
 import { poolBackward, poolForward } from './pool.ts';
 
 export const refKernels: KernelTable = {
   gemm, im2col, col2im, convForward, convWeightGrad, convInputGrad, winogradForward, winogradInputGrad, winogradWeightGrad,
-  directConvWeightGrad,
+  directConvWeightGrad, denseConvForward, denseConvInputGrad, denseConvWeightGrad,
   poolForward, poolBackward, biasAdd, biasGrad,
   axpby, mul, scale, copy, fill, sum, sumSquares, clip,
   rectlin, rectlinGrad, explin, explinGrad, logistic, logisticGrad, tanh, tanhGrad,

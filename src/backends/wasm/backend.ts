@@ -53,9 +53,10 @@ export interface WasmBackendOptions {
   /** Single-thread work (ns) each part of a split kernel call must carry (default MIN_PART_NS);
    *  0 splits every call over all threads, which tests use to exercise every split. */
   minPartNs?: number;
-  /** Keep the Winograd-transformed filters of inference's 3×3 layers between calls (default true):
-   *  faster inference (ResNet-18's last stage then runs by Winograd too) for 16/9 of those layers'
-   *  weights in memory (64 MiB for ResNet-18). False transforms them on every call. */
+  /** Keep the Winograd-transformed filters of inference's 3×3 layers (and the dense way's gathered
+   *  weights) between calls (default true): faster inference (ResNet-18's last stage then runs by
+   *  Winograd too) for 16/9 of those layers' weights in memory (64 MiB for ResNet-18). False
+   *  derives them on every call. */
   keepFilterTransforms?: boolean;
 }
 

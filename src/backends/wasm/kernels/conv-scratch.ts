@@ -4,6 +4,7 @@
 // 512 layer of ResNet-18); the other kernels' tile buffers and packing space (about 2 MiB per
 // thread at most) are not counted.
 import type { KernelName, WindowGeometry } from '../../../kernels.ts';
+import { denseKeptBytes, denseScratchBytes } from './denseConv.ts';
 import { winogradFilterBytes, winogradScratchBytes } from './winograd-common.ts';
 import { winogradWeightGradScratchBytes } from './winogradWeightGrad.ts';
 
@@ -12,9 +13,19 @@ export function convScratchBytes(kernel: KernelName, g: WindowGeometry, k: numbe
   if (kernel === 'winogradForward') return winogradScratchBytes(g, k, false, slots);
   if (kernel === 'winogradInputGrad') return winogradScratchBytes(g, k, true, slots);
   if (kernel === 'winogradWeightGrad') return winogradWeightGradScratchBytes(g, k, slots);
+  if (kernel === 'denseConvForward') return denseScratchBytes('forward', g, k, slots);
+  if (kernel === 'denseConvInputGrad') return denseScratchBytes('inputGrad', g, k, slots);
+  if (kernel === 'denseConvWeightGrad') return denseScratchBytes('weightGrad', g, k, slots);
   return 0;
 }
 
 /** Bytes an inference Winograd layer with k filters over C channels keeps between calls (its
  *  transformed filters, winogradForward's keepFilters): winogradFilterBytes(k, C). */
 export { winogradFilterBytes as keptFilterBytes };
+
+/** Bytes an inference layer planned as `algorithm` keeps between calls: Winograd's transformed
+ *  filters or the dense way's gathered weights; 0 for the others. */
+export function keptBytes(algorithm: string, g: WindowGeometry, k: number): number {
+  if (algorithm === 'winograd') return winogradFilterBytes(k, g.channels);
+  return algorithm === 'dense' ? denseKeptBytes(g, k) : 0;
+}

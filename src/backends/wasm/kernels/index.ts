@@ -9,6 +9,7 @@ import { winogradForward } from './winogradForward.ts';
 import { winogradInputGrad } from './winogradInputGrad.ts';
 import { winogradWeightGrad } from './winogradWeightGrad.ts';
 import { directConvWeightGrad } from './directConvWeightGrad.ts';
+import { denseConvForward, denseConvInputGrad, denseConvWeightGrad } from './denseConv.ts';
 import { col2im } from './col2im.ts';
 import { poolForward } from './poolForward.ts';
 import { poolBackward } from './poolBackward.ts';
@@ -52,6 +53,9 @@ export const wasmKernels: WasmKernelTable = {
   winogradInputGrad,
   winogradWeightGrad,
   directConvWeightGrad,
+  denseConvForward,
+  denseConvInputGrad,
+  denseConvWeightGrad,
   col2im,
   poolForward,
   poolBackward,
