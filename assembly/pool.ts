@@ -13,6 +13,7 @@
 // N-wide work) and normalised over the window's valid cells.
 // Threads split the channels (assembly/parts.ts).
 import { partStart } from './parts';
+import { maxWindow } from './pool-max';
 import { gi } from './window-util';
 import {
   absMaxStep, intExponent, lpStep, maxInit, maxStep, reciprocal, spreadScaled, spreadStep, sumStep, weightedStep,
@@ -142,12 +143,13 @@ export function poolForward(
   const scratch = argmax + <usize>max(thread, 0) * (nb << 1);
   let yp = y + <usize>c0 * outCell;
   let ap = hasArgmax != 0 ? argmax + <usize>c0 * outCell : scratch;
+  const fastMax = mode == 0 && (N & 3) == 0;
   for (let c = c0; c < c1; c++) {
     const xc = x + <usize>c * cellBytes;
     for (let od = 0; od < OD; od++) {
       for (let oh = 0; oh < OH; oh++) {
         for (let ow = 0; ow < OW; ow++) {
-          poolWindow(xc, yp, ap, scratch, g, od, oh, ow, mode, param);
+          if (!fastMax || !maxWindow(xc, yp, ap, g, od, oh, ow, hasArgmax != 0)) poolWindow(xc, yp, ap, scratch, g, od, oh, ow, mode, param);
           yp += nb;
           ap += argStep;
         }

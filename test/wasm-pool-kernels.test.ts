@@ -1,5 +1,6 @@
 // wasm poolForward / poolBackward against ref-f64: every mode, with and without padding, global
-// pooling, 1D/2D/3D, odd batches, ties for max, and l2 windows whose output is exactly 0.
+// pooling, 1D/2D/3D, odd batches and batches of multiples of 4, ties for max, windows wholly in the
+// padding, and l2 windows whose output is exactly 0.
 import { test } from 'uvu';
 import type { PoolMode, WindowGeometry } from '../src/kernels.ts';
 import { compareWasm, describe, geometry, inputSize, outputSize, rand, refRun } from './wasm-harness.ts';
@@ -15,6 +16,12 @@ const cases: [WindowGeometry, number][] = [
   [geometry(1, 8, [7, 7], [3, 3], { stride: [2, 2], pad: [2, 2] }), 2],
   [geometry(2, 5, [4, 6, 6], [4, 6, 6], { stride: [4, 6, 6] }), 3],
   [geometry(2, 3, [7, 7], [2, 3], { stride: [1, 2], pad: [1, 1], dilation: [2, 1] }), 2],
+  // Batches divisible by 4 (max pooling's register path): the course's 3×3 stride 2 padding 1,
+  // dilation, 3-D, and windows that lie wholly in the padding (y = 0, argmax −1).
+  [geometry(3, 8, [9, 8], [3, 3], { stride: [2, 2], pad: [1, 1] }), 2],
+  [geometry(2, 4, [7, 7], [2, 3], { stride: [1, 2], pad: [1, 1], dilation: [2, 1] }), 2],
+  [geometry(2, 12, [3, 4, 4], [2, 2, 2], { pad: [1, 1, 1] }), 3],
+  [geometry(2, 4, [5, 5], [2, 2], { stride: [3, 3], pad: [2, 2] }), 2],
 ];
 const MODES: PoolMode[] = ['max', 'avg', 'l2'];
 
