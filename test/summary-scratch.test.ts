@@ -1,6 +1,7 @@
 // summary()'s scratch term against the wasm backend itself: the largest scratch region one
 // convolution call of a training step asks for (Winograd's transformed filters, transforms and
-// partial sums), as Backend.convScratchBytes predicts from the shapes, equals what the kernels took.
+// partial sums; the dense way's tap table, packed operands and gathered weights), as
+// Backend.convScratchBytes predicts from the shapes, equals what the kernels took.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { backward } from '../src/autograd/index.ts';
@@ -15,10 +16,10 @@ import { randomArray } from './helpers.ts';
 
 const BATCH = 8;
 
-/** A training step's forward and backward passes, every conv by Winograd; returns the estimate's
- *  scratch term and the largest scratch request the backend saw. */
-function step(be: WasmBackend, [shape, layers]: Net): { estimate: number; taken: number } {
-  return withConvAlgorithm('winograd', () => {
+/** A training step's forward and backward passes, every conv by Winograd (or as a dense product);
+ *  returns the estimate's scratch term and the largest scratch request the backend saw. */
+function step(be: WasmBackend, [shape, layers]: Net, algorithm: 'winograd' | 'dense' = 'winograd'): { estimate: number; taken: number } {
+  return withConvAlgorithm(algorithm, () => {
     const root = new Sequential(layers());
     buildLayers(root, shape, { backend: be, random: new Random(2) });
     const estimate = summarize(root, { inputShape: shape, batchSize: BATCH, scratchBytes: be.convScratchBytes.bind(be) }).memory.scratch;
@@ -40,6 +41,8 @@ type Net = [shape: [number, number, number], layers: () => Conv[]];
 // second's transforms pass WHOLE_BYTES (16 MiB), so it sums chunks in groups.
 const small: Net = [[16, 12, 12], () => [new Conv([3, 3, 24], { padding: 1, activation: new Rectlin() }), new Conv([3, 3, 40], { padding: 2, dilation: 2 })]];
 const wide: Net = [[16, 24, 24], () => [new Conv([3, 3, 96], { padding: 1 }), new Conv([3, 3, 160], { padding: 1 })]];
+// ResNet's last stage at a small input: 3×3 convs over 2×2 and 1×1 maps, as dense products.
+const tiny: Net = [[48, 2, 2], () => [new Conv([3, 3, 40], { padding: 1, strides: 2 }), new Conv([3, 3, 24], { padding: 1 })]];
 
 test('one thread: the estimate is the scratch the Winograd kernels took, byte for byte', async () => {
   const be = await createWasmBackend({ threads: 1 });
@@ -48,6 +51,9 @@ test('one thread: the estimate is the scratch the Winograd kernels took, byte fo
     assert.ok(taken > 0, `${name}: no scratch taken`);
     assert.is(estimate, taken, `${name}: estimate vs taken`);
   }
+  const { estimate, taken } = step(be, tiny, 'dense');
+  assert.ok(taken > 0, 'dense: no scratch taken');
+  assert.is(estimate, taken, 'dense: estimate vs taken');
   await be.close();
 });
 

@@ -10,7 +10,8 @@
 //                gradient that reads x in place (no input gradient: the layer reads the data)
 //   winograd     Winograd F(2×2, 3×3) (2-D 3×3, stride 1): 16 products per 2×2 tile instead of 36
 //   dense        the window covers the whole input from every output position (ResNet's 3×3 layers
-//                on a 1×1 or 2×2 map): one dense product over x and y in place, no zero taps
+//                on a 1×1 map and the strided one into it; on 2×2 maps Winograd stays faster): one
+//                dense product over x and y in place, no zero taps
 import type { Backend } from '../backends/backend.ts';
 import type { WindowGeometry } from '../kernels.ts';
 import { denseTaps, directEligible, winogradEligible } from '../shape.ts';
@@ -19,7 +20,8 @@ export type ConvAlgorithm = 'pointwise' | 'im2col' | 'column-free' | 'direct' | 
 
 /** What a backend offers beyond im2col + GEMM; `preferColumnFree`: where its column-free kernels
  *  are its fastest convolution (Backend.prefersColumnFree, the webgl backend); `keepsFilters`:
- *  inference's Winograd keeps its transformed filters between calls (Backend.keepsFilterTransforms). */
+ *  inference's Winograd and dense ways keep what they derive from the weights between calls
+ *  (Backend.keepsFilterTransforms). */
 export interface ConvKernels {
   columnFree: boolean; winograd: boolean; direct?: boolean; dense?: boolean; preferColumnFree?: Backend['prefersColumnFree']; keepsFilters?: boolean;
 }
@@ -224,10 +226,10 @@ export function withConvAlgorithm<T>(algorithm: ConvAlgorithm, fn: () => T): T {
 export const INFERENCE_PLAN_BATCH = 8;
 
 /** Where Winograd applies too, the dense way must cost less than this share of Winograd's: on a
- *  2×2 map the two multiply equally often and the model prices them alike, but both stream their
- *  weights from memory and Winograd measured 4–6 % faster in every pass (ResNet-18's 512-channel
- *  layer, 1 thread: 9.4 against 9.9 ms forward, 8.5 against 11.0 weight gradient, 6.3 against
- *  6.7 inference); on a 1×1 map the dense way does 1/16 of Winograd's products and wins 7–17×. */
+ *  2×2 map the two multiply equally often and the model prices them within a few per cent, but
+ *  Winograd measured faster in every pass (ResNet-18's 512-channel layer at batch 32, 1 thread:
+ *  forward 9.4 against 9.9 ms, weight gradient 8.5 against 11.0, inference with kept weights 6.3
+ *  against 6.7); on a 1×1 map the dense way does 1/16 of Winograd's products and wins 7–17×. */
 const DENSE_OVER_WINOGRAD = 0.75;
 
 /** The algorithm for a convolution of geometry g (its batch included) with k filters. */
