@@ -11,33 +11,14 @@ import type { WindowGeometry } from '../src/kernels.ts';
 import { createWasmBackend } from '../src/backends/wasm/backend.ts';
 import { denseKeptBytes } from '../src/backends/wasm/kernels/denseConv.ts';
 import { denseTaps } from '../src/shape.ts';
+import { CONV_PASS_KERNELS } from '../src/ops/conv-plan.ts';
 import { sameBytes } from './helpers.ts';
-import { compareWasm, describe, geometry, inputSize, rand } from './wasm-harness.ts';
+import { describe, geometry, inputSize, rand, testConvPasses } from './wasm-harness.ts';
 
 const outs = (g: WindowGeometry): number => g.outSize[0] * g.outSize[1] * g.outSize[2] * g.batch;
-const taps = (g: WindowGeometry): number => g.window[0] * g.window[1] * g.window[2];
 
 function checkAll(g: WindowGeometry, K: number, dims: number, seed: number, lo: number, epilogue: { scale: boolean; shift: boolean; slope: number | null }): void {
-  const label = `${describe(g, dims)} K${K}`;
-  const rows = g.channels * taps(g);
-  test(`denseConvForward ${label} scale ${epilogue.scale} shift ${epilogue.shift} slope ${epilogue.slope}`, () => compareWasm({
-    kernel: 'denseConvForward', label,
-    buffers: { x: rand(inputSize(g), seed, lo), w: rand(K * rows, seed + 1, lo), y: { size: K * outs(g) }, scale: rand(K, seed + 2, 0.5, 2), shift: rand(K, seed + 3) },
-    args: (b) => ({ x: b.x, w: b.w, y: b.y, g, k: K, scale: epilogue.scale ? b.scale : null, shift: epilogue.shift ? b.shift : null, slope: epilogue.slope }),
-    check: ['y'],
-  }));
-  test(`denseConvInputGrad ${label}`, () => compareWasm({
-    kernel: 'denseConvInputGrad', label,
-    buffers: { dy: rand(K * outs(g), seed + 4, lo), w: rand(K * rows, seed + 5, lo), dx: { size: inputSize(g) } },
-    args: (b) => ({ dy: b.dy, w: b.w, dx: b.dx, g, k: K }),
-    check: ['dx'],
-  }));
-  test(`denseConvWeightGrad ${label}`, () => compareWasm({
-    kernel: 'denseConvWeightGrad', label,
-    buffers: { x: rand(inputSize(g), seed + 6, lo), dy: rand(K * outs(g), seed + 7, lo), dw: { size: K * rows } },
-    args: (b) => ({ x: b.x, dy: b.dy, dw: b.dw, g, k: K }),
-    check: ['dw'],
-  }));
+  testConvPasses(CONV_PASS_KERNELS.dense, g, K, `${describe(g, dims)} K${K}`, seed, lo, epilogue);
 }
 
 const cases: [WindowGeometry, number, number][] = [

@@ -2,9 +2,11 @@
 // buffers (floats at F32, int32 exactly). Inputs are rounded to float32 first, so both backends
 // see the same values and only the kernels' arithmetic differs (it also makes max-pooling ties
 // identical on both sides).
+import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Backend, BufferKind, DeviceBuffer } from '../src/backends/backend.ts';
 import type { KernelArgs, KernelName, WindowGeometry } from '../src/kernels.ts';
+import type { CONV_PASS_KERNELS } from '../src/ops/conv-plan.ts';
 import { testBackends } from './backends.ts';
 import { expectClose, F32, randomArray } from './helpers.ts';
 
@@ -122,3 +124,32 @@ export const inputSize = (g: WindowGeometry): number => g.channels * g.inSize[0]
 export const outputSize = (g: WindowGeometry): number => g.channels * g.outSize[0] * g.outSize[1] * g.outSize[2] * g.batch;
 export const colsSize = (g: WindowGeometry): number =>
   g.channels * g.window[0] * g.window[1] * g.window[2] * g.outSize[0] * g.outSize[1] * g.outSize[2] * g.batch;
+
+/** One test per pass of a convolution way that keeps no column matrix (Winograd's or the dense
+ *  kernels): the forward pass with the given epilogue, the input gradient and the weight gradient
+ *  against ref-f64, values in [lo, 1) (non-negative ones keep long sums within F32). */
+export function testConvPasses(
+  kernels: (typeof CONV_PASS_KERNELS)['winograd' | 'dense'], g: WindowGeometry, K: number, label: string, seed: number, lo: number,
+  epilogue: { scale: boolean; shift: boolean; slope: number | null },
+): void {
+  const rows = g.channels * g.window[0] * g.window[1] * g.window[2];
+  const outs = g.outSize[0] * g.outSize[1] * g.outSize[2] * g.batch;
+  test(`${kernels.forward} ${label} scale ${epilogue.scale} shift ${epilogue.shift} slope ${epilogue.slope}`, () => compareWasm({
+    kernel: kernels.forward, label,
+    buffers: { x: rand(inputSize(g), seed, lo), w: rand(K * rows, seed + 1, lo), y: { size: K * outs }, scale: rand(K, seed + 2, 0.5, 2), shift: rand(K, seed + 3) },
+    args: (b) => ({ x: b.x, w: b.w, y: b.y, g, k: K, scale: epilogue.scale ? b.scale : null, shift: epilogue.shift ? b.shift : null, slope: epilogue.slope }),
+    check: ['y'],
+  }));
+  test(`${kernels.inputGrad} ${label}`, () => compareWasm({
+    kernel: kernels.inputGrad, label,
+    buffers: { dy: rand(K * outs, seed + 4, lo), w: rand(K * rows, seed + 5, lo), dx: { size: inputSize(g) } },
+    args: (b) => ({ dy: b.dy, w: b.w, dx: b.dx, g, k: K }),
+    check: ['dx'],
+  }));
+  test(`${kernels.weightGrad} ${label}`, () => compareWasm({
+    kernel: kernels.weightGrad, label,
+    buffers: { x: rand(inputSize(g), seed + 6, lo), dy: rand(K * outs, seed + 7, lo), dw: { size: K * rows } },
+    args: (b) => ({ x: b.x, dy: b.dy, dw: b.dw, g, k: K }),
+    check: ['dw'],
+  }));
+}

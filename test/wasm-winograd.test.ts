@@ -7,31 +7,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { WindowGeometry } from '../src/kernels.ts';
 import { createWasmBackend } from '../src/backends/wasm/backend.ts';
-import { compareWasm, describe, geometry, inputSize, rand } from './wasm-harness.ts';
-
-const outs = (g: WindowGeometry): number => g.outSize[1] * g.outSize[2] * g.batch;
+import { CONV_PASS_KERNELS } from '../src/ops/conv-plan.ts';
+import { describe, geometry, testConvPasses } from './wasm-harness.ts';
 
 function checkAll(g: WindowGeometry, K: number, seed: number, lo: number, epilogue: { scale: boolean; shift: boolean; slope: number | null }): void {
-  const label = `${describe(g, 2)} K${K}`;
-  const rows = g.channels * 9;
-  test(`winogradForward ${label} scale ${epilogue.scale} shift ${epilogue.shift} slope ${epilogue.slope}`, () => compareWasm({
-    kernel: 'winogradForward', label,
-    buffers: { x: rand(inputSize(g), seed, lo), w: rand(K * rows, seed + 1, lo), y: { size: K * outs(g) }, scale: rand(K, seed + 2, 0.5, 2), shift: rand(K, seed + 3) },
-    args: (b) => ({ x: b.x, w: b.w, y: b.y, g, k: K, scale: epilogue.scale ? b.scale : null, shift: epilogue.shift ? b.shift : null, slope: epilogue.slope }),
-    check: ['y'],
-  }));
-  test(`winogradInputGrad ${label}`, () => compareWasm({
-    kernel: 'winogradInputGrad', label,
-    buffers: { dy: rand(K * outs(g), seed + 4, lo), w: rand(K * rows, seed + 5, lo), dx: { size: inputSize(g) } },
-    args: (b) => ({ dy: b.dy, w: b.w, dx: b.dx, g, k: K }),
-    check: ['dx'],
-  }));
-  test(`winogradWeightGrad ${label}`, () => compareWasm({
-    kernel: 'winogradWeightGrad', label,
-    buffers: { x: rand(inputSize(g), seed + 6, lo), dy: rand(K * outs(g), seed + 7, lo), dw: { size: K * rows } },
-    args: (b) => ({ x: b.x, dy: b.dy, dw: b.dw, g, k: K }),
-    check: ['dw'],
-  }));
+  testConvPasses(CONV_PASS_KERNELS.winograd, g, K, `${describe(g, 2)} K${K}`, seed, lo, epilogue);
 }
 
 const small: [WindowGeometry, number][] = [
