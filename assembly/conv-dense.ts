@@ -3,9 +3,10 @@
 // t(o, i), so the convolution is a dense layer with shared weights,
 //   y[(k, o), n] = Σ_(c, i) W[k, c, t(o, i)] · x[(c, i), n]
 // over x and y exactly as they lie ([C, Pi, N] and [K, Po, N], the batch innermost): one GEMM of
-// K·Po × C·Pi × N, with no im2col and no zero taps (3×3 on 2×2 multiplies 16 times per filter and
-// channel, as Winograd F(2×2, 3×3) does, but without its transforms, in one deep product instead of
-// 16 shallow ones). The input gradient is the same GEMM with the gathered matrix transposed, and
+// K·Po × C·Pi × N, with no im2col and no zero taps (3×3 on a 1×1 map multiplies once per filter and
+// channel, where im2col multiplies 9 times and Winograd F(2×2, 3×3) 16; on a 2×2 map 16 times, as
+// Winograd does, which measured faster there: src/ops/conv-plan.ts keeps Winograd on those). The
+// input gradient is the same GEMM with the gathered matrix transposed, and
 // the weight gradient a GEMM of dy·xᵀ whose register tiles are summed into dW tap by tap.
 // The tap table t (Po × Pi i32, −1 never occurs) is written by the glue
 // (src/backends/wasm/kernels/denseConv.ts). A panels hold a panel's whole depth, k-major (the

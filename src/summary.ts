@@ -41,7 +41,7 @@ export interface SummaryOptions {
   optimizerStateFactor?: number;
   /** The convolution kernels the backend offers (conv-plan.ts convKernels), which decide each conv's
    *  algorithm and so whether it keeps a column matrix. Default: the wasm CPU backend's (column-free,
-   *  Winograd, direct weight gradient); the webgl backend has only the column-free kernels, and
+   *  Winograd, direct weight gradient, dense); the webgl backend has only the column-free kernels, and
    *  prefers them at every size. */
   kernels?: ConvKernels;
   /** Scratch bytes of one convolution kernel call (Backend.convScratchBytes). Default: the wasm
