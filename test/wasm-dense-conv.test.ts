@@ -97,6 +97,26 @@ test('dense kernels: kept gathered weights are made again after the weights chan
   await be.close();
 });
 
+test('dense kernels: a backend that keeps nothing packs the weights on every call, with the same bits', async () => {
+  const keeps = await createWasmBackend({ threads: 2, minPartNs: 0 });
+  const none = await createWasmBackend({ threads: 2, minPartNs: 0, keepFilterTransforms: false });
+  // 600 filters × 4 positions: several groups of row panels per part, packed into each thread's scratch.
+  const g = geometry(40, 5, [2, 2], [3, 3], { pad: [1, 1] }), K = 600;
+  const x = rand(inputSize(g), 21), w = rand(K * 40 * 9, 22);
+  const results = [keeps, none].map((be) => {
+    const up = (v: ArrayLike<number>) => { const b = be.alloc(v.length); be.write(b, v); return b; };
+    const [bx, bw] = [up(x), up(w)], y = be.alloc(K * outs(g));
+    const before = be.memory().bytesInUse;
+    be.run('denseConvForward', { x: bx, w: bw, y, g, k: K, scale: null, shift: null, slope: 0.1, keepFilters: true });
+    return { y: be.read(y), held: be.memory().bytesInUse - before };
+  });
+  assert.ok(results[0].held > 0, 'kept where the backend keeps');
+  assert.is(results[1].held, 0, 'nothing kept where it does not');
+  sameBytes(results[0].y, results[1].y, 'kept or packed per call');
+  await keeps.close();
+  await none.close();
+});
+
 test('a geometry the dense kernels cannot take is an error naming the window', async () => {
   const be = await createWasmBackend({ threads: 1 });
   const g = geometry(1, 1, [5, 5], [3, 3], { pad: [1, 1] });

@@ -58,13 +58,16 @@ function runProduct(
 ): void {
   const rows = transposed ? d.C * d.pi : k * d.po, depth = transposed ? k * d.po : d.C * d.pi;
   const nparts = Math.min(Math.ceil(rows / MR), ctx.parts((rows * depth * d.N) / MACS_PER_NS));
-  const perThread = keep ? 0 : GROUP_PANELS * panelBytes(depth);
+  // Kept only where the backend keeps (createWasmBackend's keepFilterTransforms); otherwise every
+  // thread packs its groups of row panels into its own scratch.
+  const keeping = keep !== null && ctx.keeps();
+  const perThread = keeping ? 0 : GROUP_PANELS * panelBytes(depth);
   const base = ctx.scratch(scratchBytes(d, depth, d.N, perThread, ctx.slots(nparts)));
   const ptaps = base, pB = base + align64(d.taps.length * 4), work = pB + align64(depth * up(d.N, NR) * 4);
   ctx.i32().set(d.taps, ptaps >>> 2);
   const geometry = [pw, ptaps, d.C, k, d.T, d.po, d.pi, transposed ? 1 : 0];
   // The key names the shape and the taps: another geometry of the same bytes gathers differently.
-  const kept = keep && ctx.keeps()
+  const kept = keeping
     ? ctx.kept(keep.w, `dense ${k}×${d.C} ${d.po}×${d.pi} ${d.taps.join(',')}`, align64((up(rows, MR) / MR) * panelBytes(depth)),
       (at) => ctx.call('densePackWPart', ctx.parts((rows * depth) / 2), [...geometry, at]))
     : 0;
