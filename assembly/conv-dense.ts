@@ -14,7 +14,7 @@
 // Results are bit-identical for any thread count: parts split rows in whole panels (and, for the
 // weight gradient, whole filters), and every value sums in the same order however they are cut.
 import { microKernel } from './gemm-micro';
-import { MR, NR, packB } from './gemm-pack';
+import { MR, NR, packA, packB } from './gemm-pack';
 import { partStart } from './parts';
 import { rectlin1, rectlin4 } from './simd-math';
 
@@ -214,12 +214,12 @@ export function denseWeightGradPart(
   memory.fill(dw + (<usize>(k0 * C) * <usize>T << 2), 0, <usize>((k1 - k0) * C) * <usize>T << 2);
   const scratch = work + <usize>max(thread, 0) * <usize>workStride;
   const tile = scratch, Ap = scratch + <usize>(MR * NR * 4);
-  const cols = C * Pi, r1 = k1 * Po, ldaBytes = <usize>n << 2;
+  const cols = C * Pi, r1 = k1 * Po;
   const rowInfo = Ap + <usize>n * <usize>(MR << 2);
   for (let r = k0 * Po; r < r1; r += MR) {
     const mr = min(MR, r1 - r);
     // dy's rows r … r + 3, n deep, as one A panel; per row, its filter's dW and its tap-table row.
-    packDyPanel(dy + <usize>r * ldaBytes, ldaBytes, mr, n, Ap);
+    packA(dy, n, false, r, 0, mr, n, Ap);
     for (let ii = 0; ii < mr; ii++) {
       const row = r + ii;
       store<usize>(rowInfo + (<usize>ii << 3), dw + (<usize>((row / Po) * C) * <usize>T << 2));
@@ -240,15 +240,6 @@ export function denseWeightGradPart(
         if (++i == Pi) { i = 0; c++; }
       }
     }
-  }
-}
-
-/** A panel of mr ≤ MR rows of a row-major matrix (n values each, rows ldaBytes apart), k-major, 0
- *  past mr. */
-function packDyPanel(a: usize, ldaBytes: usize, mr: i32, n: i32, dst: usize): void {
-  for (let s = 0; s < n; s++) {
-    const d = dst + (<usize>(s * MR) << 2), at = a + (<usize>s << 2);
-    for (let ii = 0; ii < MR; ii++) store<f32>(d + (<usize>ii << 2), ii < mr ? load<f32>(at + <usize>ii * ldaBytes) : 0);
   }
 }
 

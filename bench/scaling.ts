@@ -10,8 +10,8 @@
 // grow). The heap's own live peak (bytes held by buffers at the worst moment) is shown beside it.
 // Estimate: summary()'s training memory (momentum SGD) for training rows; for inference rows an
 // upper bound, its parameters + state + input + every layer's output (inference frees each output
-// once the next layer has read it, and tiles im2col into a cache-sized buffer per thread) + the
-// transformed filters its Winograd layers keep.
+// once the next layer has read it, and tiles im2col into a cache-sized buffer per thread) + what
+// its Winograd and dense layers keep derived from their weights (summary's keptFilters).
 //   npm run bench:scaling [-- --quick] [-- --training] [-- --threads N]   (--training: its rows only)
 import { parseArgs } from 'node:util';
 import { createWasmBackend } from '../src/backends/wasm/backend.ts';

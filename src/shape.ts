@@ -112,31 +112,53 @@ export function winogradEligible(g: WindowGeometry): boolean {
     g.stride.every((v) => v === 1) && g.pad[0] === 0;
 }
 
-/** The taps of a convolution whose window covers the whole input from every output position (the
- *  optional denseConv* kernels): for output position o and input position i (row-major over the
- *  spatial dims), taps[o·inPositions + i] is the window tap (row-major over T × R × S) that joins
- *  them; null where some pair has none (then the convolution is not a dense layer). ResNet's 3×3,
- *  padding 1 layers on a 2×2 or 1×1 map qualify. */
+/** Whether every output position of g sees every input position through some tap (the optional
+ *  denseConv* kernels: the convolution is then a dense layer with shared weights). Each axis
+ *  decides on its own, since a pair of positions has a tap exactly when each axis's pair does:
+ *  input i = o·stride − pad + r·dilation for some r in [0, window). ResNet's 3×3, padding 1 layers
+ *  on a 2×2 or 1×1 map qualify. No allocation: the planner asks for every convolution. */
+export function denseEligible(g: WindowGeometry): boolean {
+  for (let a = 0; a < 3; a++) {
+    // Every pair needs its own tap: at most as many input positions as taps along the axis.
+    if (g.inSize[a] > g.window[a]) return false;
+    for (let o = 0; o < g.outSize[a]; o++) {
+      for (let i = 0; i < g.inSize[a]; i++) {
+        const r = (i - o * g.stride[a] + g.pad[a]) / g.dilation[a];
+        if (!Number.isInteger(r) || r < 0 || r >= g.window[a]) return false;
+      }
+    }
+  }
+  return true;
+}
+
+/** For a geometry denseEligible accepts, the tap joining output position o and input position i
+ *  (each row-major over the spatial dims) at taps[o·inPositions + i], the taps row-major over
+ *  T × R × S; null for any other geometry. */
 export function denseTaps(g: WindowGeometry): { taps: Int32Array; outPositions: number; inPositions: number } | null {
-  const po = g.outSize[0] * g.outSize[1] * g.outSize[2], pi = g.inSize[0] * g.inSize[1] * g.inSize[2];
-  // Every pair needs a tap: at most as many input positions as taps (small maps only).
-  if (pi > g.window[0] * g.window[1] * g.window[2] || po * pi > 4096) return null;
+  if (!denseEligible(g)) return null;
+  const po = sizeOf(g.outSize), pi = sizeOf(g.inSize);
   const taps = new Int32Array(po * pi);
   for (let o = 0; o < po; o++) {
     const oc = [Math.floor(o / (g.outSize[1] * g.outSize[2])), Math.floor(o / g.outSize[2]) % g.outSize[1], o % g.outSize[2]];
     for (let i = 0; i < pi; i++) {
       const ic = [Math.floor(i / (g.inSize[1] * g.inSize[2])), Math.floor(i / g.inSize[2]) % g.inSize[1], i % g.inSize[2]];
       let tap = 0;
-      for (let a = 0; a < 3; a++) {
-        // Input ic = oc·stride − pad + r·dilation for the tap r along axis a.
-        const off = ic[a] - oc[a] * g.stride[a] + g.pad[a], r = off / g.dilation[a];
-        if (!Number.isInteger(r) || r < 0 || r >= g.window[a]) return null;
-        tap = tap * g.window[a] + r;
-      }
+      for (let a = 0; a < 3; a++) tap = tap * g.window[a] + (ic[a] - oc[a] * g.stride[a] + g.pad[a]) / g.dilation[a];
       taps[o * pi + i] = tap;
     }
   }
   return { taps, outPositions: po, inPositions: pi };
+}
+
+/** Why a kernel of the Winograd or dense family cannot take g (the same words from every
+ *  backend), or null where it can. */
+export function convWayMismatch(way: 'winograd' | 'dense', g: WindowGeometry): string | null {
+  if (way === 'winograd') {
+    return winogradEligible(g) ? null
+      : `Winograd F(2×2, 3×3) needs a 2-D 3×3 window with stride 1, got window ${g.window.join('×')} stride ${g.stride.join('×')} input ${g.inSize.join('×')}`;
+  }
+  return denseEligible(g) ? null
+    : `needs a window that covers the whole input from every output position, got window ${g.window.join('×')} input ${g.inSize.join('×')} output ${g.outSize.join('×')}`;
 }
 
 /** Whether a convolution's weight gradient can run by the optional directConvWeightGrad kernel: a

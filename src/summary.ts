@@ -26,7 +26,7 @@
 import { walkLayers } from './layers/build.ts';
 import type { Backend } from './backends/backend.ts';
 import { convScratchBytes, keptBytes } from './backends/wasm/kernels/conv-scratch.ts';
-import { CONV_PASS_KERNELS, planConv, type ConvAlgorithm, type ConvKernels } from './ops/conv-plan.ts';
+import { CONV_PASS_KERNELS, derivesFromWeights, isColumnless, planConv, type ConvAlgorithm, type ConvKernels } from './ops/conv-plan.ts';
 import type { Layer, LayerInfo } from './layers/layer.ts';
 import { sameShape, shapeString, sizeOf } from './shape.ts';
 import { bottleneckAdvice, stackedConvAdvice } from './summary-advice.ts';
@@ -143,7 +143,7 @@ function largestScratch(rows: SummaryRow[], batchSize: number, firstParams: numb
   let most = 0;
   rows.forEach((r, i) => {
     const algorithm = r.algorithm?.train;
-    if (!r.conv || !(algorithm === 'winograd' || algorithm === 'column-free' || algorithm === 'direct' || algorithm === 'dense')) return;
+    if (!r.conv || !algorithm || !isColumnless(algorithm)) return;
     const g = { ...r.conv.geometry, batch: batchSize }, kernels = CONV_PASS_KERNELS[algorithm];
     const passes = i === firstParams ? [kernels.forward, kernels.weightGrad] : Object.values(kernels);
     for (const kernel of passes) most = Math.max(most, bytes(kernel, g, r.conv.k));
@@ -212,9 +212,8 @@ function algorithmText(r: SummaryRow): string {
   const name = (v: ConvAlgorithm) => (v === 'pointwise' ? '1×1' : v);
   // Inference runs a direct convolution as the fused kernel, whichever way training runs it, unless
   // it runs by Winograd or as a dense product.
-  const derived = (v: ConvAlgorithm) => v === 'winograd' || v === 'dense';
-  const differs = a.train !== a.infer && (derived(a.train) || derived(a.infer));
-  return differs ? `${name(a.train)} (inference: ${derived(a.infer) ? a.infer : 'direct'})` : name(a.train);
+  const differs = a.train !== a.infer && (derivesFromWeights(a.train) || derivesFromWeights(a.infer));
+  return differs ? `${name(a.train)} (inference: ${derivesFromWeights(a.infer) ? a.infer : 'direct'})` : name(a.train);
 }
 
 /** The printed summary: a table, advice, state values and multiply–adds, then exactly

@@ -7,7 +7,7 @@ import { needsGrad } from '../autograd/mode.ts';
 import { shapeString, sizeOf, spatialOut, windowGeometry } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
 import type { ConvOptions } from './conv.ts';
-import { CONV_PASS_KERNELS, convKernels, planConv } from './conv-plan.ts';
+import { CONV_PASS_KERNELS, convKernels, derivesFromWeights, planConv } from './conv-plan.ts';
 import { backendOf } from './util.ts';
 
 export interface ConvEpilogue {
@@ -40,7 +40,7 @@ export function convFused(x: Tensor, w: Tensor, opts: ConvOptions, ep: ConvEpilo
   const y = Tensor.empty(backend, [k, ...spatialOut(g, dims), g.batch]);
   // Inference runs the forward pass only; the plan may take Winograd for it (same epilogue).
   const { algorithm } = planConv(g, k, convKernels(backend), { weightGrad: false, inputGrad: false });
-  const derived = algorithm === 'winograd' || algorithm === 'dense';
+  const derived = derivesFromWeights(algorithm);
   backend.run(CONV_PASS_KERNELS[derived ? algorithm : 'column-free'].forward, {
     x: x.buf, w: w.buf, y: y.buf, g, k, scale: ep.scale?.buf ?? null, shift: ep.shift?.buf ?? null, slope: ep.slope ?? null,
     // Inference runs the same weights again: a backend that keeps their Winograd transform (or their

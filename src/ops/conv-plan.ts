@@ -14,7 +14,7 @@
 //                dense product over x and y in place, no zero taps
 import type { Backend } from '../backends/backend.ts';
 import type { WindowGeometry } from '../kernels.ts';
-import { denseTaps, directEligible, winogradEligible } from '../shape.ts';
+import { denseEligible, directEligible, sizeOf, winogradEligible } from '../shape.ts';
 
 export type ConvAlgorithm = 'pointwise' | 'im2col' | 'column-free' | 'direct' | 'winograd' | 'dense';
 
@@ -35,6 +35,18 @@ export const CONV_PASS_KERNELS = {
   dense: { forward: 'denseConvForward', weightGrad: 'denseConvWeightGrad', inputGrad: 'denseConvInputGrad' },
 } as const;
 export type ColumnlessAlgorithm = keyof typeof CONV_PASS_KERNELS;
+
+/** Whether an algorithm keeps no column matrix (it has CONV_PASS_KERNELS of its own). */
+export function isColumnless(algorithm: ConvAlgorithm): algorithm is ColumnlessAlgorithm {
+  return Object.hasOwn(CONV_PASS_KERNELS, algorithm);
+}
+
+/** The algorithms whose inference runs its own kernel and may keep what it derives from the weights
+ *  (Winograd's transformed filters, the dense way's gathered ones: keepFilters); inference by the
+ *  others runs the fused direct kernel (convForward). */
+export function derivesFromWeights(algorithm: ConvAlgorithm): algorithm is 'winograd' | 'dense' {
+  return algorithm === 'winograd' || algorithm === 'dense';
+}
 
 export function convKernels(backend: Backend): ConvKernels {
   const hasAll = (algorithm: ColumnlessAlgorithm) => Object.values(CONV_PASS_KERNELS[algorithm]).every((name) => backend.has(name));
@@ -142,7 +154,7 @@ export function passFeatures(g: WindowGeometry, k: number, pass: ConvPass, way: 
   return [macs, macs / C, 0, 16 * J * C, 16 * J * k, keptFilters ? 0 : filters, 0];
 }
 
-/** A dense convolution's features (denseTaps): an M × depth × N product with M and N rounded to the
+/** A dense convolution's features (denseEligible): an M × depth × N product with M and N rounded to the
  *  register block, depth C·Pi forward, K·Po for the input gradient and the batch N for the weight
  *  gradient (whose Po·Pi products per filter and channel are then summed into dW tap by tap). The
  *  weights gathered into panels (forward and input gradient, unless inference keeps them) and the
@@ -150,10 +162,9 @@ export function passFeatures(g: WindowGeometry, k: number, pass: ConvPass, way: 
  *  scalar gather or scatter per weight value (measured on ResNet's 512-channel 2×2 layer, 1 thread:
  *  gathering 4.2 M values 3.3 ms, about 0.8 ns each; scattering them 4–5 ms). */
 function denseFeatures(g: WindowGeometry, k: number, pass: ConvPass, keptFilters: boolean): number[] | null {
-  const d = denseTaps(g);
-  if (!d) return null;
+  if (!denseEligible(g)) return null;
   const up = (v: number, to: number) => Math.ceil(v / to) * to;
-  const C = g.channels, N = g.batch, po = d.outPositions, pi = d.inPositions, values = k * po * C * pi;
+  const C = g.channels, N = g.batch, po = sizeOf(g.outSize), pi = sizeOf(g.inSize), values = k * po * C * pi;
   if (pass === 'weightGrad') {
     const macs = up(k * po, 4) * up(C * pi, 8) * N;
     return [macs, macs / N, 0, 0, 0, values, 0];
@@ -242,7 +253,7 @@ export function planConv(g: WindowGeometry, k: number, kernels: ConvKernels, pas
   const cols = g.outSize[0] * g.outSize[1] * g.outSize[2] * g.batch;
   const winograd = kernels.winograd && winogradEligible(g);
   const direct = (kernels.direct ?? false) && directEligible(g) && passes.weightGrad && !passes.inputGrad;
-  const dense = (kernels.dense ?? false) && denseTaps(g) !== null;
+  const dense = (kernels.dense ?? false) && denseEligible(g);
   if (forced === 'winograd' && winograd) return { algorithm: 'winograd', costs: null };
   if (forced === 'dense' && dense) return { algorithm: 'dense', costs: null };
   if (forced === 'column-free' && kernels.columnFree) return { algorithm: 'column-free', costs: null };

@@ -11,7 +11,7 @@ import type { DeviceBuffer } from '../backends/backend.ts';
 import type { WindowGeometry } from '../kernels.ts';
 import { shapeString, sizeOf, spatialOut, windowGeometry, type WindowOptions } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
-import { CONV_PASS_KERNELS, convKernels, planConv, withConvAlgorithm, type ColumnlessAlgorithm } from './conv-plan.ts';
+import { CONV_PASS_KERNELS, convKernels, derivesFromWeights, isColumnless, planConv, withConvAlgorithm, type ColumnlessAlgorithm } from './conv-plan.ts';
 import { backendOf, expectRank } from './util.ts';
 
 export type ConvOptions = WindowOptions;
@@ -33,7 +33,7 @@ function convWithoutColumns(
   const y = Tensor.empty(backend, [k, ...spatialOut(g, dims), g.batch]);
   // Without gradients the plan was an inference plan, which counts on kept filters (Winograd's
   // transformed or the dense way's gathered weights) where the backend keeps them (conv-plan.ts).
-  const keep = (algorithm === 'winograd' || algorithm === 'dense') && !needsGrad(x, w);
+  const keep = derivesFromWeights(algorithm) && !needsGrad(x, w);
   backend.run(kernels.forward, { x: x.buf, w: w.buf, y: y.buf, g, k, scale: null, shift: null, slope: null, ...(keep ? { keepFilters: true } : {}) });
   if (!needsGrad(x, w)) return y;
   return record(y, {
@@ -70,7 +70,7 @@ export function conv(x: Tensor, w: Tensor, opts: ConvOptions = {}): Tensor {
   const rows = sizeOf(w.shape.slice(1)); // C·T·R·S
   const cols = sizeOf(g.outSize) * g.batch; // P·N
   const { algorithm } = planConv(g, k, convKernels(backend), { weightGrad: needsGrad(w), inputGrad: needsGrad(x) });
-  if (algorithm !== 'im2col' && algorithm !== 'pointwise') return convWithoutColumns(x, w, g, k, dims, algorithm);
+  if (isColumnless(algorithm)) return convWithoutColumns(x, w, g, k, dims, algorithm);
   // A 1×1 window with stride 1 and no padding reads x exactly as its own column matrix.
   const pointwise = algorithm === 'pointwise';
   // y before the columns: in inference the columns are freed right after the GEMM, and a heap

@@ -1,8 +1,8 @@
 // Blocks a wasm backend keeps beside a buffer, derived from its contents (WasmContext.kept:
-// inference's Winograd-transformed filters). A block is valid while the buffer's version is the
-// one it was made from; the backend bumps the version wherever the contents may change (write(), a
-// kernel taking the buffer by ptr() or out()) and then frees the block at once, so a stale one
-// never holds memory through training. Keyed by the buffer object, so a freed pointer reused by
+// inference's Winograd-transformed filters and the dense way's gathered weights). A block is valid
+// while the buffer's version is the one it was made from; the backend bumps the version wherever
+// the contents may change (write(), a kernel taking the buffer by ptr() or out()) and then frees
+// the block at once, so a stale one never holds memory through training. Keyed by the buffer object, so a freed pointer reused by
 // a new buffer starts with nothing kept.
 import type { WasmHeap } from './memory.ts';
 

@@ -5,7 +5,7 @@
 // panels (the forward pass and the input gradient) or whole filters (the weight gradient).
 import type { WindowGeometry } from '../../../kernels.ts';
 import type { DeviceBuffer } from '../../backend.ts';
-import { denseTaps } from '../../../shape.ts';
+import { convWayMismatch, denseEligible, denseTaps, sizeOf } from '../../../shape.ts';
 import type { WasmContext, WasmKernel } from '../context.ts';
 import { checkConvForward, checkConvInputGrad, checkConvWeightGrad } from './conv-checks.ts';
 import { align64 } from './convForward.ts';
@@ -24,31 +24,29 @@ interface Dense { taps: Int32Array; po: number; pi: number; T: number; C: number
 
 function dense(kernel: string, g: WindowGeometry): Dense {
   const d = denseTaps(g);
-  if (!d) {
-    throw new Error(`wasm ${kernel}: needs a window that covers the whole input from every output position, got window ${g.window.join('×')} input ${g.inSize.join('×')} output ${g.outSize.join('×')}`);
-  }
+  if (!d) throw new Error(`wasm ${kernel}: ${convWayMismatch('dense', g)}`);
   return { taps: d.taps, po: d.outPositions, pi: d.inPositions, T: g.window[0] * g.window[1] * g.window[2], C: g.channels, N: g.batch };
 }
 
 /** Bytes of the gathered weights inference keeps for K filters (row panels of the whole depth). */
 export const denseKeptBytes = (g: WindowGeometry, k: number): number => {
-  const d = denseTaps(g);
-  return d ? align64((up(k * d.outPositions, MR) / MR) * panelBytes(g.channels * d.inPositions)) : 0;
+  if (!denseEligible(g)) return 0;
+  const po = sizeOf(g.outSize), pi = sizeOf(g.inSize);
+  return align64((up(k * po, MR) / MR) * panelBytes(g.channels * pi));
 };
 
-/** Scratch of one call: the tap table, B panels (depth × n, n rounded to whole panels), and per
- *  thread a staging tile and a group of packed row panels (none when kept) or one dy panel. */
-function scratchBytes(d: Dense, depth: number, n: number, perThread: number, slots: number): number {
-  return align64(d.taps.length * 4) + align64(depth * up(n, NR) * 4) + slots * align64(MR * NR * 4 + perThread) + 64;
+/** Scratch of one call: the tap table (`taps` i32), B panels (depth × n, n rounded to whole panels),
+ *  and per thread a staging tile and a group of packed row panels (none when kept) or one dy panel. */
+function scratchBytes(taps: number, depth: number, n: number, perThread: number, slots: number): number {
+  return align64(taps * 4) + align64(depth * up(n, NR) * 4) + slots * align64(MR * NR * 4 + perThread) + 64;
 }
 
 export function denseScratchBytes(kernel: 'forward' | 'inputGrad' | 'weightGrad', g: WindowGeometry, k: number, slots: number): number {
-  const d = denseTaps(g);
-  if (!d) return 0;
-  const v = { taps: d.taps, po: d.outPositions, pi: d.inPositions, T: 0, C: g.channels, N: g.batch };
-  if (kernel === 'weightGrad') return scratchBytes(v, g.batch, g.channels * d.inPositions, MR * g.batch * 4 + 64, slots);
-  const depth = kernel === 'forward' ? g.channels * d.inPositions : k * d.outPositions;
-  return scratchBytes(v, depth, g.batch, GROUP_PANELS * panelBytes(depth), slots);
+  if (!denseEligible(g)) return 0;
+  const po = sizeOf(g.outSize), pi = sizeOf(g.inSize);
+  if (kernel === 'weightGrad') return scratchBytes(po * pi, g.batch, g.channels * pi, MR * g.batch * 4 + 64, slots);
+  const depth = kernel === 'forward' ? g.channels * pi : k * po;
+  return scratchBytes(po * pi, depth, g.batch, GROUP_PANELS * panelBytes(depth), slots);
 }
 
 /** y = A·b (+ epilogue): A the gathered weights (transposed: the input gradient's), b [depth × N]. */
@@ -62,7 +60,7 @@ function runProduct(
   // thread packs its groups of row panels into its own scratch.
   const keeping = keep !== null && ctx.keeps();
   const perThread = keeping ? 0 : GROUP_PANELS * panelBytes(depth);
-  const base = ctx.scratch(scratchBytes(d, depth, d.N, perThread, ctx.slots(nparts)));
+  const base = ctx.scratch(scratchBytes(d.taps.length, depth, d.N, perThread, ctx.slots(nparts)));
   const ptaps = base, pB = base + align64(d.taps.length * 4), work = pB + align64(depth * up(d.N, NR) * 4);
   ctx.i32().set(d.taps, ptaps >>> 2);
   const geometry = [pw, ptaps, d.C, k, d.T, d.po, d.pi, transposed ? 1 : 0];
@@ -113,7 +111,7 @@ export const denseConvWeightGrad: WasmKernel<'denseConvWeightGrad'> = (ctx, args
   const unit = MR / gcd(MR, d.po);
   const nparts = Math.min(Math.ceil(k / unit), ctx.parts((k * d.po * cols * d.N) / MACS_PER_NS));
   const perThread = MR * d.N * 4 + 64;
-  const base = ctx.scratch(scratchBytes(d, d.N, cols, perThread, ctx.slots(nparts)));
+  const base = ctx.scratch(scratchBytes(d.taps.length, d.N, cols, perThread, ctx.slots(nparts)));
   const ptaps = base, pB = base + align64(d.taps.length * 4), work = pB + align64(d.N * up(cols, NR) * 4);
   ctx.i32().set(d.taps, ptaps >>> 2);
   ctx.call('densePackXtPart', ctx.parts((cols * d.N) / 2), [px, cols, d.N, pB]);

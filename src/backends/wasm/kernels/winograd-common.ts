@@ -3,7 +3,7 @@
 // transform, and the run of a Winograd convolution, which the forward pass and the input gradient
 // (a convolution of dy with the filters rotated by 180°) both are.
 import type { WindowGeometry } from '../../../kernels.ts';
-import { winogradEligible } from '../../../shape.ts';
+import { convWayMismatch } from '../../../shape.ts';
 import type { WasmContext } from '../context.ts';
 import { align64 } from './convForward.ts';
 
@@ -33,9 +33,8 @@ export interface WinoConv { C: number; N: number; H: number; W: number; OH: numb
 
 /** Throws unless g is a window Winograd F(2×2, 3×3) takes (the rest: conv-checks.ts). */
 export function checkWinograd(kernel: string, g: WindowGeometry): void {
-  if (!winogradEligible(g)) {
-    throw new Error(`wasm ${kernel}: Winograd F(2×2, 3×3) needs a 2-D 3×3 window with stride 1, got window ${g.window.join('×')} stride ${g.stride.join('×')} input ${g.inSize.join('×')}`);
-  }
+  const why = convWayMismatch('winograd', g);
+  if (why) throw new Error(`wasm ${kernel}: ${why}`);
 }
 
 export function forwardConv(g: WindowGeometry): WinoConv {
