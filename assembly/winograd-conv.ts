@@ -1,6 +1,6 @@
 // Winograd F(2×2, 3×3) convolution drivers (the transforms: winograd-transform.ts, winograd-weights.ts).
 // Forward (and the input gradient, a forward over dy with flipped filters):
-//   U(ξν) = G·g·Gᵀ            winoFilterPart: A panels, once per call
+//   U(ξν) = G·g·Gᵀ            winoFilterPart: A panels, once per call (or per chunk of filters)
 //   V(ξν) = Bᵀ·d·B            written straight into the GEMM's B panels (no packing pass)
 //   M(ξν) = U(ξν)·V(ξν)       16 GEMMs on sgemm's micro-kernel, C = the reduction
 //   y = Aᵀ·M·A (+ epilogue)   while M is still in cache
@@ -16,7 +16,7 @@ import { sgemm } from './gemm';
 import { microKernelFull } from './gemm-micro';
 import { partStart } from './parts';
 import { XI, winoInputTransform, winoOutputTransform } from './winograd-transform';
-import { winoGradOutputTransform } from './winograd-weights';
+import { winoFilterPanels, winoGradOutputTransform } from './winograd-weights';
 import { gi } from './window-util';
 
 /** Columns of the transformed matrices: tiles × batch. */
@@ -37,16 +37,16 @@ function zeroPanelTail(V: usize, vs: usize, P: i32, C: i32, J: i32, c0: i32, c1:
   }
 }
 
-/** M(ξν) [4·kpn × 8·np] = U(ξν) row panels [kp0, kp0 + kpn) (RP per ξν) · V(ξν) panels
+/** M(ξν) [4·kpn × 8·np] = U(ξν) row panels [kp0, kp0 + kpn) (ξν matrices us bytes apart) · V(ξν) panels
  *  [p0, p0 + np), C values deep; V(ξν) and M(ξν) are vs and ms bytes apart. M rows and columns are
  *  padded to whole panels, so the micro-kernel always stores full tiles (microKernelFull, without
  *  sgemm's edge, alpha and beta handling: 20 % faster at C = 32); the padding is never read.
  *  Filter panels outermost: each is read once (U of a late ResNet stage is megabytes, read from
  *  memory) while the chunk's few column panels of V(ξν) stay in cache. */
-function winoGemm(U: usize, RP: i32, C: i32, kp0: i32, kpn: i32, V: usize, vs: usize, p0: i32, np: i32, M: usize, ms: usize): void {
+function winoGemm(U: usize, us: usize, C: i32, kp0: i32, kpn: i32, V: usize, vs: usize, p0: i32, np: i32, M: usize, ms: usize): void {
   const ldmBytes = <usize>(np << 3) << 2;
   for (let x = 0; x < XI; x++) {
-    const u = U + (<usize>(x * RP + kp0) * <usize>C << 4);
+    const u = U + <usize>x * us + (<usize>kp0 * <usize>C << 4);
     const v = V + <usize>x * vs + (<usize>p0 * <usize>C << 5);
     const m = M + <usize>x * ms;
     for (let ip = 0; ip < kpn; ip++) {
@@ -68,25 +68,31 @@ export function winoInputPart(x: usize, g: usize, V: usize, vs: usize, part: i32
   zeroPanelTail(V, vs, (J + 7) >> 3, C, J, c0, c1);
 }
 
-/** Part of a Winograd convolution y = conv(x, g) (K filters, U from winoFilterPart): the grid of
- *  column chunks of JC (a multiple of 8) × filter chunks of KCK (a multiple of 4), nk = ⌈K/KCK⌉ of
- *  them per column chunk; part p takes chunks [partStart(p), partStart(p + 1)) in order q → (q / nk, q % nk).
+/** Part of a Winograd convolution y = conv(x, g) (K filters): the grid of column chunks of JC (a
+ *  multiple of 8) × filter chunks of KCK (a multiple of 4), nk = ⌈K/KCK⌉ of them per column chunk;
+ *  part p takes chunks [partStart(p), partStart(p + 1)) in order q → (q / nk, q % nk).
  *  V = 0: each chunk's input is transformed into this thread's scratch (ξν matrices vs bytes apart);
  *  else V holds every column (winoInputPart, same vs). Filters run KCH (a multiple of 4) at a time,
- *  so M (ξν matrices ms bytes apart) stays in cache. Epilogue as convForward: act(scale[k]·y +
- *  shift[k]) (scale/shift 0 = absent, act 0 = none). */
+ *  so M (ξν matrices ms bytes apart) stays in cache. U: every filter's transform (winoFilterPart,
+ *  ξν matrices us bytes apart), or 0: each run of KCH filters is transformed (us apart) from w ([wK, wC, 3, 3], flip as winoFilterPart)
+ *  into this thread's scratch right before its products (used with one column chunk, where each
+ *  filter is then transformed once: the transformed filters of a late ResNet stage, 16/9 of its
+ *  megabytes of weights, are then never written out to memory and read back). Epilogue as
+ *  convForward: act(scale[k]·y + shift[k]) (scale/shift 0 = absent, act 0 = none). */
 export function winoForwardPart(
-  x: usize, g: usize, U: usize, V: usize, vs: usize, ms: usize, y: usize, K: i32, JC: i32, KCK: i32, KCH: i32,
+  x: usize, g: usize, U: usize, us: usize, w: usize, wK: i32, wC: i32, flip: i32,
+  V: usize, vs: usize, ms: usize, y: usize, K: i32, JC: i32, KCK: i32, KCH: i32,
   scale: usize, shift: usize, act: i32, slope: f32,
   work: usize, workStride: i32, part: i32, nparts: i32, thread: i32,
 ): void {
-  const C = gi(g, 0), J = columns(g), RP = (K + 3) >> 2, nk = (K + KCK - 1) / KCK;
+  const C = gi(g, 0), J = columns(g), nk = (K + KCK - 1) / KCK;
   const chunks = ((J + JC - 1) / JC) * nk;
   const q0 = partStart(chunks, part, nparts, 1), q1 = partStart(chunks, part + 1, nparts, 1);
   // Scratch per thread (src/backends/wasm/kernels/winograd-common.ts sizes it): M (XI × ms), then
-  // the chunk's own B panels (XI × vs).
+  // the chunk's own B panels (XI × vs, when V = 0), then its own filter panels (when U = 0).
   const M = work + <usize>max(thread, 0) * <usize>workStride;
   const ownV = M + <usize>XI * ms;
+  const ownU = ownV + (V == 0 ? <usize>XI * vs : 0);
   for (let q = q0; q < q1; q++) {
     const j0 = (q / nk) * JC, j1 = min(J, j0 + JC), np = (j1 - j0 + 7) >> 3;
     const kA = (q % nk) * KCK, kB = min(K, kA + KCK);
@@ -98,7 +104,12 @@ export function winoForwardPart(
     }
     for (let k = kA; k < kB; k += KCH) {
       const kn = min(KCH, kB - k), kpn = (kn + 3) >> 2;
-      winoGemm(U, RP, C, k >> 2, kpn, Vp, vs, p0, np, M, ms);
+      if (U == 0) {
+        winoFilterPanels(w, wK, wC, flip, ownU, us, k >> 2, (k >> 2) + kpn);
+        winoGemm(ownU, us, C, 0, kpn, Vp, vs, p0, np, M, ms);
+      } else {
+        winoGemm(U, us, C, k >> 2, kpn, Vp, vs, p0, np, M, ms);
+      }
       winoOutputTransform(M, ms, np << 3, j0, g, y, j0, j1, k, k + kn, scale, shift, act, slope);
     }
   }
@@ -143,9 +154,9 @@ export function winoGradTransformPart(x: usize, dy: usize, g: usize, K: i32, Vx:
 }
 
 /** Weight gradient, few columns, step 2: Zt(ξν)[k rows] = Z(ξν)·V(ξν)ᵀ over all J columns for a
- *  grid of ξν × filter chunks of KCK rows (nk = ⌈K/KCK⌉ per ξν). */
+ *  grid of ξν × filter chunks of KCK rows (nk = ⌈K/KCK⌉ per ξν); Zt's ξν matrices zts bytes apart. */
 export function winoGradGemmPart(
-  Vx: usize, vs: usize, Z: usize, zs: usize, Zt: usize, C: i32, K: i32, J: i32, KCK: i32,
+  Vx: usize, vs: usize, Z: usize, zs: usize, Zt: usize, zts: usize, C: i32, K: i32, J: i32, KCK: i32,
   work: usize, workStride: i32, part: i32, nparts: i32, thread: i32,
 ): void {
   const nk = (K + KCK - 1) / KCK;
@@ -155,6 +166,6 @@ export function winoGradGemmPart(
     const xi = q / nk, k0 = (q % nk) * KCK, kn = min(KCK, K - k0);
     if (kn <= 0) continue;
     sgemm(kn, C, J, Z + <usize>xi * zs + (<usize>(k0 * J) << 2), J, 0, Vx + <usize>xi * vs, J, 1,
-      Zt + (<usize>(xi * K + k0) * <usize>C << 2), C, 1, 0, gemmWork);
+      Zt + <usize>xi * zts + (<usize>k0 * <usize>C << 2), C, 1, 0, gemmWork);
   }
 }

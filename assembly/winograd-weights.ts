@@ -31,13 +31,21 @@ import { gi } from './window-util';
 }
 
 /** U(ξν) = G·g·Gᵀ into A panels of 4 rows: value (ξν, r, col) at
- *  U + (((ξν·RP + r/4)·cols + col)·4 + r%4)·4 with RP = ceil(rows/4), rows past the last 0.
- *  flip = 0 (forward): rows = K, cols = C, g = w[r, col]. flip ≠ 0 (input gradient): rows = C,
- *  cols = K, g = w[col, r] rotated by 180°. Parts split the row panels. */
-export function winoFilterPart(w: usize, K: i32, C: i32, flip: i32, U: usize, part: i32, nparts: i32): void {
-  const rows = flip != 0 ? C : K, cols = flip != 0 ? K : C, RP = (rows + 3) >> 2;
+ *  U + ξν·us + ((r/4·cols + col)·4 + r%4)·4, rows past the last 0 (us ≥ ceil(rows/4)·cols·16 bytes:
+ *  the host pads it past a multiple of 4 KiB, since the 16 stores of a filter group would
+ *  otherwise fall in one L1 set). flip = 0 (forward): rows = K, cols = C, g = w[r, col]. flip ≠ 0
+ *  (input gradient): rows = C, cols = K, g = w[col, r] rotated by 180°. Parts split the row panels. */
+export function winoFilterPart(w: usize, K: i32, C: i32, flip: i32, U: usize, us: usize, part: i32, nparts: i32): void {
+  const RP = ((flip != 0 ? C : K) + 3) >> 2, cols = flip != 0 ? K : C;
   const p0 = partStart(RP, part, nparts, 1), p1 = partStart(RP, part + 1, nparts, 1);
-  const xs = <usize>RP * <usize>cols << 4;
+  winoFilterPanels(w, K, C, flip, U + (<usize>p0 * <usize>cols << 4), us, p0, p1);
+}
+
+/** Row panels [p0, p1) of U (as winoFilterPart) into dst (ξν matrices xs bytes apart), panel p at
+ *  position p − p0: a chunk of filters transformed right before its products use it
+ *  (winoForwardPart), so they are read back from cache instead of memory. */
+export function winoFilterPanels(w: usize, K: i32, C: i32, flip: i32, dst: usize, xs: usize, p0: i32, p1: i32): void {
+  const rows = flip != 0 ? C : K, cols = flip != 0 ? K : C;
   // Between the 4 lanes: the next filter (forward) or the next input channel (flipped).
   const laneStep: usize = flip != 0 ? 36 : <usize>C * 36;
   for (let rp = p0; rp < p1; rp++) {
@@ -51,12 +59,12 @@ export function winoFilterPart(w: usize, K: i32, C: i32, flip: i32, U: usize, pa
       const g4 = gather(a + 16, laneStep, valid), g5 = gather(a + <usize>(flip != 0 ? 12 : 20), laneStep, valid);
       const g6 = gather(a + <usize>(flip != 0 ? 8 : 24), laneStep, valid), g7 = gather(a + <usize>(flip != 0 ? 4 : 28), laneStep, valid);
       const g8 = gather(a + <usize>(flip != 0 ? 0 : 32), laneStep, valid);
-      const dst = U + (<usize>(rp * cols + col) << 4);
+      const d = dst + (<usize>((rp - p0) * cols + col) << 4);
       // G·g row by row: (g0·), ½(g0· + g1· + g2·), ½(g0· − g1· + g2·), (g2·); then ·Gᵀ along each.
-      gRow(g0, g1, g2, dst, xs);
-      gRow(half(f32x4.add(f32x4.add(g0, g3), g6)), half(f32x4.add(f32x4.add(g1, g4), g7)), half(f32x4.add(f32x4.add(g2, g5), g8)), dst + xs * 4, xs);
-      gRow(half(f32x4.add(f32x4.sub(g0, g3), g6)), half(f32x4.add(f32x4.sub(g1, g4), g7)), half(f32x4.add(f32x4.sub(g2, g5), g8)), dst + xs * 8, xs);
-      gRow(g6, g7, g8, dst + xs * 12, xs);
+      gRow(g0, g1, g2, d, xs);
+      gRow(half(f32x4.add(f32x4.add(g0, g3), g6)), half(f32x4.add(f32x4.add(g1, g4), g7)), half(f32x4.add(f32x4.add(g2, g5), g8)), d + xs * 4, xs);
+      gRow(half(f32x4.add(f32x4.sub(g0, g3), g6)), half(f32x4.add(f32x4.sub(g1, g4), g7)), half(f32x4.add(f32x4.sub(g2, g5), g8)), d + xs * 8, xs);
+      gRow(g6, g7, g8, d + xs * 12, xs);
     }
   }
 }
@@ -178,10 +186,9 @@ export function winoGradOutputTransform(dy: usize, g: usize, dst: usize, xs: usi
   scatter(dw + 32, gtC(c1, c2, c3), lanes);
 }
 
-/** dw[k, c, ·] = Gᵀ·Z·G with Z(ξν)[k, c] at Zt + ((ξν·K + k)·C + c)·4, for this part's filters k. */
-export function winoFilterGradPart(Zt: usize, K: i32, C: i32, dw: usize, part: i32, nparts: i32): void {
+/** dw[k, c, ·] = Gᵀ·Z·G with Z(ξν)[k, c] at Zt + ξν·xs + (k·C + c)·4, for this part's filters k. */
+export function winoFilterGradPart(Zt: usize, xs: usize, K: i32, C: i32, dw: usize, part: i32, nparts: i32): void {
   const k0 = partStart(K, part, nparts, 1), k1 = partStart(K, part + 1, nparts, 1);
-  const xs = <usize>K * <usize>C << 2;
   for (let k = k0; k < k1; k++) {
     const zrow = Zt + (<usize>k * <usize>C << 2);
     const out = dw + <usize>k * <usize>C * 36;

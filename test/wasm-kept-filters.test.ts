@@ -54,6 +54,7 @@ const shapes: [WindowGeometry, number][] = [
   [geometry(24, 8, [21, 19], [3, 3], { pad: [1, 1] }), 12],
   [geometry(64, 3, [4, 4], [3, 3], { pad: [1, 1] }), 40],
   [geometry(192, 4, [12, 12], [3, 3], { pad: [1, 1] }), 176],
+  [geometry(520, 1, [2, 2], [3, 3], { pad: [1, 1] }), 302],
 ];
 
 for (const threads of [1, 2]) {

@@ -38,6 +38,9 @@ const large: [WindowGeometry, number][] = [
   // Filters too large to stream once per chunk (2.1 MB transformed): one shared input transform
   // although the columns would make 9 chunks.
   [geometry(192, 4, [12, 12], [3, 3], { pad: [1, 1] }), 176],
+  // One column and filters transformed where they are used, in several runs per part (520 channels:
+  // 28 filters a run in a part's 40; the input gradient 52 of 68), as ResNet's last stage trains.
+  [geometry(520, 1, [2, 2], [3, 3], { pad: [1, 1] }), 302],
 ];
 large.forEach(([g, K], i) => checkAll(g, K, 500 + 10 * i, 0, { scale: false, shift: true, slope: 0 }));
 

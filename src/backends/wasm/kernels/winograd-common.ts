@@ -111,9 +111,17 @@ function filtersPerPass(jc: number, K: number): number {
  *  (at a multiple of 4 KiB they would share one set of the L1 and thrash it). */
 export const xiStride = (bytes: number): number => Math.ceil(bytes / 4096) * 4096 + 64;
 
-/** Bytes of the transformed filters U: 16 × rows (whole panels of 4) × cols floats; for the forward
- *  pass rows = K and cols = C (what inference keeps, WinoRun.keptU). */
-export const winogradFilterBytes = (rows: number, cols: number): number => align64(XI * roundUp(rows, 4) * cols * 4);
+/** Bytes between the ξν matrices of transformed filters U with `rows` (whole panels of 4) × cols. */
+const filterXiStride = (rows: number, cols: number): number => xiStride(roundUp(rows, 4) * cols * 4);
+
+/** Bytes of the transformed filters U: 16 matrices of rows × cols; for the forward pass rows = K
+ *  and cols = C (what inference keeps, WinoRun.keptU). */
+export const winogradFilterBytes = (rows: number, cols: number): number => XI * filterXiStride(rows, cols);
+
+/** A chunk of filters transformed right before its products (winoForwardPart's U = 0) takes at most
+ *  this, so it is read back from L2: where a convolution has one column chunk, each filter is then
+ *  transformed once and the 16/9 of the weights never go out to memory and back. */
+const OWN_FILTER_BYTES = 1024 * 1024;
 
 export interface WinoRun {
   /** Input, filters (as stored: [wK, wC, 3, 3]) and output pointers; flip: the input gradient. */
@@ -124,13 +132,14 @@ export interface WinoRun {
   keptU: number;
 }
 
-/** How runWinograd cuts a convolution with K filters: a function of the shapes alone. */
+/** How runWinograd cuts a convolution with K filters: a function of the shapes alone and of whether
+ *  the transformed filters are kept (then `ownU`, each chunk transforming its filters, is false). */
 interface WinoRunLayout {
   tiles: WinoTiles; JC: number; tiled: boolean; nj: number; KCK: number; nk: number; KCH: number;
-  uBytes: number; vs: number; ms: number; vBytes: number; stride: number; block: number;
+  ownU: boolean; us: number; uBytes: number; vs: number; ms: number; vBytes: number; stride: number; block: number;
 }
 
-function winoRunLayout(c: WinoConv, K: number): WinoRunLayout {
+function winoRunLayout(c: WinoConv, K: number, keptU: boolean): WinoRunLayout {
   const tiles = winoTiles(c), J = tiles.columns;
   const ownColumns = forwardChunkColumns(c.C, J), uBytes = winogradFilterBytes(K, c.C);
   const share = uBytes > CACHED_FILTER_BYTES && XI * c.C * roundUp(J, 8) * 4 <= SHARED_INPUT_BYTES;
@@ -140,30 +149,35 @@ function winoRunLayout(c: WinoConv, K: number): WinoRunLayout {
   const nj = Math.ceil(J / JC);
   const KCK = tiled ? roundUp(K, 4) : roundUp(Math.ceil(K / Math.max(1, Math.ceil(MIN_CHUNKS / nj))), 4);
   const nk = Math.ceil(K / KCK);
-  const KCH = Math.min(KCK, filtersPerPass(JC, K));
+  // One column chunk (the input transformed once): each filter chunk is transformed where it is used.
+  const ownU = !keptU && !tiled && nj === 1;
+  const ownFit = Math.max(4, Math.floor(OWN_FILTER_BYTES / (XI * 4 * c.C) / 4) * 4);
+  const KCH = Math.min(KCK, filtersPerPass(JC, K), ownU ? ownFit : Infinity);
+  const us = ownU ? filterXiStride(KCH, c.C) : filterXiStride(K, c.C);
   // B panels: of every column when shared, else of one chunk per thread; M: one pass of KCH filters.
   const vs = xiStride(c.C * roundUp(tiled ? JC : J, 8) * 4), ms = xiStride(roundUp(KCH, 4) * roundUp(JC, 8) * 4);
   return {
-    tiles, JC, tiled, nj, KCK, nk, KCH, uBytes, vs, ms, vBytes: tiled ? 0 : XI * vs,
-    stride: align64(XI * ms + (tiled ? XI * vs : 0)), block: winoBlockBytes(tiles),
+    tiles, JC, tiled, nj, KCK, nk, KCH, ownU, us, uBytes: keptU || ownU ? 0 : XI * us, vs, ms, vBytes: tiled ? 0 : XI * vs,
+    stride: align64(XI * ms + (tiled ? XI * vs : 0) + (ownU ? XI * us : 0)), block: winoBlockBytes(tiles),
   };
 }
 
 /** Scratch bytes of one runWinograd call with `slots` per-thread slots: the transformed filters U
- *  (unless kept), the shared B panels (few columns) and each thread's products M and own B panels. */
-const winoRunScratch = (l: WinoRunLayout, slots: number, keptU = false): number =>
-  l.block + (keptU ? 0 : l.uBytes) + l.vBytes + l.stride * slots + 64;
+ *  (unless kept or transformed per chunk), the shared B panels (few columns) and each thread's
+ *  products M, own B panels and own filter chunk. */
+const winoRunScratch = (l: WinoRunLayout, slots: number): number => l.block + l.uBytes + l.vBytes + l.stride * slots + 64;
 
 /** U = G·g·Gᵀ of w [wK, wC, 3, 3] at pU, as A panels of this convolution's filters (flip: the
  *  input gradient's, the rotated and transposed w). */
 export function transformFilters(ctx: WasmContext, pw: number, wK: number, wC: number, flip: boolean, pU: number): void {
-  ctx.call('winoFilterPart', ctx.parts((wK * wC * 16) / 2), [pw, wK, wC, flip ? 1 : 0, pU]);
+  const us = flip ? filterXiStride(wC, wK) : filterXiStride(wK, wC);
+  ctx.call('winoFilterPart', ctx.parts((wK * wC * 16) / 2), [pw, wK, wC, flip ? 1 : 0, pU, us]);
 }
 
 /** Scratch bytes of a winogradForward (inputGrad false) or winogradInputGrad call with `slots`
  *  thread slots, for memory estimates. */
 export function winogradScratchBytes(g: WindowGeometry, k: number, inputGrad: boolean, slots: number): number {
-  return winoRunScratch(winoRunLayout(inputGrad ? inputGradConv(g, k) : forwardConv(g), inputGrad ? g.channels : k), slots);
+  return winoRunScratch(winoRunLayout(inputGrad ? inputGradConv(g, k) : forwardConv(g), inputGrad ? g.channels : k, false), slots);
 }
 
 /** y = act(scale·conv(x, w) + shift) by Winograd F(2×2, 3×3), every output written. */
@@ -171,17 +185,18 @@ export function runWinograd(ctx: WasmContext, r: WinoRun): void {
   const c = r.conv;
   // Filters of this convolution (its output channels): the input gradient's are the stored inputs.
   const K = r.flip ? r.wC : r.wK;
-  const l = winoRunLayout(c, K);
-  const { tiles, JC, tiled, KCK, KCH, uBytes, vs, ms, vBytes, stride, block } = l, J = tiles.columns;
+  const kept = r.keptU !== 0, l = winoRunLayout(c, K, kept);
+  const { tiles, JC, tiled, KCK, KCH, ownU, us, uBytes, vs, ms, vBytes, stride, block } = l, J = tiles.columns;
   // About 20 multiply–adds per ns on one thread, as the gemm glue assumes.
   const nparts = Math.min(l.nj * l.nk, ctx.parts((XI * K * c.C * J) / 20));
-  const kept = r.keptU !== 0, base = ctx.scratch(winoRunScratch(l, ctx.slots(nparts), kept));
-  const own = kept ? 0 : uBytes, pU = kept ? r.keptU : base + block;
-  const pV = tiled ? 0 : base + block + own, work = base + block + own + vBytes;
+  const base = ctx.scratch(winoRunScratch(l, ctx.slots(nparts)));
+  const pU = kept ? r.keptU : ownU ? 0 : base + block;
+  const pV = tiled ? 0 : base + block + uBytes, work = base + block + uBytes + vBytes;
   writeWinoBlock(ctx, base, c, tiles);
-  if (!kept) transformFilters(ctx, r.pw, r.wK, r.wC, r.flip, pU);
+  if (!kept && !ownU) transformFilters(ctx, r.pw, r.wK, r.wC, r.flip, pU);
   if (!tiled) ctx.call('winoInputPart', ctx.parts((XI * c.C * J) / 4), [r.px, base, pV, vs]);
   ctx.call('winoForwardPart', nparts, [
-    r.px, base, pU, pV, vs, ms, r.py, K, JC, KCK, KCH, r.scale, r.shift, r.slope === null ? 0 : 1, r.slope ?? 0, work, stride,
+    r.px, base, pU, us, r.pw, r.wK, r.wC, r.flip ? 1 : 0, pV, vs, ms, r.py, K, JC, KCK, KCH,
+    r.scale, r.shift, r.slope === null ? 0 : 1, r.slope ?? 0, work, stride,
   ]);
 }

@@ -29,20 +29,24 @@ const MAX_PARTIAL_BYTES = 32 * 1024 * 1024;
 /** How a weight gradient with K filters runs (a function of the shapes alone): whole, or in
  *  chunks of JC columns summed in groups; the scratch before the per-thread slots (`shared`) and
  *  each slot's bytes (`stride`). */
-interface WeightGradLayout { whole: boolean; JC: number; perGroup: number; groups: number; vs: number; zs: number; shared: number; stride: number }
+interface WeightGradLayout { whole: boolean; JC: number; perGroup: number; groups: number; vs: number; zs: number; zts: number; ztBytes: number; shared: number; stride: number }
 
 function weightGradLayout(C: number, K: number, J: number, block: number): WeightGradLayout {
-  const ztBytes = align64(XI * K * C * 4);
   if (XI * (C + K) * J * 4 <= WHOLE_BYTES) {
-    const vs = xiStride(C * J * 4), zs = xiStride(K * J * 4);
-    return { whole: true, JC: J, perGroup: 1, groups: 1, vs, zs, shared: block + XI * (vs + zs) + ztBytes, stride: sgemmScratchBytes(K, C, J) };
+    // The summed products Zt, 16/9 of the weights (16 MiB for a 512 × 512 layer), are read back by
+    // winoFilterGradPart 16 matrices at a time: apart by a multiple of 4 KiB, those 16 streams
+    // would share one L1 set and evict each other's lines before their next use.
+    const vs = xiStride(C * J * 4), zs = xiStride(K * J * 4), zts = xiStride(K * C * 4);
+    return { whole: true, JC: J, perGroup: 1, groups: 1, vs, zs, zts, ztBytes: XI * zts, shared: block + XI * (vs + zs + zts), stride: sgemmScratchBytes(K, C, J) };
   }
+  // In chunks Zt is the sum of the groups' partials, one K·C matrix after another (small here).
+  const ztBytes = align64(XI * K * C * 4);
   const JC = Math.min(512, Math.max(8, Math.floor(CHUNK_BYTES / (XI * 4 * (C + K)) / 8) * 8));
   const partialsFit = Math.max(1, Math.floor(MAX_PARTIAL_BYTES / (XI * K * C * 4)));
   const { perGroup, groups } = chunkGroups(Math.ceil(J / JC), Math.min(MAX_WEIGHT_GRAD_GROUPS, partialsFit));
   const vs = xiStride(C * JC * 4), zs = xiStride(K * JC * 4);
   return {
-    whole: false, JC, perGroup, groups, vs, zs,
+    whole: false, JC, perGroup, groups, vs, zs, zts: K * C * 4, ztBytes,
     shared: block + align64(groups * XI * K * C * 4) + ztBytes, stride: XI * (vs + zs) + sgemmScratchBytes(K, C, JC),
   };
 }
@@ -73,15 +77,15 @@ export const winogradWeightGrad: WasmKernel<'winogradWeightGrad'> = (ctx, args) 
   const nparts = l.whole ? Math.min(XI, ctx.parts(macs / 20)) : Math.min(l.groups, ctx.parts(macs / 20));
   const base = ctx.scratch(l.shared + stride * ctx.slots(nparts) + 64);
   writeWinoBlock(ctx, base, conv, tiles);
-  const pZt = base + l.shared - align64(XI * K * C * 4), work = base + l.shared;
+  const pZt = base + l.shared - l.ztBytes, work = base + l.shared;
   if (l.whole) {
     const pV = base + block, pZ = pV + XI * vs;
     ctx.call('winoGradTransformPart', ctx.parts((XI * (C + K) * J) / 4), [px, pdy, base, K, pV, vs, pZ, zs]);
-    ctx.call('winoGradGemmPart', nparts, [pV, vs, pZ, zs, pZt, C, K, J, K, work, stride]);
+    ctx.call('winoGradGemmPart', nparts, [pV, vs, pZ, zs, pZt, l.zts, C, K, J, K, work, stride]);
   } else {
     const partials = base + block;
     ctx.call('winoWeightGradPart', nparts, [px, pdy, base, partials, K, l.JC, l.perGroup, vs, zs, work, stride]);
     ctx.call('gemmSumChunks', ctx.parts((XI * K * C * l.groups) / 2), [XI * K, C, l.groups, partials, pZt, C, 1, 0]);
   }
-  ctx.call('winoFilterGradPart', backParts, [pZt, K, C, pdw]);
+  ctx.call('winoFilterGradPart', backParts, [pZt, l.zts, K, C, pdw]);
 };
