@@ -13,6 +13,7 @@
 // dg = Gᵀ·Zt·G (winoFilterGradPart). Chunks of columns are summed in fixed groups (like
 // conv-backward.ts) or, with few columns, all at once split over ξν and filters.
 import { sgemm } from './gemm';
+import { sgemmDotNT } from './gemm-dot';
 import { microKernelFull } from './gemm-micro';
 import { partStart } from './parts';
 import { XI, winoInputTransform, winoOutputTransform } from './winograd-transform';
@@ -116,10 +117,12 @@ export function winoForwardPart(
 }
 
 /** Weight gradient, many columns: chunks of JC columns in fixed groups of perGroup; group j sums
- *  Zt(ξν) [K × C] = Σ over its chunks of Z(ξν)·V(ξν)ᵀ into partials + j·XI·K·C·4. Scratch per thread:
- *  V and Z of a chunk (row-major, ξν matrices vs and zs bytes apart), then sgemm's packing space. */
+ *  Zt(ξν) [K × C] = Σ over its chunks of Z(ξν)·V(ξν)ᵀ into partials + j·XI·K·C·4, by sgemm or, when
+ *  dot ≠ 0, by row dot products (gemm-dot.ts: few filters or channels, which sgemm's 4×8 block
+ *  would mostly pad). Scratch per thread: V and Z of a chunk (row-major, ξν matrices vs and zs
+ *  bytes apart), then sgemm's packing space. */
 export function winoWeightGradPart(
-  x: usize, dy: usize, g: usize, partials: usize, K: i32, JC: i32, perGroup: i32, vs: usize, zs: usize,
+  x: usize, dy: usize, g: usize, partials: usize, K: i32, JC: i32, perGroup: i32, vs: usize, zs: usize, dot: i32,
   work: usize, workStride: i32, part: i32, nparts: i32, thread: i32,
 ): void {
   const C = gi(g, 0), J = columns(g);
@@ -136,9 +139,11 @@ export function winoWeightGradPart(
       const j0 = t * JC, j1 = min(J, j0 + JC), n = j1 - j0;
       winoInputTransform(x, g, Vx, vs, j0, n, j0, j1, 0, C, 0);
       winoGradOutputTransform(dy, g, Z, zs, j0, n, j0, j1, 0, K);
+      const first = t == grp * perGroup;
       for (let xi = 0; xi < XI; xi++) {
-        sgemm(K, C, n, Z + <usize>xi * zs, n, 0, Vx + <usize>xi * vs, n, 1,
-          out + <usize>xi * kc, C, 1, t == grp * perGroup ? 0 : 1, gemmWork);
+        const zx = Z + <usize>xi * zs, vx = Vx + <usize>xi * vs, ox = out + <usize>xi * kc;
+        if (dot != 0) sgemmDotNT(K, C, n, zx, n, vx, n, ox, C, first ? 0 : 1);
+        else sgemm(K, C, n, zx, n, 0, vx, n, 1, ox, C, 1, first ? 0 : 1, gemmWork);
       }
     }
   }

@@ -147,6 +147,7 @@ test('Winograd F(2×2, 3×3) forward and both gradients, chunked and shared ways
     [[40, 40, 38, 12], { pad: 1, dilation: 1, stride: 1 }, 20],
     [[192, 12, 12, 4], { pad: 1, dilation: 1, stride: 1 }, 176],
     [[520, 2, 2, 1], { pad: 1, dilation: 1, stride: 1 }, 302],
+    [[3, 69, 69, 15], { pad: 2, dilation: 2, stride: 1 }, 5],
   ] as const) {
     const g = windowGeometry('t', [...x], [3, 3], opts, false);
     const rows = x[0] * 9, outs = g.outSize[1] * g.outSize[2] * x[3], inN = x[0] * x[1] * x[2] * x[3];

@@ -41,6 +41,12 @@ const large: [WindowGeometry, number][] = [
   // One column and filters transformed where they are used, in several runs per part (520 channels:
   // 28 filters a run in a part's 40; the input gradient 52 of 68), as ResNet's last stage trains.
   [geometry(520, 1, [2, 2], [3, 3], { pad: [1, 1] }), 302],
+  // Many columns with few channels or filters: the weight gradient's chunks summed by row dot
+  // products (3 channels as CNN-1's first layer; 2 filters over 26 channels in groups of two
+  // chunks; a last chunk of 3 columns, a depth tail that is 0.6 % of the sum).
+  [geometry(3, 15, [69, 69], [3, 3], { pad: [2, 2], dilation: [2, 2] }), 5],
+  [geometry(26, 16, [48, 48], [3, 3], { pad: [0, 0] }), 2],
+  [geometry(254, 5, [1, 206], [3, 3], { pad: [1, 1] }), 2],
 ];
 large.forEach(([g, K], i) => checkAll(g, K, 500 + 10 * i, 0, { scale: false, shift: true, slope: 0 }));
 

@@ -51,6 +51,15 @@ function weightGradLayout(C: number, K: number, J: number, block: number): Weigh
   };
 }
 
+/** Whether row dot products (assembly/gemm-dot.ts, blocks of 2 filters × 4 channels) sum the
+ *  chunks' products with less padding than sgemm's 4 × 8 block: CNN-1's 3-channel first layer
+ *  (3 of 8 columns used, 3 of 4 in dot products: 80 → 44 ms, 1 thread, batch 128) and CNN-2's
+ *  2-filter last layer (30 → 23 ms). Where both fill their blocks sgemm is as fast or faster. */
+function dotWins(K: number, C: number): boolean {
+  const used = (n: number, block: number): number => n / (Math.ceil(n / block) * block);
+  return used(K, 2) * used(C, 4) > 1.25 * used(K, 4) * used(C, 8);
+}
+
 /** Scratch bytes of one winogradWeightGrad call with `slots` thread slots, for memory estimates. */
 export function winogradWeightGradScratchBytes(g: WindowGeometry, k: number, slots: number): number {
   const tiles = winoTiles(forwardConv(g));
@@ -84,7 +93,7 @@ export const winogradWeightGrad: WasmKernel<'winogradWeightGrad'> = (ctx, args) 
     ctx.call('winoGradGemmPart', nparts, [pV, vs, pZ, zs, pZt, l.zts, C, K, J, K, work, stride]);
   } else {
     const partials = base + block;
-    ctx.call('winoWeightGradPart', nparts, [px, pdy, base, partials, K, l.JC, l.perGroup, vs, zs, work, stride]);
+    ctx.call('winoWeightGradPart', nparts, [px, pdy, base, partials, K, l.JC, l.perGroup, vs, zs, dotWins(K, C) ? 1 : 0, work, stride]);
     ctx.call('gemmSumChunks', ctx.parts((XI * K * C * l.groups) / 2), [XI * K, C, l.groups, partials, pZt, C, 1, 0]);
   }
   ctx.call('winoFilterGradPart', backParts, [pZt, l.zts, K, C, pdw]);
