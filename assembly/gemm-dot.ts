@@ -1,11 +1,13 @@
 // C (m×n) = A·Bᵀ (+ C) with both A (m×depth) and B (n×depth) row-major along the depth: every
 // entry is a dot product of two contiguous rows, so nothing is packed. The Winograd weight gradient
-// (winograd-conv.ts) sums Z(ξν)·V(ξν)ᵀ over columns that its transforms write row-major; sgemm
-// transposed both operands into panels first (a pass over them per ξν, each chunk of columns).
-// A 2×4 block of rows keeps 8 accumulators of 4 depth lanes each, 2 + 4 row loads per 4 steps of
-// depth (the same multiplies per load as sgemm's 4×8 micro-kernel, 14 of V8's 15 xmm registers);
-// the lanes are summed once at the end of the rows. Every entry's arithmetic depends on the depth
-// alone, whatever the blocking of m and n, so results do not depend on how callers split them.
+// (winograd-conv.ts) sums Z(ξν)·V(ξν)ᵀ over columns its transforms write row-major; where there are
+// few filters or channels (CNN-2's 2-filter last layer, a 3-channel first layer) sgemm's 4×8
+// register block would be mostly padding, this 2×4 block much less. It keeps 8 accumulators of 4
+// depth lanes each, 2 + 4 row loads per 4 steps of depth (as many multiplies per load as sgemm's
+// micro-kernel, 14 of V8's 15 xmm registers), and sums the lanes once at the end of the rows (on
+// fully used blocks sgemm measured as fast or faster: winogradWeightGrad.ts dotWins). Every entry's
+// arithmetic depends on the depth alone, whatever the blocking of m and n, so results do not
+// depend on how callers split them.
 import { madd } from './simd-math';
 
 /** (Σ a0, Σ a1, Σ a2, Σ a3): the lane sums of four accumulators, in lane order 0 + 2, 1 + 3. */

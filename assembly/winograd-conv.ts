@@ -75,11 +75,11 @@ export function winoInputPart(x: usize, g: usize, V: usize, vs: usize, part: i32
  *  V = 0: each chunk's input is transformed into this thread's scratch (ξν matrices vs bytes apart);
  *  else V holds every column (winoInputPart, same vs). Filters run KCH (a multiple of 4) at a time,
  *  so M (ξν matrices ms bytes apart) stays in cache. U: every filter's transform (winoFilterPart,
- *  ξν matrices us bytes apart), or 0: each run of KCH filters is transformed (us apart) from w ([wK, wC, 3, 3], flip as winoFilterPart)
- *  into this thread's scratch right before its products (used with one column chunk, where each
- *  filter is then transformed once: the transformed filters of a late ResNet stage, 16/9 of its
- *  megabytes of weights, are then never written out to memory and read back). Epilogue as
- *  convForward: act(scale[k]·y + shift[k]) (scale/shift 0 = absent, act 0 = none). */
+ *  ξν matrices us bytes apart), or 0: each run of KCH filters is transformed from w ([wK, wC, 3, 3],
+ *  flip as winoFilterPart) into this thread's scratch (us apart) right before its products. The
+ *  host passes 0 with one column chunk, where each filter is then transformed once: a late ResNet
+ *  stage's transformed filters, 16/9 of its megabytes of weights, then never go out to memory and
+ *  back. Epilogue as convForward: act(scale[k]·y + shift[k]) (scale/shift 0 = absent, act 0 = none). */
 export function winoForwardPart(
   x: usize, g: usize, U: usize, us: usize, w: usize, wK: i32, wC: i32, flip: i32,
   V: usize, vs: usize, ms: usize, y: usize, K: i32, JC: i32, KCK: i32, KCH: i32,
