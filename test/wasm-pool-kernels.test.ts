@@ -16,7 +16,7 @@ const cases: [WindowGeometry, number][] = [
   [geometry(1, 8, [7, 7], [3, 3], { stride: [2, 2], pad: [2, 2] }), 2],
   [geometry(2, 5, [4, 6, 6], [4, 6, 6], { stride: [4, 6, 6] }), 3],
   [geometry(2, 3, [7, 7], [2, 3], { stride: [1, 2], pad: [1, 1], dilation: [2, 1] }), 2],
-  // Dilated along every axis of a 3-D window (the backward's gather steps each axis on its own).
+  // A 3-D window dilated along every axis, strides and paddings differing per axis, an odd batch.
   [geometry(2, 5, [7, 5, 6], [2, 2, 3], { stride: [1, 2, 2], pad: [1, 0, 1], dilation: [2, 1, 2] }), 3],
   // Batches divisible by 4 (max pooling's register path): the course's 3×3 stride 2 padding 1,
   // dilation, 3-D, and windows that lie wholly in the padding (y = 0, argmax −1).

@@ -33,9 +33,9 @@ interface WeightGradLayout { whole: boolean; JC: number; perGroup: number; group
 
 function weightGradLayout(C: number, K: number, J: number, block: number): WeightGradLayout {
   if (XI * (C + K) * J * 4 <= WHOLE_BYTES) {
-    // The summed products Zt, 16/9 of the weights (16 MiB for a 512 × 512 layer), are read back by
-    // winoFilterGradPart 16 matrices at a time: apart by a multiple of 4 KiB, those 16 streams
-    // would share one L1 set and evict each other's lines before their next use.
+    // The summed products Zt (16/9 of the weights: 16 MiB for a 512 × 512 layer) are read back by
+    // winoFilterGradPart 16 matrices at a time, so like every ξν buffer here (xiStride) their
+    // matrices are not a multiple of 4 KiB apart, where the 16 streams would share one L1 set.
     const vs = xiStride(C * J * 4), zs = xiStride(K * J * 4), zts = xiStride(K * C * 4);
     return { whole: true, JC: J, perGroup: 1, groups: 1, vs, zs, zts, ztBytes: XI * zts, shared: block + XI * (vs + zs + zts), stride: sgemmScratchBytes(K, C, J) };
   }
@@ -52,9 +52,10 @@ function weightGradLayout(C: number, K: number, J: number, block: number): Weigh
 }
 
 /** Whether row dot products (assembly/gemm-dot.ts, blocks of 2 filters × 4 channels) sum the
- *  chunks' products with less padding than sgemm's 4 × 8 block: CNN-1's 3-channel first layer
- *  (3 of 8 columns used, 3 of 4 in dot products: 80 → 44 ms, 1 thread, batch 128) and CNN-2's
- *  2-filter last layer (30 → 23 ms). Where both fill their blocks sgemm is as fast or faster. */
+ *  chunks' products with less padding than sgemm's 4 × 8 block, by more than a quarter: CNN-2's
+ *  2-filter last layer (2 of 4 rows used, 2 of 2: 30.9–31.9 → 24.9–29.5 ms, 1 thread, batch 128)
+ *  or a 3-channel layer (3 of 8 columns, 3 of 4: CNN-1's first layer shape 80 → 44 ms, though the
+ *  planner runs that one column-free). Where both fill their blocks sgemm is as fast or faster. */
 function dotWins(K: number, C: number): boolean {
   const used = (n: number, block: number): number => n / (Math.ceil(n / block) * block);
   return used(K, 2) * used(C, 4) > 1.25 * used(K, 4) * used(C, 8);
