@@ -149,7 +149,8 @@ test('summary names each convolution\'s algorithm', () => {
   const s = summarize(root, { inputShape: [3, 64, 64], batchSize: 32, kernels: { columnFree: true, winograd: true, direct: true } });
   assert.match(formatSummary(s), /Convolution_18 .* winograd \(inference: direct\)\n/);
   // Kept: the 3×3 stride-1 layers' transformed filters, 16 matrices of K × C floats each (K a
-  // multiple of 4), each padded to a multiple of 4 KiB plus a cache line (L1 sets: winograd-common.ts).
+  // multiple of 4), each over 4 KiB here and so padded to a multiple of 4 KiB plus a cache line
+  // (L1 sets: winograd-common.ts).
   const kept = s.rows.filter((r) => r.type === 'Convolution' && r.conv?.geometry.stride[1] === 1 && r.conv.geometry.window[1] === 3)
     .reduce((sum, r) => sum + 16 * (Math.ceil((r.conv!.k * r.conv!.geometry.channels * 4) / 4096) * 4096 + 64), 0);
   assert.is(summarize(root, { inputShape: [3, 64, 64], batchSize: 32 }).memory.keptFilters, kept);

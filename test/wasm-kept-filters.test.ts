@@ -92,6 +92,8 @@ test('kept filters: counted once in bytesInUse, freed with the weights', () => w
   forward(be, l, true);
   const kept = keptFilterBytes(K, g.channels);
   assert.ok(kept >= 16 * K * g.channels * 4, `16 transformed values per filter and channel: ${kept}`);
+  // Matrices from 4 KiB on lie apart by 4 KiB plus a cache line (L1 sets); smaller ones are not padded.
+  assert.is(keptFilterBytes(4, 3), 16 * 64, 'a 4 × 3 layer keeps 16 matrices of 48 bytes, 64 apart');
   assert.is(be.memory().bytesInUse - before, kept, 'one transform kept');
   forward(be, l, true);
   be.write(l.w, rand(K * g.channels * 9, 31));

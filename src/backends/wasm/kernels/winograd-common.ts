@@ -111,8 +111,13 @@ function filtersPerPass(jc: number, K: number): number {
  *  (at a multiple of 4 KiB they would share one set of the L1 and thrash it). */
 export const xiStride = (bytes: number): number => Math.ceil(bytes / 4096) * 4096 + 64;
 
-/** Bytes between the ξν matrices of transformed filters U with `rows` (whole panels of 4) × cols. */
-const filterXiStride = (rows: number, cols: number): number => xiStride(roundUp(rows, 4) * cols * 4);
+/** Bytes between the ξν matrices of transformed filters U with `rows` (whole panels of 4) × cols:
+ *  padded as xiStride from 4 KiB a matrix (below that the 16 cannot all share an L1 set, and
+ *  padding would make a small layer's kept filters many times their size). */
+const filterXiStride = (rows: number, cols: number): number => {
+  const bytes = roundUp(rows, 4) * cols * 4;
+  return bytes < 4096 ? align64(bytes) : xiStride(bytes);
+};
 
 /** Bytes of the transformed filters U: 16 matrices of rows × cols; for the forward pass rows = K
  *  and cols = C (what inference keeps, WinoRun.keptU). */
